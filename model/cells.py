@@ -68,12 +68,12 @@ def build_model(config: ExplorerConfig, encoded: EncodedBatch) -> BuiltModel:
     check_budget(config, encoded)
     input_size = input_size_for(config, encoded)
     batch, _ = read_shape(config, encoded)
-    kwargs = dict(
-        num_layers=config.num_layers,
-        bias=config.bias,
-        batch_first=config.batch_first,
-        bidirectional=config.bidirectional,
-    )
+    kwargs = {
+        "num_layers": config.num_layers,
+        "bias": config.bias,
+        "batch_first": config.batch_first,
+        "bidirectional": config.bidirectional,
+    }
     if config.cell == "rnn":
         kwargs["nonlinearity"] = config.nonlinearity
     state_shape = (config.num_layers * config.num_directions, batch, config.hidden_size)

@@ -154,7 +154,9 @@ def _encode_numbers(lines: tuple[str, ...]) -> EncodedBatch:
     width = widths.pop()
     if width > MAX_FEATURES:
         raise ConfigError(f"At most {MAX_FEATURES} numbers per step; got {width}.")
-    token_lines = tuple(tuple(" ".join(_short(v) for v in step) for step in steps) for steps in rows)
+    token_lines = tuple(
+        tuple(" ".join(_short(v) for v in step) for step in steps) for steps in rows
+    )
     _check_lengths(token_lines)
     lengths = np.array([len(steps) for steps in rows], dtype=np.int64)
     values = np.zeros((len(rows), int(lengths.max()), width), dtype=np.float32)

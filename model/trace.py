@@ -239,9 +239,7 @@ def _states(config, rnn, x_read, layer_outputs, built, lengths):
         rebuilt = torch.stack(h_dir_rebuilt).numpy()
 
     def to_time(values: np.ndarray) -> np.ndarray:  # (L*D, N, T, H) -> (L, D, N, T, H)
-        back = [
-            _reorder(torch.from_numpy(values[i]), orders[i % D]).numpy() for i in range(L * D)
-        ]
+        back = [_reorder(torch.from_numpy(values[i]), orders[i % D]).numpy() for i in range(L * D)]
         return np.stack(back).reshape(L, D, N, T, -1)
 
     hidden = to_time(torch.stack(hidden_dir).numpy())
