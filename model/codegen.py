@@ -1,0 +1,153 @@
+"""The plain PyTorch code that reproduces a scene, and what its prints print.
+
+`python_code` writes the code; `printout` computes the same tensors the same way (seed,
+input, module, call) with autograd on, as a notebook would, and returns `str()` of them.
+A test runs the code in a subprocess and compares its output with `printout`.
+"""
+
+from __future__ import annotations
+
+import keyword
+
+import torch
+
+from model.cells import build_model, input_size_for, make_input, read_shape
+from model.config import ExplorerConfig
+from model.encoding import EncodedBatch, encode
+from model.trace import _run
+
+MODULE_NAMES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
+
+
+def python_code(config: ExplorerConfig, encoded: EncodedBatch | None = None) -> str:
+    encoded = encoded or encode(config)
+    unequal = len(set(encoded.lengths.tolist())) > 1
+    packed = config.batch_first and unequal
+    lines = ["import torch", "", f"torch.manual_seed({config.seed})", ""]
+    lines += _input_lines(config, encoded, unequal)
+    lines += _module_lines(config, encoded)
+    state = _state_lines(config, encoded)
+    lines += state
+    args = "" if not state else (", (h0, c0)" if config.cell == "lstm" else ", h0")
+    if packed:
+        lines += [
+            f"lengths = torch.tensor({encoded.lengths.tolist()})",
+            "packed = torch.nn.utils.rnn.pack_padded_sequence(",
+            "    input_data, lengths, batch_first=True, enforce_sorted=False",
+            ")",
+            f"packed_outputs, _status = rnn(packed{args})",
+            "outputs, _ = torch.nn.utils.rnn.pad_packed_sequence(packed_outputs, batch_first=True)",
+        ]
+    else:
+        lines.append(f"outputs, _status = rnn(input_data{args})")
+    lines += ["print(outputs)", "print(outputs.size())", ""]
+    return "\n".join(lines)
+
+
+def printout(config: ExplorerConfig, encoded: EncodedBatch | None = None) -> str:
+    """Exactly what `print(outputs)` and `print(outputs.size())` print for the code."""
+    encoded = encoded or encode(config)
+    built = build_model(config, encoded)
+    x = make_input(encoded, built)
+    if built.embedding is not None:  # as in the code: embedding output carries autograd
+        mask = torch.from_numpy(encoded.mask).unsqueeze(-1).float()
+        x = built.embedding(torch.from_numpy(encoded.indices))
+        if len(set(encoded.lengths.tolist())) > 1:
+            x = x * mask
+    packed = config.batch_first and len(set(encoded.lengths.tolist())) > 1
+    outputs, _, _ = _run(built.rnn, x, built, encoded.lengths if packed else None)
+    return f"{outputs}\n{outputs.size()}\n"
+
+
+def _input_lines(config: ExplorerConfig, encoded: EncodedBatch, unequal: bool) -> list[str]:
+    batch, steps = encoded.batch_size, encoded.max_length
+    shape_note = "  # (batch, seq, input) as typed"
+    if encoded.values is not None:
+        rows = [
+            "["
+            + ", ".join("[" + ", ".join(repr(float(v)) for v in step) + "]" for step in line)
+            + "]"
+            for line in encoded.values.tolist()
+        ]
+        return [
+            "# one line per sequence, one list of numbers per step (zeros pad short lines)",
+            "input_data = torch.tensor([",
+            *[f"    {row}," for row in rows],
+            "])" + shape_note,
+            "",
+        ]
+    out = [
+        "# the vocabulary, in order of first appearance",
+        f"vocab = {list(encoded.vocab)!r}",
+    ]
+    if config.encoding == "onehot" and _letters(encoded):
+        out = [f"{t} = {vector}" for t, _, vector in encoded.one_hot_table()]
+        pad = ""
+        if unequal:
+            out.append(f"pad = {[0] * len(encoded.vocab)}")
+            pad = "pad"
+        rows = [
+            "[" + ", ".join(list(line) + [pad] * (steps - len(line))) + "]"
+            for line in encoded.token_lines
+        ]
+        return [
+            "# one-hot vectors, as on the slide",
+            *out,
+            "input_data = torch.Tensor([" + ", ".join(rows) + "])" + shape_note,
+            "",
+        ]
+    out += ["sequences = ["] + [f"    {list(line)!r}," for line in encoded.token_lines] + ["]"]
+    if config.encoding == "onehot":
+        out += [
+            f"input_data = torch.zeros({batch}, {steps}, len(vocab)){shape_note}",
+            "for b, tokens in enumerate(sequences):",
+            "    for t, token in enumerate(tokens):",
+            "        input_data[b, t, vocab.index(token)] = 1.0  # one-hot; padding stays 0",
+            "",
+        ]
+        return out
+    out += [
+        "index_data = torch.tensor(",
+        f"    [[vocab.index(t) for t in s] + [0] * ({steps} - len(s)) for s in sequences]",
+        ")  # (batch, seq)",
+        f"embedding = torch.nn.Embedding(len(vocab), {config.input_size})",
+        f"input_data = embedding(index_data){shape_note}",
+    ]
+    if unequal:
+        out += [
+            f"mask = torch.tensor([[1.0] * len(s) + [0.0] * ({steps} - len(s)) for s in sequences])",
+            "input_data = input_data * mask.unsqueeze(-1)  # zero vectors at padding",
+        ]
+    return out + [""]
+
+
+def _module_lines(config: ExplorerConfig, encoded: EncodedBatch) -> list[str]:
+    args = [str(input_size_for(config, encoded)), str(config.hidden_size)]
+    defaults = {"num_layers": 1, "bias": True, "batch_first": False, "bidirectional": False}
+    for name, default in defaults.items():
+        value = getattr(config, name)
+        if value != default:
+            args.append(f"{name}={value}")
+    if config.cell == "rnn" and config.nonlinearity != "tanh":
+        args.append(f"nonlinearity={config.nonlinearity!r}")
+    return [f"rnn = torch.nn.{MODULE_NAMES[config.cell]}({', '.join(args)})"]
+
+
+def _state_lines(config: ExplorerConfig, encoded: EncodedBatch) -> list[str]:
+    if config.init_state == "zeros":
+        return []  # PyTorch's default initial state is zeros
+    batch, _ = read_shape(config, encoded)
+    shape = f"{config.num_layers * config.num_directions}, {batch}, {config.hidden_size}"
+    lines = [f"h0 = torch.randn({shape})  # (layers * directions, batch, hidden)"]
+    if config.cell == "lstm":
+        lines.append(f"c0 = torch.randn({shape})")
+    return lines + [""]
+
+
+def _letters(encoded: EncodedBatch) -> bool:
+    """True when every token can be a one-letter Python variable, as on the slide."""
+    reserved = {"pad", "_"}
+    return all(
+        len(t) == 1 and t.isascii() and t.isidentifier() and not keyword.iskeyword(t)
+        for t in encoded.vocab
+    ) and not reserved & set(encoded.vocab)
