@@ -115,7 +115,9 @@ def _input_lines(config: ExplorerConfig, encoded: EncodedBatch, unequal: bool) -
     ]
     if unequal:
         out += [
-            f"mask = torch.tensor([[1.0] * len(s) + [0.0] * ({steps} - len(s)) for s in sequences])",
+            "mask = torch.tensor(",
+            f"    [[1.0] * len(s) + [0.0] * ({steps} - len(s)) for s in sequences]",
+            ")",
             "input_data = input_data * mask.unsqueeze(-1)  # zero vectors at padding",
         ]
     return out + [""]
@@ -151,3 +153,7 @@ def _letters(encoded: EncodedBatch) -> bool:
         len(t) == 1 and t.isascii() and t.isidentifier() and not keyword.iskeyword(t)
         for t in encoded.vocab
     ) and not reserved & set(encoded.vocab)
+
+
+def _number_list(values: list[float]) -> str:
+    return "[" + ", ".join(repr(float(v)) for v in values) + "]"
