@@ -148,6 +148,8 @@ def _encode_numbers(lines: tuple[str, ...]) -> EncodedBatch:
             rows.append(parse_numbers(line))
         except ConfigError as error:
             raise ConfigError(f"Line {number}: {error}") from None
+        if not rows[-1]:  # only separators, e.g. "," or ";"
+            raise ConfigError(f"Line {number} has no numbers.")
     widths = {len(steps[0]) for steps in rows if steps}
     if len(widths) > 1:
         raise ConfigError("Every line needs the same number of features per step.")

@@ -10,7 +10,10 @@ How (fast, and checked):
 4. Only the LSTM's c_t = f * c_{t-1} + i * g needs a pass over time: an elementwise
    numpy loop over all layers and directions at once.
 5. h_t is then rebuilt from the gates and compared with the module's own numbers; the
-   largest difference is kept in `Trace.max_error` (tests hold it below 1e-5).
+   largest difference is kept in `Trace.max_error` (tests hold it below 1e-5). It is
+   absolute for values within +-1 and relative beyond (float32 keeps ~7 digits, so a
+   ReLU state of 1e6 cannot agree to 1e-5 in absolute terms). A state that overflows
+   float32 (an unbounded ReLU) is refused with a ConfigError.
 
 All arrays are in the layout PyTorch *read*: with `batch_first=False` the typed lines
 become time steps, and the trace says so.
@@ -35,7 +38,7 @@ from model.cells import (
     step_gru,
     step_rnn,
 )
-from model.config import ExplorerConfig
+from model.config import ConfigError, ExplorerConfig
 from model.encoding import PAD_TOKEN, EncodedBatch, encode
 
 
@@ -59,7 +62,7 @@ class Trace:
     output: np.ndarray  # module's output in (N, T, D*H) order, zeros past each end
     h_n: np.ndarray  # module's h_n (L*D, N, H)
     c_n: np.ndarray | None  # module's c_n (L*D, N, H)
-    max_error: float  # largest |trace - module| over every checked value
+    max_error: float  # largest |trace - module| / max(1, |module|) over every checked value
 
     @property
     def num_layers(self) -> int:
@@ -77,8 +80,10 @@ class Trace:
 
     @property
     def padded_input(self) -> np.ndarray:
-        """(N, T) True where the step was fed a padding vector (batch_first off only)."""
-        return np.array([[t == PAD_TOKEN for t in row] for row in self.tokens], dtype=bool)
+        """(N, T) True where the step was fed a padding vector (batch_first off only;
+        a packed sequence's padding is never fed, so it is False there)."""
+        pad = np.array([[t == PAD_TOKEN for t in row] for row in self.tokens], dtype=bool)
+        return pad & self.valid
 
 
 def trace(config: ExplorerConfig) -> Trace:
@@ -108,6 +113,12 @@ def trace_model(config: ExplorerConfig, encoded: EncodedBatch, built: BuiltModel
         states = _states(config, rnn, x_read, layer_outputs, built, lengths)
     hidden, cell, gates, pre, rebuilt_h = states
     valid = np.arange(x_read.shape[1])[None, :] < lengths[:, None]
+    if not np.isfinite(hidden[:, :, valid]).all():
+        raise ConfigError(
+            "The hidden state grew beyond what float32 can hold (it reached infinity): "
+            "a ReLU RNN has no upper bound. Try tanh, smaller inputs, a shorter "
+            "sequence or another seed."
+        )
     error = _max_error(config, hidden, cell, rebuilt_h, output, h_n, c_n, lengths, valid)
     hidden, cell = _blank(hidden, valid), None if cell is None else _blank(cell, valid)
     return Trace(
@@ -268,20 +279,25 @@ def _cell_states(forget, input_gate, candidate, c0) -> np.ndarray:
 def _max_error(config, hidden, cell, rebuilt_h, output, h_n, c_n, lengths, valid) -> float:
     """Largest difference between what the trace shows and what the module computed."""
     L, D = config.num_layers, config.num_directions
-    errors = [np.abs(rebuilt_h - hidden)[:, :, valid].max(initial=0.0)]
+    errors = [_difference(rebuilt_h, hidden)[:, :, valid].max(initial=0.0)]
     top = np.concatenate([hidden[L - 1, d] for d in range(D)], axis=-1)  # (N, T, D*H)
-    errors.append(np.abs(top - output.numpy())[valid].max(initial=0.0))
+    errors.append(_difference(top, output.numpy())[valid].max(initial=0.0))
     last = lengths - 1
     rows = np.arange(len(lengths))
     for layer in range(L):
         for d in range(D):
             t = last if d == 0 else np.zeros_like(last)
             final_h = hidden[layer, d, rows, t]  # (N, H)
-            errors.append(np.abs(final_h - h_n[layer * D + d].numpy()).max(initial=0.0))
+            errors.append(_difference(final_h, h_n[layer * D + d].numpy()).max(initial=0.0))
             if cell is not None:
                 final_c = cell[layer, d, rows, t]
-                errors.append(np.abs(final_c - c_n[layer * D + d].numpy()).max(initial=0.0))
+                errors.append(_difference(final_c, c_n[layer * D + d].numpy()).max(initial=0.0))
     return float(max(errors))
+
+
+def _difference(shown: np.ndarray, computed: np.ndarray) -> np.ndarray:
+    """|shown - computed|, relative to the module's value where that is beyond +-1."""
+    return np.abs(shown - computed) / np.maximum(1.0, np.abs(computed))
 
 
 def _blank(values: np.ndarray, valid: np.ndarray) -> np.ndarray:

@@ -1,0 +1,117 @@
+"""The whole scene in the URL query string, and back. Pure functions: no Streamlit here.
+
+Names: seq (repeated, one per sequence), tokens, encoding, input, cell, nonlinearity,
+hidden, layers, bidirectional, bias, batch_first, seed, init, preset. Booleans are 0/1.
+Unknown or invalid values fall back to the preset's (or the default) value and produce a
+notice: a (text key, parameters) pair the view translates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict
+
+from model.config import (
+    CELLS,
+    ENCODINGS,
+    INIT_STATES,
+    MAX_HIDDEN,
+    MAX_INPUT_SIZE,
+    MAX_LAYERS,
+    MAX_SEED,
+    NONLINEARITIES,
+    TOKENIZERS,
+    ConfigError,
+    ExplorerConfig,
+)
+from model.presets import DEFAULT_PRESET, PRESETS
+
+# URL name -> (config field, kind, allowed choices or (low, high))
+PARAMS: dict[str, tuple[str, str, object]] = {
+    "tokens": ("tokens", "choice", TOKENIZERS),
+    "encoding": ("encoding", "choice", ENCODINGS),
+    "input": ("input_size", "int", (1, MAX_INPUT_SIZE)),
+    "cell": ("cell", "choice", CELLS),
+    "nonlinearity": ("nonlinearity", "choice", NONLINEARITIES),
+    "hidden": ("hidden_size", "int", (1, MAX_HIDDEN)),
+    "layers": ("num_layers", "int", (1, MAX_LAYERS)),
+    "bidirectional": ("bidirectional", "bool", None),
+    "bias": ("bias", "bool", None),
+    "batch_first": ("batch_first", "bool", None),
+    "seed": ("seed", "int", (0, MAX_SEED)),
+    "init": ("init_state", "choice", INIT_STATES),
+}
+KNOWN = {"seq", "preset", *PARAMS}
+Notice = tuple[str, dict]
+
+
+def parse_query(query: Mapping[str, Sequence[str]]) -> tuple[ExplorerConfig, str | None, list]:
+    """Query parameters (name -> list of values) -> (config, preset name or None, notices)."""
+    notices: list[Notice] = []
+    for name in sorted(set(query) - KNOWN):
+        notices.append(("notice_unknown_param", {"name": name[:40]}))
+    preset = _last(query, "preset")
+    if preset is not None and preset not in PRESETS:
+        notices.append(("notice_bad_preset", {"value": preset[:40]}))
+        preset = None
+    if preset is None and not set(query) & KNOWN:
+        preset = DEFAULT_PRESET
+    base = PRESETS[preset] if preset else ExplorerConfig()
+    values = asdict(base)
+    if "seq" in query:
+        sequences = tuple(s for s in query["seq"] if s.strip())
+        if sequences:
+            values["sequences"] = sequences
+        else:
+            notices.append(("notice_empty_seq", {}))
+    for name, (field, kind, allowed) in PARAMS.items():
+        raw = _last(query, name)
+        if raw is None:
+            continue
+        value = _convert(raw, kind, allowed)
+        if value is None:
+            notices.append(("notice_bad_value", {"name": name, "value": raw[:40]}))
+        else:
+            values[field] = value
+    try:
+        config = ExplorerConfig(**values)
+    except ConfigError as error:  # e.g. text too long: keep the rest, drop the text
+        notices.append(("notice_bad_config", {"reason": str(error)}))
+        config = ExplorerConfig(**{**values, "sequences": base.sequences})
+    explicit = set(query) - {"preset"}
+    if preset and explicit & KNOWN and config != PRESETS[preset]:
+        preset = None
+    return config, preset, notices
+
+
+def to_query(config: ExplorerConfig) -> dict[str, str | list[str]]:
+    """Config -> query parameters; names the preset when the scene is exactly one."""
+    query: dict[str, str | list[str]] = {"seq": list(config.sequences)}
+    for name, (field, kind, _) in PARAMS.items():
+        value = getattr(config, field)
+        query[name] = ("1" if value else "0") if kind == "bool" else str(value)
+    for name, preset in PRESETS.items():
+        if preset == config:
+            query["preset"] = name
+            break
+    return query
+
+
+def _last(query: Mapping[str, Sequence[str]], name: str) -> str | None:
+    values = query.get(name)
+    if not values:
+        return None
+    return values[-1] if not isinstance(values, str) else values
+
+
+def _convert(raw: str, kind: str, allowed: object):
+    raw = raw.strip()
+    if kind == "choice":
+        return raw.lower() if raw.lower() in allowed else None
+    if kind == "bool":
+        return {"0": False, "1": True, "false": False, "true": True}.get(raw.lower())
+    if not raw.isascii() or not raw.lstrip("-").isdigit() or len(raw) > 12:
+        return None
+    number = int(raw)
+    low, high = allowed
+    return number if low <= number <= high else None
