@@ -126,8 +126,8 @@ def _slider_and_buttons(steps: list[int], tokens: tuple[str, ...], redraw: bool)
         "sliders": [
             {
                 "active": 0,
-                "x": 0.16,
-                "len": 0.84,
+                "x": 0.2,
+                "len": 0.8,
                 "y": -0.1,
                 "yanchor": "top",
                 "pad": {"t": 30},
@@ -207,7 +207,8 @@ def timeline_figure(
         )
     _add_context_paths(fig, projection.coords, seq, three_d)
     _add_path(fig, trace, seq, coords, three_d)
-    heat, lines, space = (_refs(fig, 1, 1), _refs(fig, 2, 1), _refs(fig, 1, 2))
+    heat, lines = _refs(fig, 1, 1), _refs(fig, 2, 1)
+    space = None if three_d else _refs(fig, 1, 2)
 
     def shapes(t: int) -> list[dict]:
         marks = [_cursor_shape(t, *heat), _cursor_shape(t, *lines)]
@@ -382,7 +383,12 @@ def _add_context_paths(fig: go.Figure, all_coords: np.ndarray, seq: int, three_d
 
 def _state_space_axes(fig: go.Figure, projection, bounded: bool, three_d: bool) -> None:
     titles = projection.axis_titles
-    limit = None if projection.is_pca or not bounded else [-1.1, 1.1]
+    limit = None
+    if bounded and not projection.is_pca:  # symmetric around 0, never past tanh's [-1, 1]
+        finite = projection.coords[np.isfinite(projection.coords)]
+        largest = float(np.abs(finite).max()) if finite.size else 1.0
+        half = min(1.1, max(0.2, 1.2 * largest))
+        limit = [-half, half]
     if three_d:
         axis = {"range": limit} if limit else {}
         fig.update_scenes(

@@ -1,0 +1,53 @@
+"""Hidden-State Explorer: `streamlit run app.py`. Wiring only; no maths here."""
+
+import streamlit as st
+import torch
+
+from components import views
+from components.controls import render_controls, seed_widgets
+from components.scene import safe_scene
+from components.text import t
+from components.urlstate import parse_query, to_query
+
+PREFIX = "main"
+LANG = "en"
+torch.set_num_threads(1)  # small models on a shared 2-core server: see bench/rerun.py
+
+st.set_page_config(page_title=t("page_title", LANG), page_icon="🔁", layout="wide")
+
+if "notices" not in st.session_state:  # first run of this session: the URL decides
+    query = {name: st.query_params.get_all(name) for name in st.query_params}
+    config, preset, st.session_state.notices = parse_query(query)
+    seed_widgets(PREFIX, config, preset)
+
+with st.sidebar:
+    config, error = render_controls(PREFIX, LANG)
+
+st.title(t("app_title", LANG))
+st.caption(t("app_caption", LANG))
+views.render_notices(st.session_state.notices, LANG)
+
+scene = None
+if config is not None:
+    scene, error = safe_scene(config)
+if scene is None:
+    views.render_error(error or "", LANG)
+    st.stop()
+
+st.query_params.from_dict(to_query(config))
+trace = scene.trace
+views.render_shapes(trace, LANG)
+seq, layer, direction, units = views.render_selection(trace, PREFIX, LANG)
+views.render_timeline(trace, seq, layer, direction, units, LANG)
+gates, inputs, code, export = st.tabs(
+    [t("tab_gates", LANG), t("tab_input", LANG), t("tab_code", LANG), t("tab_export", LANG)]
+)
+with gates:
+    views.render_gates(trace, seq, layer, direction, LANG)
+with inputs:
+    views.render_input(trace, seq, LANG)
+with code:
+    views.render_code(scene.code, scene.printout, LANG)
+with export:
+    views.render_export(trace, LANG)
+views.render_check(trace, LANG)

@@ -1,0 +1,183 @@
+"""Every piece of text the UI shows, in one table. Views call `t(key, **values)`.
+
+English is complete; a language added later adds a table with the same keys (a test
+checks the keys match).
+"""
+
+from __future__ import annotations
+
+from model.config import (
+    MAX_FEATURES,
+    MAX_HIDDEN,
+    MAX_INPUT_SIZE,
+    MAX_LAYERS,
+    MAX_SEQUENCES,
+    MAX_STEPS,
+    MAX_TEXT_CHARS,
+    MAX_VOCAB,
+)
+
+EN: dict[str, str] = {
+    "page_title": "Hidden-State Explorer",
+    "app_title": "Hidden-State Explorer",
+    "app_caption": (
+        "Type sequences, choose a recurrent cell, and watch its hidden state at every "
+        "timestep. Every number is PyTorch's own."
+    ),
+    # controls
+    "controls_header": "Scene",
+    "preset": "Preset",
+    "preset_help": "Ready-made scenes. Changing any setting below keeps it as your own scene.",
+    "preset_custom": "(your own settings)",
+    "preset_lecture": "Lecture: hello, eolll, lleel (RNN(4, 2), as the lecture ran it)",
+    "preset_hihello": "hihello (the training example)",
+    "preset_hello": "hello, one sequence",
+    "preset_sentence": "A sentence, by words (embedding)",
+    "preset_korean": "A Korean word (GRU)",
+    "preset_sine": "A sine wave, as numbers (LSTM)",
+    "sequences": "Sequences, one per line",
+    "sequences_help": (
+        f"Each line is one sequence of the batch (at most {MAX_SEQUENCES} lines, "
+        f"{MAX_STEPS:,} tokens a line, {MAX_TEXT_CHARS:,} characters in all). "
+        "Numbers: one value per step, separated by commas or spaces (0.1, 0.5, 0.9); "
+        "several features per step: separate steps with ; and features with spaces "
+        "(1 2; 3 4; 5 6)."
+    ),
+    "tokens": "Tokens",
+    "tokens_chars": "characters",
+    "tokens_words": "words",
+    "tokens_numbers": "numbers",
+    "tokens_help": (
+        "Characters: one token per visible character (an emoji with a skin tone is one). "
+        "Words: split on spaces. Numbers: a numeric series fed as its values."
+    ),
+    "encoding": "Encoding",
+    "encoding_onehot": "one-hot",
+    "encoding_embedding": "embedding",
+    "encoding_help": (
+        "One-hot: input size = vocabulary size. Embedding: a seeded nn.Embedding of the "
+        "size you choose."
+    ),
+    "input_size": "Embedding size",
+    "input_size_help": f"1 to {MAX_INPUT_SIZE}.",
+    "input_size_onehot": "Input size = vocabulary size = {size}",
+    "input_size_numbers": "Input size = numbers per step = {size}",
+    "cell": "Cell",
+    "nonlinearity": "RNN nonlinearity",
+    "hidden_size": "Hidden size",
+    "hidden_size_help": f"1 to {MAX_HIDDEN}.",
+    "num_layers": "Layers",
+    "bidirectional": "Bidirectional",
+    "bias": "Bias",
+    "batch_first": "batch_first",
+    "batch_first_help": (
+        "On: each line is one sequence, tensor (batch, seq, input). Off: PyTorch reads the "
+        "same tensor as (seq, batch, input), as the lecture's code did."
+    ),
+    "seed": "Seed",
+    "seed_help": "torch.manual_seed(seed) runs before anything random is built.",
+    "init_state": "Initial state h0",
+    "init_zeros": "zeros",
+    "init_random": "random (torch.randn)",
+    "limits": (
+        f"Limits: {MAX_SEQUENCES} lines, {MAX_STEPS:,} steps, {MAX_VOCAB} distinct tokens, "
+        f"{MAX_FEATURES} numbers per step, hidden {MAX_HIDDEN}, {MAX_LAYERS} layers."
+    ),
+    # notices
+    "notice_unknown_param": "The link has a setting this app does not know ({name}); ignored.",
+    "notice_bad_preset": "The link names a preset that does not exist ({value}); ignored.",
+    "notice_empty_seq": "The link's sequences were empty; the preset's are shown instead.",
+    "notice_bad_value": "The link's value for {name} ({value}) is not valid; the default is used.",
+    "notice_bad_config": "The link's settings could not be used: {reason} Defaults are shown.",
+    "error_title": "This scene cannot be shown",
+    # selection
+    "select_sequence": "Sequence",
+    "select_layer": "Layer",
+    "select_direction": "Direction",
+    "direction_forward": "forward",
+    "direction_reverse": "reverse",
+    "select_units": "Units drawn as lines",
+    "select_units_help": "Up to 8 units; the heatmap always shows every unit.",
+    # explanations
+    "shapes_title": "Shapes",
+    "shape_input": "input_data, as built: {shape} (batch, seq, input)",
+    "shape_read_bf": "PyTorch reads it as (batch={batch}, seq={steps}, input={input})",
+    "shape_read_sf": "PyTorch reads it as (seq={steps}, batch={batch}, input={input})",
+    "shape_output": "outputs: {shape}",
+    "shape_h_n": "h_n: {shape} (layers × directions, batch, hidden)",
+    "shape_c_n": "c_n: {shape}",
+    "batch_first_pitfall": (
+        "batch_first is off, so PyTorch reads the first dimension as time: your {lines} "
+        "lines of {steps} tokens became {steps} sequences of {lines} steps. Each sequence "
+        "below is one column of what you typed. Turn on batch_first to read each line as "
+        "one sequence."
+    ),
+    "batch_first_padding": (
+        "Your lines have different lengths, so some of these steps are fed a zero vector "
+        "(shown as ·): packing cannot skip padding in the middle of a sequence."
+    ),
+    "packed_note": (
+        "Lines of different lengths are packed (pack_padded_sequence): steps past a line's "
+        "end are never computed and show grey."
+    ),
+    "timeline_caption": (
+        "Left, top: every hidden unit (rows) at every step (columns); colour is the value, "
+        "blue below zero, red above. Left, bottom: the chosen units as lines. Right: where "
+        "h_t goes, one point per step{pca}. Press ▶ or drag the slider to move through time."
+    ),
+    "timeline_caption_pca": ", projected onto its two main directions (PCA)",
+    "gates_caption_lstm": (
+        "LSTM: c_t = f ⊙ c_(t−1) + i ⊙ g and h_t = o ⊙ tanh(c_t). The forget gate f keeps "
+        "(near 1) or erases (near 0) the cell state; i decides how much of the candidate g "
+        "is written; o how much of the cell is shown as h_t. c_t is not bounded to [-1, 1]: "
+        "its colours saturate there; hover for the value."
+    ),
+    "gates_caption_gru": (
+        "GRU: n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)) and h_t = (1 − z) ⊙ n + z ⊙ "
+        "h_(t−1). The update gate z keeps the old state (near 1) or takes the candidate n; "
+        "the reset gate r decides how much of the old state feeds the candidate."
+    ),
+    "gates_rnn": (
+        "A plain RNN has no gates: h_t = tanh(W_ih x_t + b_ih + W_hh h_(t−1) + b_hh). "
+        "Choose LSTM or GRU to see gates and cell state."
+    ),
+    "tab_gates": "Gates & cell state",
+    "tab_input": "Input & vocabulary",
+    "tab_code": "PyTorch code",
+    "tab_export": "Export",
+    "vocab_title": "Vocabulary: token → index → one-hot vector",
+    "vocab_numbers": "Numbers are fed as their values; there is no vocabulary.",
+    "vocab_col_token": "token",
+    "vocab_col_index": "index",
+    "vocab_col_onehot": "one-hot vector",
+    "input_caption": "What each step is fed, x_t: one row per input feature.",
+    "code_caption": (
+        "Plain PyTorch that reproduces exactly what is on screen. Run it in a notebook: it "
+        "prints the text below."
+    ),
+    "code_printout": "What it prints",
+    "code_layout_note": (
+        "The charts show the same numbers as outputs, sequence by sequence as PyTorch read them."
+    ),
+    "export_caption": (
+        "Every state of this scene: hidden h, cell c (LSTM) and gates, with sequence, "
+        "layer, direction, timestep and token. Charts: the camera icon saves a PNG."
+    ),
+    "export_csv": "Download CSV",
+    "export_npz": "Download NumPy .npz",
+    "check_ok": (
+        "Checked: the step-by-step trace equals the module's own output "
+        "(largest difference {error:.1e})."
+    ),
+    "check_bad": "Warning: the trace differs from the module's output by {error:.1e}.",
+    "share_caption": "The address bar holds every setting: copy it to reopen this scene.",
+}
+
+TABLES: dict[str, dict[str, str]] = {"en": EN}
+LANGUAGES = tuple(TABLES)
+
+
+def t(key: str, lang: str = "en", **values) -> str:
+    table = TABLES.get(lang, EN)
+    text = table.get(key, EN[key])
+    return text.format(**values) if values else text

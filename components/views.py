@@ -1,0 +1,196 @@
+"""Views: each `render_*` draws one part of the page from backend objects.
+
+User text only ever reaches the page through plain widgets, `st.code`, dataframes and
+Plotly labels (escaped in the figure builders), never through HTML.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from components import figures
+from components.text import t
+from model.export import states_csv, states_npz
+from model.trace import Trace
+
+MAX_LINE_UNITS = 8
+MAX_ONE_HOT_SHOWN = 32
+
+
+def render_notices(notices: list, lang: str) -> None:
+    for key, values in notices:
+        st.warning(t(key, lang, **values), icon="⚠️")
+
+
+def render_error(message: str, lang: str) -> None:
+    st.error(f"**{t('error_title', lang)}.** {_plain(message)}", icon="🛑")
+
+
+def render_shapes(trace: Trace, lang: str) -> None:
+    config, encoded = trace.config, trace.encoded
+    batch, steps, width = encoded.batch_size, encoded.max_length, trace.inputs.shape[-1]
+    read_batch, read_steps = trace.hidden.shape[2], trace.hidden.shape[3]
+    hidden = config.hidden_size
+    directions = config.num_directions
+    output_shape = (
+        (read_batch, read_steps, directions * hidden)
+        if config.batch_first
+        else (read_steps, read_batch, directions * hidden)
+    )
+    state_shape = (config.num_layers * directions, read_batch, hidden)
+    read = "shape_read_bf" if config.batch_first else "shape_read_sf"
+    lines = [
+        t("shape_input", lang, shape=_shape((batch, steps, width))),
+        t(read, lang, batch=read_batch, steps=read_steps, input=width),
+        t("shape_output", lang, shape=_shape(output_shape)),
+        t("shape_h_n", lang, shape=_shape(state_shape)),
+    ]
+    if config.cell == "lstm":
+        lines.append(t("shape_c_n", lang, shape=_shape(state_shape)))
+    st.markdown("**" + t("shapes_title", lang) + "** · " + " · ".join(f"`{x}`" for x in lines))
+    if not config.batch_first:
+        st.info(t("batch_first_pitfall", lang, lines=batch, steps=steps), icon="💡")
+        if len(set(encoded.lengths.tolist())) > 1:
+            st.caption(t("batch_first_padding", lang))
+    elif trace.packed:
+        st.caption(t("packed_note", lang))
+
+
+def sequence_label(trace: Trace, index: int) -> str:
+    joiner = "" if trace.config.tokens == "chars" else " "
+    text = joiner.join(trace.tokens[index])
+    text = text if len(text) <= 40 else text[:39] + "…"
+    return f"{index + 1}: {text}"
+
+
+def render_selection(trace: Trace, prefix: str, lang: str) -> tuple[int, int, int, list[int]]:
+    """Which sequence, layer, direction and line-chart units to show."""
+    batch, layers, directions = trace.hidden.shape[2], trace.num_layers, trace.num_directions
+    hidden = trace.hidden.shape[-1]
+    keys = {name: f"{prefix}_view_{name}" for name in ("seq", "layer", "dir", "units")}
+    _keep_valid(keys["seq"], range(batch))
+    _keep_valid(keys["layer"], range(layers))
+    _keep_valid(keys["dir"], range(directions))
+    units_key = keys["units"]
+    if units_key in st.session_state:
+        kept = [u for u in st.session_state[units_key] if u < hidden]
+        st.session_state[units_key] = kept or list(range(min(hidden, MAX_LINE_UNITS)))
+    columns = st.columns([3, 1, 1, 3])
+    with columns[0]:
+        seq = st.selectbox(
+            t("select_sequence", lang), range(batch), key=keys["seq"],
+            format_func=lambda i: sequence_label(trace, i),
+        )  # fmt: skip
+    with columns[1]:
+        layer = st.selectbox(
+            t("select_layer", lang), range(layers), key=keys["layer"],
+            format_func=lambda i: str(i + 1), disabled=layers == 1,
+        )  # fmt: skip
+    with columns[2]:
+        direction = st.selectbox(
+            t("select_direction", lang), range(directions), key=keys["dir"],
+            format_func=lambda d: t("direction_forward" if d == 0 else "direction_reverse", lang),
+            disabled=directions == 1,
+        )  # fmt: skip
+    with columns[3]:
+        units = st.multiselect(
+            t("select_units", lang), list(range(hidden)),
+            default=None if units_key in st.session_state
+            else list(range(min(hidden, MAX_LINE_UNITS))),
+            format_func=lambda u: f"h[{u}]", key=units_key,
+            max_selections=MAX_LINE_UNITS, help=t("select_units_help", lang),
+        )  # fmt: skip
+    return seq, layer, direction, sorted(units)
+
+
+def render_timeline(trace: Trace, seq: int, layer: int, direction: int, units, lang: str):
+    figure = figures.timeline_figure(trace, seq, layer, direction, units)
+    name = figures.png_filename("hidden-state", trace, seq, layer, direction)
+    st.plotly_chart(figure, config=figures.chart_config(name), key="timeline_chart", theme=None)
+    pca = t("timeline_caption_pca", lang) if trace.hidden.shape[-1] > 3 else ""
+    st.caption(t("timeline_caption", lang, pca=pca))
+
+
+def render_gates(trace: Trace, seq: int, layer: int, direction: int, lang: str) -> None:
+    figure = figures.gates_figure(trace, seq, layer, direction)
+    if figure is None:
+        st.info(t("gates_rnn", lang))
+        return
+    st.caption(t("gates_caption_" + trace.config.cell, lang))
+    name = figures.png_filename("gates", trace, seq, layer, direction)
+    st.plotly_chart(figure, config=figures.chart_config(name), key="gates_chart", theme=None)
+
+
+def render_input(trace: Trace, seq: int, lang: str) -> None:
+    encoded = trace.encoded
+    if encoded.values is not None:
+        st.caption(t("vocab_numbers", lang))
+    else:
+        st.markdown("**" + t("vocab_title", lang) + "**")
+        show_vector = len(encoded.vocab) <= MAX_ONE_HOT_SHOWN
+        rows = [
+            {
+                t("vocab_col_token", lang): figures_token(token),
+                t("vocab_col_index", lang): index,
+                t("vocab_col_onehot", lang): str(vector) if show_vector else "…",
+            }
+            for token, index, vector in encoded.one_hot_table()
+        ]
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="content")
+    st.caption(t("input_caption", lang))
+    name = figures.png_filename("input", trace, seq, 0, 0)
+    st.plotly_chart(
+        figures.input_figure(trace, seq),
+        config=figures.chart_config(name),
+        key="input_chart",
+        theme=None,
+    )
+
+
+def render_code(code: str, printout: str, lang: str) -> None:
+    st.caption(t("code_caption", lang))
+    st.code(code, language="python")
+    st.markdown("**" + t("code_printout", lang) + "**")
+    st.code(printout, language="text")
+    st.caption(t("code_layout_note", lang))
+
+
+def render_export(trace: Trace, lang: str) -> None:
+    st.caption(t("export_caption", lang))
+    stem = f"states_{trace.config.cell}_h{trace.config.hidden_size}"
+    left, right = st.columns(2)
+    with left:
+        st.download_button(
+            t("export_csv", lang), data=lambda: states_csv(trace), file_name=stem + ".csv",
+            mime="text/csv", on_click="ignore", key="export_csv",
+        )  # fmt: skip
+    with right:
+        st.download_button(
+            t("export_npz", lang), data=lambda: states_npz(trace), file_name=stem + ".npz",
+            mime="application/octet-stream", on_click="ignore", key="export_npz",
+        )  # fmt: skip
+
+
+def render_check(trace: Trace, lang: str) -> None:
+    key = "check_ok" if trace.max_error < 1e-5 else "check_bad"
+    st.caption(t(key, lang, error=trace.max_error) + " " + t("share_caption", lang))
+
+
+def figures_token(token: str) -> str:
+    return "␣" if token == " " else token
+
+
+def _keep_valid(key: str, options: range) -> None:
+    if key in st.session_state and st.session_state[key] not in options:
+        st.session_state[key] = 0
+
+
+def _shape(shape: tuple[int, ...]) -> str:
+    return "(" + ", ".join(str(s) for s in shape) + ")"
+
+
+def _plain(message: str) -> str:
+    """Backslash-escape Markdown so a message quoting user text shows as typed."""
+    special = "\\`*_{}[]()#+-.!|<>~$"
+    return "".join("\\" + ch if ch in special else ch for ch in message)
