@@ -35,7 +35,8 @@ GATE_LABELS = {
 FONT_SIZE = 16
 MAX_FRAMES = 250  # longer sequences get a frame every k steps
 MAX_TICK_LABELS = 60  # beyond this many steps, the time axis shows numbers only
-MAX_POINT_LABELS = 40  # beyond this many steps, trajectory points are not labelled
+MAX_LABEL_CHARS = 64  # ... or when steps x (longest token + 1) passes this (long words, numbers)
+MAX_POINT_LABELS = 30  # beyond this many steps, trajectory points are not labelled
 
 
 def display_token(token: str) -> str:
@@ -81,12 +82,21 @@ def _base_layout(fig: go.Figure, title: str, height: int) -> None:
     )
 
 
+def tokens_fit(tokens: tuple[str, ...], most: int = MAX_TICK_LABELS) -> bool:
+    """True when every token can be written under its step without overlapping."""
+    longest = max((len(t) for t in tokens), default=0)
+    return len(tokens) <= most and len(tokens) * (longest + 1) <= MAX_LABEL_CHARS
+
+
 def _time_axis(fig: go.Figure, tokens: tuple[str, ...], row: int, col: int, title: bool) -> None:
     steps = len(tokens)
-    axis = {"range": [-0.5, steps - 0.5], "showgrid": False, "zeroline": False}
-    if steps <= MAX_TICK_LABELS:
+    axis = {"range": [-0.5, steps - 0.5], "showgrid": False, "zeroline": False, "tickangle": 0}
+    if tokens_fit(tokens):
         axis.update(tickmode="array", tickvals=list(range(steps)), ticktext=time_labels(tokens))
-    fig.update_xaxes(**axis, title_text="time step (token)" if title else None, row=row, col=col)
+        axis_title = "time step (token)"
+    else:
+        axis_title = "time step (hover for the token)"
+    fig.update_xaxes(**axis, title_text=axis_title if title else None, row=row, col=col)
 
 
 def _slider_and_buttons(steps: list[int], tokens: tuple[str, ...], redraw: bool) -> dict:
@@ -104,7 +114,7 @@ def _slider_and_buttons(steps: list[int], tokens: tuple[str, ...], redraw: bool)
                 "type": "buttons",
                 "direction": "left",
                 "x": 0.0,
-                "y": -0.1,
+                "y": -0.13,
                 "xanchor": "left",
                 "yanchor": "top",
                 "pad": {"t": 30, "r": 10},
@@ -126,9 +136,9 @@ def _slider_and_buttons(steps: list[int], tokens: tuple[str, ...], redraw: bool)
         "sliders": [
             {
                 "active": 0,
-                "x": 0.2,
-                "len": 0.8,
-                "y": -0.1,
+                "x": 0.26,
+                "len": 0.74,
+                "y": -0.13,
                 "yanchor": "top",
                 "pad": {"t": 30},
                 "currentvalue": {"prefix": "time step: ", "font": {"size": FONT_SIZE + 2}},
@@ -177,7 +187,7 @@ def timeline_figure(
         column_widths=[0.6, 0.4],
         row_heights=[0.55, 0.45],
         specs=[[{}, {"rowspan": 2, "type": "scene" if three_d else "xy"}], [{}, None]],
-        horizontal_spacing=0.14,
+        horizontal_spacing=0.18,
         vertical_spacing=0.16,
         subplot_titles=(
             "h_t, every unit (colour = value)",
@@ -230,8 +240,8 @@ def timeline_figure(
             "cmin": zmin,
             "cmax": zmax,
             "colorbar": {
-                "title": {"text": "value", "side": "right"},
-                "x": 0.535,
+                "title": {"text": "value", "side": "top"},
+                "x": 0.5,
                 "xanchor": "left",
                 "len": 0.5,
                 "y": 0.78,
@@ -333,14 +343,16 @@ def _plane(coords: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _add_path(fig: go.Figure, trace: Trace, seq: int, coords: np.ndarray, three_d: bool):
     tokens = trace.tokens[seq]
-    labels = [display_token(t) for t in tokens] if len(tokens) <= MAX_POINT_LABELS else None
+    fits = tokens_fit(tokens, MAX_POINT_LABELS)
+    labels = [display_token(t) for t in tokens] if fits else None
     common = {
         "mode": "lines+markers+text" if labels else "lines+markers",
         "text": labels,
         "name": "path of h_t",
         "showlegend": False,
         "customdata": list(range(len(tokens))),
-        "hovertemplate": "t=%{customdata}: %{text}<extra></extra>",
+        "hovertext": [display_token(t) for t in tokens],
+        "hovertemplate": "t=%{customdata}: %{hovertext}<extra></extra>",
     }
     if three_d:
         fig.add_trace(
@@ -487,7 +499,7 @@ def input_figure(trace: Trace, seq: int) -> go.Figure:
         ticktext=y_labels if len(y_labels) <= 32 else None,
     )  # fmt: skip
     fig.update_xaxes(range=[-0.5, len(tokens) - 0.5], title_text="time step (token)")
-    if len(tokens) <= MAX_TICK_LABELS:
+    if tokens_fit(tokens):
         fig.update_xaxes(
             tickmode="array", tickvals=list(range(len(tokens))), ticktext=time_labels(tokens)
         )

@@ -110,7 +110,7 @@ def _convert(raw: str, kind: str, allowed: object):
         return raw.lower() if raw.lower() in allowed else None
     if kind == "bool":
         return {"0": False, "1": True, "false": False, "true": True}.get(raw.lower())
-    if not raw.isascii() or not raw.lstrip("-").isdigit() or len(raw) > 12:
+    if not raw.isascii() or not raw.removeprefix("-").isdigit() or len(raw) > 12:
         return None
     number = int(raw)
     low, high = allowed

@@ -19,8 +19,9 @@ MAX_ONE_HOT_SHOWN = 32
 
 
 def render_notices(notices: list, lang: str) -> None:
-    for key, values in notices:
-        st.warning(t(key, lang, **values), icon="⚠️")
+    for key, values in notices:  # values quote the link: shown as typed, never as Markdown
+        plain = {name: _plain(str(value)) for name, value in values.items()}
+        st.warning(t(key, lang, **plain), icon="⚠️")
 
 
 def render_error(message: str, lang: str) -> None:

@@ -29,5 +29,5 @@ def project_states(states: np.ndarray, components: int = 2) -> Projection:
     variance = singular**2
     share = variance[:k] / variance.sum() if variance.sum() > 0 else np.zeros(k)
     coords = (flat - mean) @ vt[:k].T  # NaN rows stay NaN
-    titles = tuple(f"PC{i + 1} ({share[i]:.0%} of variance)" for i in range(k))
+    titles = tuple(f"PC{i + 1} · {share[i]:.0%} of variance" for i in range(k))
     return Projection(coords.reshape(n, t, k).astype(np.float32), titles, True)
