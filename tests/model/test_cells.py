@@ -24,6 +24,8 @@ from model.cells import (
 from model.config import ExplorerConfig
 from model.encoding import encode
 
+pytestmark = pytest.mark.usefixtures("single_thread_torch")
+
 ATOL = 1e-6
 INPUT, HIDDEN, BATCH = 5, 4, 3
 

@@ -26,6 +26,8 @@ from model.config import (
 from model.encoding import encode
 from model.trace import trace
 
+pytestmark = pytest.mark.usefixtures("single_thread_torch")
+
 
 def test_config_error_is_a_value_error():
     assert issubclass(ConfigError, ValueError)

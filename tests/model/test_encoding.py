@@ -8,7 +8,7 @@ import unicodedata
 import numpy as np
 import pytest
 import torch
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from model.config import (
@@ -32,6 +32,8 @@ from model.encoding import (
     tokenize,
 )
 from model.trace import Trace, trace
+
+pytestmark = pytest.mark.usefixtures("single_thread_torch")
 
 
 def chars(*lines: str, **changes) -> EncodedBatch:
@@ -294,30 +296,62 @@ def test_text_length_limit():
 
 # --- anything typed: a Trace or a ConfigError, never anything else --------------------
 
-_ANY_CHAR = st.characters(exclude_categories=())
-_LINE = st.one_of(
+_ANY_CHAR = st.characters(exclude_categories=())  # surrogates, controls, everything
+_ANY_LINE = st.one_of(
     st.text(_ANY_CHAR, max_size=12),
-    st.text(st.sampled_from("ab c,;.-1e0\n\t\x00\ud800é👍🏽"), max_size=12),
-    st.lists(
-        st.one_of(
-            st.floats(allow_nan=True, allow_infinity=True, width=32).map(str),
-            st.integers(-(10**7), 10**7).map(str),
-            st.sampled_from(["nan", "inf", "1e309", "x", "", ";"]),
-        ),
-        max_size=6,
-    ).map(lambda parts: " , ".join(parts) if len(parts) % 2 else " ".join(parts)),
+    st.text(st.sampled_from("ab c,;.-1e0\n\t\x00\ud800é👍🏽한"), min_size=1, max_size=12),
+)
+_NUMBER = st.one_of(
+    st.floats(-MAX_ABS_NUMBER, MAX_ABS_NUMBER).map(repr),
+    st.integers(-(10**6), 10**6).map(str),
+    st.floats(-10, 10, width=32).map(lambda v: f"{v:.3g}"),
+)
+_NOT_QUITE_A_NUMBER = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True).map(str),
+    st.integers(-(10**8), 10**8).map(str),
+    st.sampled_from(["nan", "-inf", "1e309", "x", "1,5", "", ";", "1_0", "０", "1e6.5"]),
 )
 
 
+@st.composite
+def _numbers_line(draw, width: int, number: st.SearchStrategy[str]) -> str:
+    steps = draw(st.lists(st.lists(number, min_size=width, max_size=width), max_size=6))
+    if width == 1 and draw(st.booleans()):
+        separator = draw(st.sampled_from([", ", " ", ",", " ,  "]))
+        return separator.join(step[0] for step in steps)
+    return "; ".join(" ".join(step) for step in steps) + draw(st.sampled_from(["", ";"]))
+
+
+@st.composite
+def _scene(draw) -> tuple[str, tuple[str, ...]]:
+    """(tokens, lines): mostly things that could work, sometimes anything at all."""
+    tokens = draw(st.sampled_from(["chars", "words", "numbers"]))
+    line = _ANY_LINE
+    if tokens == "numbers":
+        width = draw(st.integers(1, 3))
+        line = draw(
+            st.sampled_from(
+                [
+                    _numbers_line(width, _NUMBER),
+                    _numbers_line(width, _NUMBER),
+                    _numbers_line(width, st.one_of(_NUMBER, _NOT_QUITE_A_NUMBER)),
+                    _ANY_LINE,
+                ]
+            )
+        )
+    return tokens, tuple(
+        draw(st.lists(line, min_size=draw(st.sampled_from([0, 1, 1])), max_size=4))
+    )
+
+
 @settings(
-    max_examples=60,
+    max_examples=150,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
 @given(
-    lines=st.lists(_LINE, min_size=0, max_size=4),
-    tokens=st.sampled_from(["chars", "words", "numbers"]),
+    scene=_scene(),
     encoding=st.sampled_from(["onehot", "embedding"]),
     cell=st.sampled_from(CELLS),
     nonlinearity=st.sampled_from(NONLINEARITIES),
@@ -330,12 +364,15 @@ _LINE = st.one_of(
     init_state=st.sampled_from(["zeros", "random"]),
     input_size=st.integers(1, 4),
 )
-def test_any_text_gives_a_trace_or_a_config_error(lines, **settings_):
+def test_any_text_gives_a_trace_or_a_config_error(scene, **settings_):
+    tokens, lines = scene
     try:
-        result = trace(ExplorerConfig(sequences=tuple(lines), **settings_))
+        result = trace(ExplorerConfig(sequences=lines, tokens=tokens, **settings_))
     except ConfigError as error:
         assert str(error)  # a sentence for the user
+        event(f"ConfigError: {str(error)[:25]}")
         return
+    event(f"Trace ({tokens})")
     assert isinstance(result, Trace)
     assert math.isfinite(result.max_error)
     assert result.max_error < 1e-5
