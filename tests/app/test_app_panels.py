@@ -1,0 +1,45 @@
+"""The PyTorch code tab and the export tab."""
+
+from __future__ import annotations
+
+from components.text import t
+from model.codegen import printout, python_code
+from model.presets import PRESETS
+
+LECTURE = PRESETS["lecture"]
+
+
+def test_code_panel_shows_the_code_and_its_printout(page):
+    code, printed = (block.value.rstrip("\n") for block in page.at.code)
+    assert code == python_code(LECTURE).rstrip("\n")
+    assert "torch.manual_seed(0)" in code and "rnn = torch.nn.RNN(4, 2)" in code
+    assert "outputs, _status = rnn(input_data)" in code
+    assert printed == printout(LECTURE).rstrip("\n")
+    assert "torch.Size([3, 5, 2])" in printed
+    assert [block.language for block in page.at.code] == ["python", "text"]
+    assert t("code_printout", "en") in " ".join(page.bodies("markdown"))
+
+
+def test_code_panel_follows_the_scene(page):
+    page.set(main_cell="lstm", main_batch_first=True, main_sequences="hello\nhi")
+    config = LECTURE.with_changes(cell="lstm", batch_first=True, sequences=("hello", "hi"))
+    code, printed = (block.value.rstrip("\n") for block in page.at.code)
+    assert code == python_code(config).rstrip("\n")
+    assert "torch.nn.LSTM(5, 2, batch_first=True)" in code
+    assert "pack_padded_sequence" in code  # unequal lines are packed
+    assert printed == printout(config).rstrip("\n")
+    assert "torch.Size([2, 5, 2])" in printed
+
+
+def test_export_tab_has_csv_and_npz_downloads(page):
+    buttons = page.at.get("download_button")
+    labels = [button.proto.label for button in buttons]
+    assert labels == [t("export_csv", "en"), t("export_npz", "en")]
+    assert all(button.proto.deferred_file_id or button.proto.url for button in buttons)
+    assert t("export_caption", "en") in page.bodies("caption")
+
+
+def test_the_trace_check_is_reported(page):
+    captions = " ".join(page.bodies("caption"))
+    assert "Checked: the step-by-step trace equals the module's own output" in captions
+    assert "Warning: the trace differs" not in captions

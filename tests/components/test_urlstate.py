@@ -1,0 +1,279 @@
+"""The scene in the URL and back: parse_query / to_query, pure functions."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from components.text import t
+from components.urlstate import KNOWN, PARAMS, parse_query, to_query
+from model.config import (
+    CELLS,
+    ENCODINGS,
+    INIT_STATES,
+    MAX_HIDDEN,
+    MAX_INPUT_SIZE,
+    MAX_LAYERS,
+    MAX_SEED,
+    MAX_TEXT_CHARS,
+    NONLINEARITIES,
+    TOKENIZERS,
+    ExplorerConfig,
+)
+from model.presets import DEFAULT_PRESET, PRESETS
+
+DEFAULT = ExplorerConfig()
+
+
+def as_lists(query: dict) -> dict[str, list[str]]:
+    """What the app hands parse_query: every name -> the list of its values."""
+    return {name: value if isinstance(value, list) else [value] for name, value in query.items()}
+
+
+def notice_names(notices: list) -> list[tuple[str, str | None]]:
+    return [(key, values.get("name")) for key, values in notices]
+
+
+# --- round trips -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", list(PRESETS))
+def test_every_preset_round_trips_and_is_named(name):
+    preset = PRESETS[name]
+    query = to_query(preset)
+    assert query["preset"] == name
+    assert query["seq"] == list(preset.sequences)
+    assert parse_query(as_lists(query)) == (preset, name, [])
+    assert parse_query({"preset": [name]}) == (preset, name, [])
+
+
+def test_the_lecture_link_gives_the_lecture_preset():
+    config, preset, notices = parse_query({"preset": ["lecture"]})
+    assert config == PRESETS["lecture"]
+    assert config.sequences == ("hello", "eolll", "lleel")
+    assert config.batch_first is False and config.hidden_size == 2 and config.seed == 0
+    assert (preset, notices) == ("lecture", [])
+
+
+def test_an_empty_query_is_the_default_preset_without_notices():
+    assert DEFAULT_PRESET == "lecture"
+    assert parse_query({}) == (PRESETS["lecture"], "lecture", [])
+
+
+line = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1, max_size=30
+).filter(lambda s: s.strip())
+
+configs = st.builds(
+    ExplorerConfig,
+    sequences=st.lists(line, min_size=1, max_size=4).map(tuple),
+    tokens=st.sampled_from(TOKENIZERS),
+    encoding=st.sampled_from(ENCODINGS),
+    input_size=st.integers(1, MAX_INPUT_SIZE),
+    cell=st.sampled_from(CELLS),
+    nonlinearity=st.sampled_from(NONLINEARITIES),
+    hidden_size=st.integers(1, MAX_HIDDEN),
+    num_layers=st.integers(1, MAX_LAYERS),
+    bidirectional=st.booleans(),
+    bias=st.booleans(),
+    batch_first=st.booleans(),
+    seed=st.integers(0, MAX_SEED),
+    init_state=st.sampled_from(INIT_STATES),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(configs)
+def test_random_valid_configs_round_trip(config):
+    query = to_query(config)
+    assert all(isinstance(v, str) for k, v in query.items() if k != "seq")
+    parsed, preset, notices = parse_query(as_lists(query))
+    assert parsed == config
+    assert notices == []
+    named = [name for name, p in PRESETS.items() if p == config]
+    assert preset == (named[0] if named else None)
+    assert ("preset" in query) == bool(named)
+
+
+def test_to_query_writes_every_setting_with_booleans_as_0_1():
+    query = to_query(PRESETS["lecture"])
+    assert set(query) == KNOWN
+    assert query["batch_first"] == "0" and query["bias"] == "1" and query["bidirectional"] == "0"
+    assert (query["hidden"], query["layers"], query["seed"], query["cell"]) == (
+        "2",
+        "1",
+        "0",
+        "rnn",
+    )
+
+
+def test_to_query_names_the_preset_only_when_the_config_equals_it():
+    lecture = PRESETS["lecture"]
+    for change in [{"seed": 1}, {"hidden_size": 3}, {"sequences": ("hello",)}, {"bias": False}]:
+        query = to_query(lecture.with_changes(**change))
+        assert "preset" not in query, change
+        config, preset, notices = parse_query(as_lists(query))
+        assert config == lecture.with_changes(**change)
+        assert preset is None and notices == []
+
+
+def test_a_preset_link_with_changes_is_no_longer_that_preset():
+    config, preset, notices = parse_query({"preset": ["lecture"], "hidden": ["3"]})
+    assert config == PRESETS["lecture"].with_changes(hidden_size=3)
+    assert preset is None and notices == []
+    same, preset, _ = parse_query({"preset": ["lecture"], "hidden": ["2"]})
+    assert same == PRESETS["lecture"] and preset == "lecture"
+
+
+def test_repeated_seq_keeps_its_order():
+    config, _, notices = parse_query({"seq": ["lleel", "hello", "eolll", "hello"]})
+    assert config.sequences == ("lleel", "hello", "eolll", "hello")
+    assert notices == []
+
+
+def test_blank_seq_values_are_dropped_but_others_kept():
+    config, _, notices = parse_query({"seq": ["abc", "  ", "", "de"]})
+    assert config.sequences == ("abc", "de") and notices == []
+
+
+def test_accepted_spellings():
+    config, _, notices = parse_query(
+        {"cell": [" LSTM "], "bidirectional": ["true"], "bias": ["False"], "seed": ["-0"]}
+    )
+    assert (config.cell, config.bidirectional, config.bias, config.seed) == ("lstm", True, False, 0)
+    assert notices == []
+
+
+def test_the_last_of_repeated_single_values_wins():
+    config, _, _ = parse_query({"hidden": ["3", "5"]})
+    assert config.hidden_size == 5
+
+
+# --- bad links: the default, a notice, never an exception ------------------------------
+
+
+def test_an_unknown_key_gives_a_notice_and_is_ignored():
+    config, preset, notices = parse_query({"colour": ["red"], "hidden": ["3"]})
+    assert config == DEFAULT.with_changes(hidden_size=3)
+    assert preset is None
+    assert notice_names(notices) == [("notice_unknown_param", "colour")]
+    assert "colour" in t(notices[0][0], **notices[0][1])
+
+
+def test_only_unknown_keys_still_open_the_default_preset():
+    config, preset, notices = parse_query({"utm_source": ["mail"]})
+    assert (config, preset) == (PRESETS["lecture"], "lecture")
+    assert notice_names(notices) == [("notice_unknown_param", "utm_source")]
+
+
+BAD_VALUES = [
+    ("hidden", "0"),
+    ("hidden", "-3"),
+    ("hidden", "9999"),
+    ("hidden", "2.5"),
+    ("hidden", "abc"),
+    ("hidden", "--3"),
+    ("hidden", ""),
+    ("hidden", "３"),  # a full-width digit
+    ("hidden", "1_0"),
+    ("layers", "5"),
+    ("layers", "0"),
+    ("cell", "transformer"),
+    ("tokens", "bytes"),
+    ("encoding", "onehotx"),
+    ("nonlinearity", "sigmoid"),
+    ("init", "ones"),
+    ("bidirectional", "2"),
+    ("bias", "yes"),
+    ("batch_first", "-1"),
+    ("seed", "-1"),
+    ("seed", "99999999999999"),
+    ("seed", str(MAX_SEED + 1)),
+    ("input", "513"),
+]
+
+
+@pytest.mark.parametrize(("name", "value"), BAD_VALUES)
+@pytest.mark.parametrize("preset", [None, "sentence"])
+def test_an_invalid_value_falls_back_with_a_notice_naming_it(name, value, preset):
+    query = {name: [value]}
+    if preset:
+        query["preset"] = [preset]
+    config, chosen, notices = parse_query(query)
+    base = PRESETS[preset] if preset else DEFAULT
+    assert config == base  # the preset's (or the default) value is used
+    assert chosen == preset
+    assert notice_names(notices) == [("notice_bad_value", name)]
+    assert notices[0][1]["value"] == value[:40]
+    text = t(notices[0][0], **notices[0][1])
+    assert name in text
+
+
+def test_a_nonexistent_preset_gives_a_notice():
+    config, preset, notices = parse_query({"preset": ["nope"]})
+    assert preset is None
+    assert config == DEFAULT
+    assert notices == [("notice_bad_preset", {"value": "nope"})]
+    assert "nope" in t("notice_bad_preset", value="nope")
+
+
+def test_empty_seq_falls_back_with_a_notice():
+    for seq in ([""], ["   ", ""], []):
+        config, preset, notices = parse_query({"seq": seq, "preset": ["lecture"]})
+        assert config == PRESETS["lecture"] and preset == "lecture"
+        assert notice_names(notices) == [("notice_empty_seq", None)]
+    config, _, notices = parse_query({"seq": [""]})
+    assert config.sequences == DEFAULT.sequences
+    assert [key for key, _ in notices] == ["notice_empty_seq"]
+
+
+def test_a_too_long_seq_falls_back_with_a_notice():
+    long = ["a" * (MAX_TEXT_CHARS // 2), "b" * (MAX_TEXT_CHARS // 2 + 1)]
+    config, preset, notices = parse_query({"seq": long, "preset": ["lecture"], "cell": ["gru"]})
+    assert config == PRESETS["lecture"].with_changes(cell="gru")  # the rest is kept
+    assert preset is None
+    assert [key for key, _ in notices] == ["notice_bad_config"]
+    message = t(notices[0][0], **notices[0][1])
+    assert f"{MAX_TEXT_CHARS:,}" in message
+    just_fits = ["a" * (MAX_TEXT_CHARS // 2), "b" * (MAX_TEXT_CHARS // 2)]
+    assert parse_query({"seq": just_fits})[0].sequences == tuple(just_fits)
+
+
+def test_long_bad_values_are_cut_in_the_notice():
+    config, _, notices = parse_query({"x" * 500: ["1"], "cell": ["y" * 500]})
+    assert config == DEFAULT
+    assert [len(v.get("name", v.get("value", ""))) for _, v in notices] == [40, 4]
+    assert notices[1][1]["value"] == "y" * 40
+
+
+query_text = st.text(max_size=30)
+queries = st.dictionaries(
+    st.one_of(st.sampled_from(sorted(KNOWN)), query_text),
+    st.lists(query_text, max_size=3),
+    max_size=6,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(queries)
+def test_any_query_gives_a_valid_config_and_never_raises(query):
+    config, preset, notices = parse_query(query)
+    assert isinstance(config, ExplorerConfig)
+    assert preset is None or config == PRESETS[preset]
+    for key, values in notices:
+        t(key, **values)  # every notice can be shown
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(sorted(PARAMS)), st.text(max_size=15))
+def test_any_single_value_is_used_or_reported(name, value):
+    config, _, notices = parse_query({name: [value]})
+    field = PARAMS[name][0]
+    if notices:
+        assert notice_names(notices) == [("notice_bad_value", name)]
+        assert getattr(config, field) == getattr(DEFAULT, field)
+    else:
+        assert asdict(config) == {**asdict(DEFAULT), field: getattr(config, field)}
