@@ -20,6 +20,7 @@ from model.config import (
     MAX_INPUT_SIZE,
     MAX_LAYERS,
     MAX_SEED,
+    MAX_SEQUENCES,
     MAX_TEXT_CHARS,
     NONLINEARITIES,
     TOKENIZERS,
@@ -51,12 +52,14 @@ def seed_widgets(prefix: str, config: ExplorerConfig, preset: str | None) -> Non
 
 
 def _apply_preset(prefix: str) -> None:
+    st.session_state.notices = []  # the link's notices no longer describe the scene
     name = st.session_state[_key(prefix, "preset")]
     if name in PRESETS:
         seed_widgets(prefix, PRESETS[name], name)
 
 
 def _mark_custom(prefix: str) -> None:
+    st.session_state.notices = []
     st.session_state[_key(prefix, "preset")] = CUSTOM
 
 
@@ -78,7 +81,7 @@ def render_controls(prefix: str, lang: str = "en") -> tuple[ExplorerConfig | Non
         t("sequences", lang),
         key=key("sequences"),
         height=110,
-        max_chars=MAX_TEXT_CHARS,
+        max_chars=MAX_TEXT_CHARS + MAX_SEQUENCES,  # line breaks do not count toward the limit
         help=t("sequences_help", lang),
         **custom,
     )

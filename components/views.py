@@ -73,10 +73,7 @@ def render_selection(trace: Trace, prefix: str, lang: str) -> tuple[int, int, in
     _keep_valid(keys["seq"], range(batch))
     _keep_valid(keys["layer"], range(layers))
     _keep_valid(keys["dir"], range(directions))
-    units_key = keys["units"]
-    if units_key in st.session_state:
-        kept = [u for u in st.session_state[units_key] if u < hidden]
-        st.session_state[units_key] = kept or list(range(min(hidden, MAX_LINE_UNITS)))
+    units_key = f"{keys['units']}_h{hidden}"  # one choice per hidden size: grows with it
     columns = st.columns([3, 1, 1, 3])
     with columns[0]:
         seq = st.selectbox(
@@ -101,6 +98,7 @@ def render_selection(trace: Trace, prefix: str, lang: str) -> tuple[int, int, in
             else list(range(min(hidden, MAX_LINE_UNITS))),
             format_func=lambda u: f"h[{u}]", key=units_key,
             max_selections=MAX_LINE_UNITS, help=t("select_units_help", lang),
+            persist_state="session",
         )  # fmt: skip
     return seq, layer, direction, sorted(units)
 

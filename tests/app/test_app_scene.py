@@ -153,13 +153,17 @@ def test_hidden_size(page, ref):
     config = LECTURE.with_changes(hidden_size=5)
     assert_scene(page, config, ref)
     assert page.heatmap().shape == (5, 3)
-    assert page.widget("main_view_units").options == [f"h[{u}]" for u in range(5)]
-    page.set(main_view_units=[4, 3])
+    units = page.widget("main_view_units_h5")
+    assert units.options == [f"h[{u}]" for u in range(5)]
+    assert units.value == [0, 1, 2, 3, 4]  # a new size starts with all its units (up to 8)
+    page.set(main_view_units_h5=[4, 3])
     assert unit_lines(page) == ["h[3]", "h[4]"]
     page.set(main_hidden_size=1)  # the chosen units no longer exist
-    assert page.widget("main_view_units").value == [0]
+    assert page.widget("main_view_units_h1").value == [0]
     assert unit_lines(page) == ["h[0]"]
     assert_scene(page, LECTURE.with_changes(hidden_size=1), ref)
+    page.set(main_hidden_size=5)  # back: the choice made for this size is remembered
+    assert unit_lines(page) == ["h[3]", "h[4]"]
 
 
 def unit_lines(page) -> list[str]:

@@ -114,6 +114,16 @@ def test_notices_are_read_from_the_first_link_only(make_app):
     assert len(page.at.warning) == 1
 
 
+def test_notices_go_once_the_user_changes_the_scene(make_app):
+    page = make_app({"hidden": "abc"})
+    assert len(page.at.warning) == 1
+    page.set(main_cell="gru")
+    assert not page.at.warning
+    page = make_app({"cell": "nope"})
+    page.set(main_preset="hihello")
+    assert not page.at.warning
+
+
 def test_changing_a_widget_updates_the_link(page):
     assert page.query()["preset"] == ["lecture"]
     page.set(main_hidden_size=4, main_cell="gru")
