@@ -43,7 +43,7 @@ gates, inputs, code, export = st.tabs(
     [t("tab_gates", LANG), t("tab_input", LANG), t("tab_code", LANG), t("tab_export", LANG)]
 )
 with gates:
-    views.render_gates(trace, seq, layer, direction, LANG)
+    views.render_gates(trace, seq, layer, direction, units, LANG)
 with inputs:
     views.render_input(trace, seq, LANG)
 with code:

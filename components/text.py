@@ -141,6 +141,10 @@ EN: dict[str, str] = {
         "A plain RNN has no gates: h_t = tanh(W_ih x_t + b_ih + W_hh h_(t−1) + b_hh). "
         "Choose LSTM or GRU to see gates and cell state."
     ),
+    "gates_units_only": (
+        "This layer has more than {most} units: the gates show the units chosen for the "
+        "lines above."
+    ),
     "tab_gates": "Gates & cell state",
     "tab_input": "Input & vocabulary",
     "tab_code": "PyTorch code",

@@ -6,7 +6,11 @@ Plotly labels (escaped in the figure builders), never through HTML.
 
 from __future__ import annotations
 
+import base64
+
+import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from components import figures
@@ -104,21 +108,30 @@ def render_selection(trace: Trace, prefix: str, lang: str) -> tuple[int, int, in
 
 
 def render_timeline(trace: Trace, seq: int, layer: int, direction: int, units, lang: str):
-    figure = figures.timeline_figure(trace, seq, layer, direction, units)
+    key = (trace.config, seq, layer, direction, tuple(units))
+    spec = _built_once(
+        "timeline", key, lambda: figures.timeline_spec(trace, seq, layer, direction, units)
+    )
     name = figures.png_filename("hidden-state", trace, seq, layer, direction)
-    st.plotly_chart(figure, config=figures.chart_config(name), key="timeline_chart", theme=None)
+    _chart(spec, name, "timeline_chart")
     pca = t("timeline_caption_pca", lang) if trace.hidden.shape[-1] > 3 else ""
     st.caption(t("timeline_caption", lang, pca=pca))
 
 
-def render_gates(trace: Trace, seq: int, layer: int, direction: int, lang: str) -> None:
-    figure = figures.gates_figure(trace, seq, layer, direction)
-    if figure is None:
+def render_gates(trace: Trace, seq: int, layer: int, direction: int, units, lang: str) -> None:
+    chosen = tuple(units) if trace.hidden.shape[-1] > figures.MAX_GATE_UNITS else None
+    key = (trace.config, seq, layer, direction, chosen)
+    spec = _built_once(
+        "gates", key, lambda: figures.gates_spec(trace, seq, layer, direction, units)
+    )
+    if spec is None:
         st.info(t("gates_rnn", lang))
         return
     st.caption(t("gates_caption_" + trace.config.cell, lang))
     name = figures.png_filename("gates", trace, seq, layer, direction)
-    st.plotly_chart(figure, config=figures.chart_config(name), key="gates_chart", theme=None)
+    _chart(spec, name, "gates_chart")
+    if trace.hidden.shape[-1] > figures.MAX_GATE_UNITS:
+        st.caption(t("gates_units_only", lang, most=figures.MAX_GATE_UNITS))
 
 
 def render_input(trace: Trace, seq: int, lang: str) -> None:
@@ -139,12 +152,8 @@ def render_input(trace: Trace, seq: int, lang: str) -> None:
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="content")
     st.caption(t("input_caption", lang))
     name = figures.png_filename("input", trace, seq, 0, 0)
-    st.plotly_chart(
-        figures.input_figure(trace, seq),
-        config=figures.chart_config(name),
-        key="input_chart",
-        theme=None,
-    )
+    spec = _built_once("input", (trace.config, seq), lambda: figures.input_spec(trace, seq))
+    _chart(spec, name, "input_chart")
 
 
 def render_code(code: str, printout: str, lang: str) -> None:
@@ -174,6 +183,53 @@ def render_export(trace: Trace, lang: str) -> None:
 def render_check(trace: Trace, lang: str) -> None:
     key = "check_ok" if trace.max_error < 1e-5 else "check_bad"
     st.caption(t(key, lang, error=trace.max_error) + " " + t("share_caption", lang))
+
+
+class _SpecFigure(go.Figure):
+    """Hands st.plotly_chart a finished spec as it is. Streamlit turns a Figure into JSON
+    through `to_dict()`; a validated go.Figure of a long scene (hundreds of frames, large
+    arrays) costs about a second to build and copy, the plain spec almost nothing. The
+    app tests read back every chart's JSON, so a change in Streamlit's path shows there."""
+
+    def __init__(self, spec: dict):
+        super().__init__()
+        self._spec = spec
+
+    def to_dict(self) -> dict:
+        return _binary(self._spec)
+
+
+def _binary(value):
+    """numpy arrays -> plotly.js typed-array specs (base64), as Plotly's own Figure does;
+    anything else as it is. Object arrays (hover text) become lists."""
+    if isinstance(value, dict):
+        return {key: _binary(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_binary(item) for item in value]
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind not in "fiu":
+            return value.tolist()
+        # plotly.js reads f4/f8 and 32-bit integers (our integers are small step indices)
+        typed = value.dtype if value.dtype.kind == "f" else np.int32
+        array = np.ascontiguousarray(value, dtype=typed)
+        spec = {"dtype": array.dtype.str[1:], "bdata": base64.b64encode(array).decode("ascii")}
+        if array.ndim > 1:
+            spec["shape"] = ", ".join(str(n) for n in array.shape)
+        return spec
+    return value
+
+
+def _chart(spec: dict, png_name: str, key: str) -> None:
+    st.plotly_chart(_SpecFigure(spec), config=figures.chart_config(png_name), key=key, theme=None)
+
+
+def _built_once(slot: str, key: tuple, build):
+    """Rebuild a figure spec only when what it shows changed: one spec per slot per
+    session (reruns that change another view reuse it)."""
+    store = st.session_state.setdefault("_figure_specs", {})
+    if slot not in store or store[slot][0] != key:
+        store[slot] = (key, build())
+    return store[slot][1]
 
 
 def figures_token(token: str) -> str:

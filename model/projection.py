@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import torch
 
 
 @dataclass(frozen=True, eq=False)
@@ -24,10 +25,15 @@ def project_states(states: np.ndarray, components: int = 2) -> Projection:
     flat = states.reshape(-1, h).astype(np.float64)
     rows = ~np.isnan(flat).any(axis=1)
     mean = flat[rows].mean(axis=0)
-    _, singular, vt = np.linalg.svd(flat[rows] - mean, full_matrices=False)
-    k = min(components, vt.shape[0])
-    variance = singular**2
-    share = variance[:k] / variance.sum() if variance.sum() > 0 else np.zeros(k)
-    coords = (flat - mean) @ vt[:k].T  # NaN rows stay NaN
+    centred = torch.from_numpy(flat[rows] - mean)
+    # eigenvectors of the (H, H) scatter matrix: the principal axes, far cheaper than an
+    # SVD of the (steps, H) data for long sequences
+    variance, vectors = torch.linalg.eigh(centred.T @ centred)
+    variance, vectors = variance.flip(0).clamp(min=0).numpy(), vectors.flip(1).numpy().T
+    k = min(components, h)
+    axes = vectors[:k] * np.sign(vectors[:k, [0]] + (vectors[:k, [0]] == 0))  # fixed sign
+    total = variance.sum()
+    share = variance[:k] / total if total > 0 else np.zeros(k)
+    coords = (flat - mean) @ axes.T  # NaN rows stay NaN
     titles = tuple(f"PC{i + 1} · {share[i]:.0%} of variance" for i in range(k))
     return Projection(coords.reshape(n, t, k).astype(np.float32), titles, True)
