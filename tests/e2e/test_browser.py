@@ -1,0 +1,325 @@
+"""The real app in a real Chromium: what an instructor and a student actually see and do.
+
+Values are read from the page (Plotly's decoded `gd._fullData`), never from the app's
+Python objects, and compared with what plain torch computes.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import torch
+from torch import nn
+
+from tests.e2e.conftest import VIEWPORT, wait_for_rerun
+
+pytestmark = pytest.mark.e2e
+
+TIMELINE = "timeline_chart"
+GATES = "gates_chart"
+SCENE_TIMEOUT_S = 45.0  # a first page load: the Plotly bundle plus the scene, on a busy CPU
+TOLERANCE = 1e-5
+
+# The chart inside the element keyed `key`, as the browser holds it (values decoded).
+READ_CHART_JS = """(key) => {
+  const gd = document.querySelector(`.st-key-${key} .js-plotly-plot`);
+  if (!gd || !gd._fullData || !gd._fullData.length || !gd._fullLayout) return null;
+  const layout = gd._fullLayout;
+  return {
+    traces: gd._fullData.map(d => ({
+      type: d.type,
+      name: d.name,
+      x: d.x ? Array.from(d.x) : null,
+      z: d.z ? Array.from(d.z, row => Array.from(row)) : null,
+    })),
+    title: layout.title ? layout.title.text : null,
+    cursor: layout.shapes && layout.shapes.length ? layout.shapes[0].x0 : null,
+    slider: layout.sliders && layout.sliders.length ? layout.sliders[0].active : null,
+    images: document.querySelectorAll(`.st-key-${key} g.hm image`).length,
+  };
+}"""
+
+# Samples the chart every 50 ms until its slider reaches step `last`: the steps seen in
+# order, and the fewest heatmap images drawn at any moment (0 = it vanished mid-animation).
+WATCH_ANIMATION_JS = """async ({key, last, timeout}) => {
+  const gd = document.querySelector(`.st-key-${key} .js-plotly-plot`);
+  const start = performance.now();
+  const steps = [];
+  let minImages = Infinity;
+  while (performance.now() - start < timeout) {
+    const active = gd._fullLayout.sliders[0].active;
+    if (steps[steps.length - 1] !== active) steps.push(active);
+    minImages = Math.min(minImages, document.querySelectorAll(`.st-key-${key} g.hm image`).length);
+    if (active === last) break;
+    await new Promise(resolve => setTimeout(resolve, 50));
+  }
+  return {steps, minImages, elapsedMs: Math.round(performance.now() - start)};
+}"""
+
+
+# --- plain torch references ---------------------------------------------------------
+
+
+def one_hot(lines: list[str]) -> torch.Tensor:
+    """(B, T, V) one-hot, vocabulary in order of first appearance (h, e, l, o)."""
+    vocab = list(dict.fromkeys("".join(lines)))
+    eye = torch.eye(len(vocab))
+    return torch.stack([torch.stack([eye[vocab.index(ch)] for ch in line]) for line in lines])
+
+
+def reference(cell: type[nn.RNNBase], x: torch.Tensor, hidden: int, **kwargs) -> torch.Tensor:
+    torch.manual_seed(0)
+    module = cell(x.shape[-1], hidden, **kwargs)
+    with torch.no_grad():
+        outputs, _ = module(x)
+    return outputs
+
+
+def lecture_outputs() -> torch.Tensor:
+    """The "RNN basics" lecture, verbatim: seed 0, RNN(4, 2), batch_first off."""
+    torch.manual_seed(0)
+    h = [1.0, 0.0, 0.0, 0.0]
+    e = [0.0, 1.0, 0.0, 0.0]
+    l = [0.0, 0.0, 1.0, 0.0]
+    o = [0.0, 0.0, 0.0, 1.0]
+    input_data = torch.Tensor([[h, e, l, l, o], [e, o, l, l, l], [l, l, e, e, l]])
+    rnn = nn.RNN(4, 2)
+    with torch.no_grad():
+        outputs, _status = rnn(input_data)
+    return outputs  # (3, 5, 2): 5 sequences of 3 steps
+
+
+def assert_close(z: list[list[float]], expected: torch.Tensor, what: str) -> None:
+    got = torch.tensor(z, dtype=torch.float32)
+    assert got.shape == expected.shape, f"{what}: shape {tuple(got.shape)} != {expected.shape}"
+    error = (got - expected).abs().max().item()
+    assert error <= TOLERANCE, f"{what}: max |page - torch| = {error:.2e}\n{got}\n{expected}"
+
+
+# --- driving the page ---------------------------------------------------------------
+
+
+def open_scene(page, app_url: str, query: str = "", key: str = TIMELINE) -> dict:
+    page.goto(app_url + "/" + query)
+    return read_chart(page, key)
+
+
+def read_chart(page, key: str, until=None, timeout_s: float = SCENE_TIMEOUT_S) -> dict:
+    """The chart once the script is idle and it is drawn (and `until(chart)` holds).
+
+    On timeout, returns what the page holds (or fails if no chart at all), so the
+    caller's assertion reports the values it actually saw."""
+    deadline = time.monotonic() + timeout_s
+    chart = None
+    while time.monotonic() < deadline:
+        wait_for_rerun(page, timeout_ms=int(timeout_s * 1000))
+        chart = page.evaluate(READ_CHART_JS, key)
+        if chart is not None and (until is None or until(chart)):
+            return chart
+        page.wait_for_timeout(200)
+    if chart is None:
+        alerts = page.locator("[data-testid=stAlert]").all_inner_texts()
+        pytest.fail(f"no Plotly chart in .st-key-{key} after {timeout_s:.0f} s; alerts: {alerts}")
+    return chart
+
+
+def query_of(page) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(page.url).query)
+
+
+def commit_text(page, selector: str, text: str) -> None:
+    """Type into a Streamlit text area and commit it (Ctrl+Enter), then wait for the rerun."""
+    area = page.locator(selector)
+    area.fill(text)
+    area.press("Control+Enter")
+    wait_for_rerun(page)
+
+
+def screenshot(page, folder: Path, name: str) -> Path:
+    """Whole app, sidebar included: Streamlit scrolls inside its own container, so grow
+    the viewport to the content's height for the shot, then put it back."""
+    height = page.evaluate(
+        """() => Math.max(1000, ...['stMain', 'stSidebarContent'].map(id => {
+             const e = document.querySelector(`[data-testid=${id}]`);
+             return e ? e.scrollHeight : 0; }))"""
+    )
+    old = page.viewport_size
+    page.set_viewport_size({"width": old["width"], "height": min(int(height) + 40, 4000)})
+    page.wait_for_timeout(500)  # Plotly's resize handler redraws the charts
+    path = folder / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(old)
+    return path
+
+
+def selected_radio(page, key: str) -> str:
+    chosen = page.locator(f".st-key-{key} [data-testid=stRadioOption]:has(input:checked)")
+    return chosen.inner_text()
+
+
+# --- the tests ----------------------------------------------------------------------
+
+
+def test_lecture_scene_matches_torch(page, app_url, screenshot_dir):
+    chart = open_scene(page, app_url)
+
+    heatmap = chart["traces"][0]
+    assert heatmap["type"] == "heatmap", chart["traces"]
+    # Sequence 1 as PyTorch read the lecture's tensor: outputs[:, 0, :], units on y.
+    assert_close(heatmap["z"], lecture_outputs()[:, 0, :].T, "lecture heatmap z")
+    assert heatmap["x"] == [0, 1, 2]
+    assert query_of(page).get("preset") == ["lecture"], page.url
+    assert chart["images"] == 1, "the heatmap is not drawn"
+    screenshot(page, screenshot_dir, "01-lecture")
+
+
+def test_typing_a_sequence_updates_the_heatmap(page, app_url, screenshot_dir):
+    # hihello: batch_first on, one line of 6 steps. (The lecture preset keeps batch_first
+    # off, so a single typed line would be read as 5 sequences of 1 step.)
+    before = open_scene(page, app_url, "?preset=hihello")["traces"][0]
+    assert len(before["x"]) == 6, before["x"]
+
+    commit_text(page, ".st-key-main_sequences textarea", "abcab")
+    after = read_chart(page, TIMELINE, until=lambda c: len(c["traces"][0]["x"]) != 6)
+    heatmap = after["traces"][0]
+
+    assert heatmap["type"] == "heatmap"
+    assert len(heatmap["x"]) == 5, heatmap["x"]
+    assert heatmap["z"] != before["z"]
+    expected = reference(nn.RNN, one_hot(["abcab"]), hidden=5, batch_first=True)
+    assert_close(heatmap["z"], expected[0].T, "abcab heatmap z")
+    query = query_of(page)
+    assert query.get("seq") == ["abcab"], page.url
+    assert "preset" not in query, page.url  # no longer the preset: the link says so
+    screenshot(page, screenshot_dir, "02-typed-abcab")
+
+
+def test_time_cursor_moves_in_the_browser_without_a_rerun(page, app_url, screenshot_dir):
+    sent: list[str | bytes] = []
+
+    def record(payload: str | bytes) -> None:
+        sent.append(payload)
+
+    page.on("websocket", lambda ws: ws.on("framesent", record))
+    chart = open_scene(page, app_url)
+    assert chart["cursor"] == 0 and chart["slider"] == 0, chart
+    page.wait_for_timeout(300)  # let any trailing message of the first run go out
+    assert sent, "the websocket listener saw no frame at all: it cannot prove anything"
+    frames_before = len(sent)
+
+    page.locator(f".st-key-{TIMELINE} .updatemenu-button", has_text="play").click()
+    watched = page.evaluate(WATCH_ANIMATION_JS, {"key": TIMELINE, "last": 2, "timeout": 6000})
+    assert watched["steps"] == [0, 1, 2], f"play did not step through 0, 1, 2: {watched}"
+    assert watched["minImages"] == 1, f"the heatmap vanished while animating: {watched}"
+    played = page.evaluate(READ_CHART_JS, TIMELINE)
+    assert played["cursor"] == 2 and played["slider"] == 2, played
+
+    rail = page.locator(f".st-key-{TIMELINE} .slider-rail-rect").bounding_box()
+    middle = (rail["x"] + rail["width"] / 2, rail["y"] + rail["height"] / 2)
+    page.mouse.click(*middle)  # the slider's middle step: t = 1 of 0..2
+    stepped = read_chart(page, TIMELINE, until=lambda c: c["slider"] != 2, timeout_s=5)
+    assert stepped["cursor"] == 1 and stepped["slider"] == 1, stepped
+    assert stepped["images"] == 1
+    assert stepped["traces"][0]["z"] == chart["traces"][0]["z"], "the heatmap data changed"
+
+    assert len(sent) == frames_before, f"stepping sent {sent[frames_before:]!r} to the server"
+    screenshot(page, screenshot_dir, "03-cursor-at-step-1")
+
+
+def test_shared_link_reopens_the_scene(page, app_url, screenshot_dir):
+    open_scene(page, app_url, "?seq=hello&seq=world&cell=lstm&hidden=4&batch_first=1")
+    page.get_by_role("tab", name="Gates & cell state").click()
+    gates = read_chart(page, GATES, timeout_s=15)  # the scene is drawn: only the tab's chart
+
+    assert [t["type"] for t in gates["traces"]] == ["heatmap"] * 5, gates["traces"]
+    assert [t["name"] for t in gates["traces"]] == ["c", "i", "f", "g", "o"]
+    assert all(len(t["z"]) == 4 and len(t["z"][0]) == 5 for t in gates["traces"])
+    assert gates["images"] == 5, "not every gate heatmap is drawn"
+    assert selected_radio(page, "main_cell") == "LSTM"
+    assert page.locator(".st-key-main_hidden_size input").input_value() == "4"
+    assert page.locator(".st-key-main_batch_first input").is_checked()
+    assert page.locator(".st-key-main_sequences textarea").input_value() == "hello\nworld"
+    screenshot(page, screenshot_dir, "04-shared-link-gates")
+
+
+def test_bad_number_shows_a_message_then_recovers(page, app_url, screenshot_dir):
+    page.goto(app_url + "/?seq=1,abc&tokens=numbers")
+    problem = page.locator("[data-testid=stAlertContentError], [data-testid=stException]")
+    problem.first.wait_for(timeout=SCENE_TIMEOUT_S * 1000)
+    wait_for_rerun(page)
+    error = page.locator("[data-testid=stAlert]", has_text="not a number")
+
+    assert page.locator("[data-testid=stException]").count() == 0, "a traceback is shown"
+    shown = problem.all_inner_texts()
+    assert len(shown) == 1 and "not a number" in shown[0], shown
+    assert "'abc'" in error.inner_text()
+    assert "Traceback" not in page.content()
+    assert page.locator(f".st-key-{TIMELINE} .js-plotly-plot").count() == 0
+    screenshot(page, screenshot_dir, "05a-bad-number")
+
+    commit_text(page, ".st-key-main_sequences textarea", "1, 2, 3")
+    chart = read_chart(page, TIMELINE)
+    expected = reference(nn.RNN, torch.tensor([[[1.0], [2.0], [3.0]]]), 2, batch_first=True)
+    assert_close(chart["traces"][0]["z"], expected[0].T, "numbers heatmap z")
+    assert error.count() == 0, "the error stayed after the input was fixed"
+    assert "Traceback" not in page.content()
+    assert query_of(page).get("seq") == ["1, 2, 3"], page.url
+    screenshot(page, screenshot_dir, "05b-fixed-number")
+
+
+def test_two_pages_are_independent(browser, app_url, screenshot_dir):
+    contexts = [browser.new_context(viewport=VIEWPORT) for _ in "ab"]
+    try:
+        gru, lstm = (context.new_page() for context in contexts)
+        gru.goto(app_url + "/?seq=hello&cell=gru&batch_first=1")  # both sessions load at once
+        lstm.goto(app_url + "/?seq=hello&cell=lstm&batch_first=1")
+        gru_chart, lstm_chart = read_chart(gru, TIMELINE), read_chart(lstm, TIMELINE)
+
+        x = one_hot(["hello"])
+        assert "GRU" in gru_chart["title"] and "LSTM" in lstm_chart["title"]
+        assert_close(gru_chart["traces"][0]["z"], reference(nn.GRU, x, 2, batch_first=True)[0].T,
+                     "GRU page")  # fmt: skip
+        lstm_expected = reference(nn.LSTM, x, 2, batch_first=True)[0].T
+        assert_close(lstm_chart["traces"][0]["z"], lstm_expected, "LSTM page")
+        assert selected_radio(gru, "main_cell") == "GRU"
+        assert selected_radio(lstm, "main_cell") == "LSTM"
+
+        # One user edits; the other reruns on its own settings and sees none of it.
+        commit_text(gru, ".st-key-main_sequences textarea", "abc")
+        edited = read_chart(gru, TIMELINE, until=lambda c: len(c["traces"][0]["x"]) == 3)
+        assert len(edited["traces"][0]["x"]) == 3
+        hidden = lstm.locator(".st-key-main_hidden_size input")
+        hidden.fill("3")
+        hidden.press("Enter")
+        rerun = read_chart(lstm, TIMELINE, until=lambda c: len(c["traces"][0]["z"]) == 3)
+        assert len(rerun["traces"][0]["z"]) == 3, "the LSTM page did not rerun with hidden 3"
+        assert len(rerun["traces"][0]["x"]) == 5, "the GRU page's text leaked into the LSTM page"
+        assert lstm.locator(".st-key-main_sequences textarea").input_value() == "hello"
+        assert "LSTM" in rerun["title"]
+        assert query_of(lstm).get("cell") == ["lstm"] and query_of(gru).get("cell") == ["gru"]
+        assert query_of(lstm).get("seq") == ["hello"] and query_of(gru).get("seq") == ["abc"]
+        screenshot(gru, screenshot_dir, "06a-page-gru")
+        screenshot(lstm, screenshot_dir, "06b-page-lstm")
+    finally:
+        for context in contexts:
+            context.close()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,  # a broken setup still errors
+    reason="known bug: the Sequence selectbox keeps its old label when only the labels of "
+    "its options change (components/views.py, render_selection); remove this mark once fixed",
+)
+def test_sequence_picker_label_follows_the_text(page, app_url):
+    open_scene(page, app_url, "?seq=hello&batch_first=1")
+    picker = page.locator(".st-key-main_view_seq input")
+    if picker.input_value() != "1: hello":  # not an AssertionError: must not count as xfail
+        pytest.fail(f"unexpected first label {picker.input_value()!r}")
+
+    commit_text(page, ".st-key-main_sequences textarea", "abc")
+    read_chart(page, TIMELINE, until=lambda c: len(c["traces"][0]["x"]) == 3)
+    assert picker.input_value() == "1: abc", "the picker still names the old sequence"
