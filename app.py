@@ -36,7 +36,7 @@ if scene is None:
 
 st.query_params.from_dict(to_query(config))
 trace = scene.trace
-views.render_shapes(trace, LANG)
+views.render_shapes(trace, PREFIX, LANG)
 seq, layer, direction, units = views.render_selection(trace, PREFIX, LANG)
 views.render_timeline(trace, seq, layer, direction, units, LANG)
 gates, inputs, code, export = st.tabs(

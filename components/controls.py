@@ -20,7 +20,6 @@ from model.config import (
     MAX_INPUT_SIZE,
     MAX_LAYERS,
     MAX_SEED,
-    MAX_SEQUENCES,
     MAX_TEXT_CHARS,
     NONLINEARITIES,
     TOKENIZERS,
@@ -63,6 +62,12 @@ def _mark_custom(prefix: str) -> None:
     st.session_state[_key(prefix, "preset")] = CUSTOM
 
 
+def turn_on_batch_first(prefix: str) -> None:
+    """The one-click fix for the batch_first pitfall."""
+    st.session_state[_key(prefix, "batch_first")] = True
+    _mark_custom(prefix)
+
+
 def render_controls(prefix: str, lang: str = "en") -> tuple[ExplorerConfig | None, str | None]:
     """Draw the controls; return (config, None) or (None, a message for the user)."""
     key = lambda name: _key(prefix, name)  # noqa: E731
@@ -81,7 +86,7 @@ def render_controls(prefix: str, lang: str = "en") -> tuple[ExplorerConfig | Non
         t("sequences", lang),
         key=key("sequences"),
         height=110,
-        max_chars=MAX_TEXT_CHARS + MAX_SEQUENCES,  # line breaks do not count toward the limit
+        max_chars=MAX_TEXT_CHARS,
         help=t("sequences_help", lang),
         **custom,
     )

@@ -43,6 +43,8 @@ MAX_TICK_LABELS = 60  # beyond this many steps, the time axis shows numbers only
 MAX_LABEL_CHARS = 64  # ... or when steps x (longest token + 1) passes this (long words, numbers)
 MAX_POINT_LABELS = 30  # beyond this many steps, trajectory points are not labelled
 MAX_HOVER_CELLS = 4_000  # per-cell token hover text only for heatmaps up to this size
+CONTROLS_GAP = 72  # pixels between a plot's bottom and the play buttons: room for the axis
+CONTROLS_MARGIN = 160  # bottom margin holding the axis title, buttons and slider
 MAX_GATE_UNITS = 32  # larger layers show only the chosen units in the gates figure
 
 # The timeline's grid: heatmap top-left, unit lines bottom-left, state space right.
@@ -57,7 +59,9 @@ def display_token(token: str) -> str:
     return html.escape(token, quote=False)
 
 
-def time_labels(tokens: tuple[str, ...]) -> list[str]:
+def time_labels(tokens: tuple[str, ...], with_step: bool = True) -> list[str]:
+    if not with_step:
+        return [display_token(tok) for tok in tokens]
     return [f"{display_token(tok)}<br><sub>{t}</sub>" for t, tok in enumerate(tokens)]
 
 
@@ -100,7 +104,7 @@ def _layout(title: str, height: int) -> dict:
         "title": {"text": title, "x": 0.01, "font": {"size": FONT_SIZE + 4}},
         "font": {"size": FONT_SIZE, "color": "#1f2937"},
         "height": height,
-        "margin": {"l": 80, "r": 40, "t": 80, "b": 130},
+        "margin": {"l": 80, "r": 40, "t": 80, "b": CONTROLS_MARGIN},
         "paper_bgcolor": "white",
         "plot_bgcolor": PADDING_GREY,
         "hoverlabel": {"font": {"size": FONT_SIZE}},
@@ -108,11 +112,12 @@ def _layout(title: str, height: int) -> dict:
     }
 
 
-def _time_axis(tokens: tuple[str, ...], title: bool, **extra) -> dict:
+def _time_axis(tokens: tuple[str, ...], title: bool, with_step: bool = True, **extra) -> dict:
     steps = len(tokens)
     axis = {"range": [-0.5, steps - 0.5], "showgrid": False, "zeroline": False, "tickangle": 0}
     if tokens_fit(tokens):
-        axis.update(tickmode="array", tickvals=list(range(steps)), ticktext=time_labels(tokens))
+        labels = time_labels(tokens, with_step)
+        axis.update(tickmode="array", tickvals=list(range(steps)), ticktext=labels)
         name = "time step (token)"
     else:
         name = "time step (hover for the token)"
@@ -227,10 +232,12 @@ def _animation(layout: dict, layout_at, steps: int, tokens, redraw: bool) -> lis
     slider and the play/pause buttons; the page opens at t = 0."""
     shown = frame_steps(steps)
     layout.update(layout_at(0))
+    plot_height = layout["height"] - layout["margin"]["t"] - layout["margin"]["b"]
+    below = -CONTROLS_GAP / plot_height  # the same distance in pixels on every figure
     step_args = {"frame": {"duration": 450, "redraw": redraw}, "mode": "immediate",
                  "transition": {"duration": 0}}  # fmt: skip
     layout["updatemenus"] = [{
-        "type": "buttons", "direction": "left", "x": 0.0, "y": -0.13, "xanchor": "left",
+        "type": "buttons", "direction": "left", "x": 0.0, "y": below, "xanchor": "left",
         "yanchor": "top", "pad": {"t": 30, "r": 10}, "showactive": False,
         "buttons": [
             {"label": "▶ play", "method": "animate",
@@ -240,7 +247,7 @@ def _animation(layout: dict, layout_at, steps: int, tokens, redraw: bool) -> lis
         ],
     }]  # fmt: skip
     layout["sliders"] = [{
-        "active": 0, "x": 0.26, "len": 0.74, "y": -0.13, "yanchor": "top", "pad": {"t": 30},
+        "active": 0, "x": 0.26, "len": 0.74, "y": below, "yanchor": "top", "pad": {"t": 30},
         "currentvalue": {"prefix": "time step: ", "font": {"size": FONT_SIZE + 2}},
         "font": {"size": FONT_SIZE - 4},
         "steps": [
@@ -300,9 +307,9 @@ def timeline_spec(
             "xaxis": "x3", "yaxis": "y3",
         })  # fmt: skip
     data += _state_space_traces(trace, seq, projection, three_d)
-    layout = _layout(_title("Hidden state", trace, seq, layer, direction), 640)
+    layout = _layout(_title("Hidden state", trace, seq, layer, direction), 670)
     layout.update(
-        xaxis=_time_axis(tokens, title=False, domain=list(LEFT), anchor="y"),
+        xaxis=_time_axis(tokens, title=False, with_step=False, domain=list(LEFT), anchor="y"),
         yaxis=_unit_axis(hidden, "hidden unit", domain=list(TOP), anchor="x"),
         xaxis3=_time_axis(tokens, title=True, domain=list(LEFT), anchor="y3"),
         yaxis3={"title": {"text": "value"}, "range": [zmin * 1.05, zmax * 1.05],
@@ -324,9 +331,10 @@ def timeline_spec(
         shapes += _point_shape(coords, t)
         return {"shapes": shapes, "annotations": titles + _point_label(coords, tokens, t)}
 
+    scene = layout.get("scene", {})  # _animation sets the t = 0 layout, scene included
     frames = _animation(layout, layout_at, steps, tokens, redraw=three_d)
     if three_d:
-        layout["scene"] = {**layout["scene"], **layout_at(0)["scene"]}
+        layout["scene"] = {**scene, **layout_at(0)["scene"]}
     return {"data": data, "layout": layout, "frames": frames}
 
 
@@ -444,11 +452,10 @@ def gates_spec(trace: Trace, seq: int, layer: int, direction: int, units=None) -
         titles.append(_subplot_title(name, (0.0, 1.0), top))
     last_y = "y" + ("" if rows == 1 else str(rows))
     title = "Gates" + (" and cell state" if trace.cell is not None else "")
-    layout = _layout(_title(title, trace, seq, layer, direction), 160 + 170 * rows)
+    layout = _layout(_title(title, trace, seq, layer, direction), CONTROLS_MARGIN + 80 + 160 * rows)
     layout.update(
         xaxis=_time_axis(tokens, title=True, anchor=last_y, domain=[0.0, 1.0]),
         coloraxis=_coloraxis(-1.0, 1.0),
-        margin={"l": 80, "r": 40, "t": 80, "b": 150},
         **layout_axes,
     )
     y_refs = ["y" + ("" if row == 0 else str(row + 1)) for row in range(rows)]
@@ -457,8 +464,6 @@ def gates_spec(trace: Trace, seq: int, layer: int, direction: int, units=None) -
         return {"shapes": [_cursor_shape(t, "x", ref) for ref in y_refs], "annotations": titles}
 
     frames = _animation(layout, layout_at, steps, tokens, redraw=False)
-    for control in layout["updatemenus"] + layout["sliders"]:
-        control["y"] = -0.05
     return {"data": data, "layout": layout, "frames": frames}
 
 

@@ -107,11 +107,11 @@ EN: dict[str, str] = {
     "shape_h_n": "h_n: {shape} (layers × directions, batch, hidden)",
     "shape_c_n": "c_n: {shape}",
     "batch_first_pitfall": (
-        "batch_first is off, so PyTorch reads the first dimension as time: your {lines} "
-        "lines of {steps} tokens became {steps} sequences of {lines} steps. Each sequence "
-        "below is one column of what you typed. Turn on batch_first to read each line as "
-        "one sequence."
+        "batch_first is off, so PyTorch reads the first dimension as time. You typed "
+        "{lines} × {steps} (lines × tokens); PyTorch read {steps} × {lines} (sequences × "
+        "steps): each sequence below is one column of what you typed."
     ),
+    "batch_first_fix": "Read each line as one sequence (batch_first=True)",
     "batch_first_padding": (
         "Your lines have different lengths, so some of these steps are fed a zero vector "
         "(shown as ·): packing cannot skip padding in the middle of a sequence."

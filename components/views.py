@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components import figures
+from components.controls import turn_on_batch_first
 from components.text import t
 from model.export import states_csv, states_npz
 from model.trace import Trace
@@ -32,7 +33,7 @@ def render_error(message: str, lang: str) -> None:
     st.error(f"**{t('error_title', lang)}.** {_plain(message)}", icon="🛑")
 
 
-def render_shapes(trace: Trace, lang: str) -> None:
+def render_shapes(trace: Trace, prefix: str, lang: str) -> None:
     config, encoded = trace.config, trace.encoded
     batch, steps, width = encoded.batch_size, encoded.max_length, trace.inputs.shape[-1]
     read_batch, read_steps = trace.hidden.shape[2], trace.hidden.shape[3]
@@ -56,6 +57,10 @@ def render_shapes(trace: Trace, lang: str) -> None:
     st.markdown("**" + t("shapes_title", lang) + "** · " + " · ".join(f"`{x}`" for x in lines))
     if not config.batch_first:
         st.info(t("batch_first_pitfall", lang, lines=batch, steps=steps), icon="💡")
+        st.button(
+            t("batch_first_fix", lang), key=f"{prefix}_fix_batch_first",
+            on_click=turn_on_batch_first, args=(prefix,),
+        )  # fmt: skip
         if len(set(encoded.lengths.tolist())) > 1:
             st.caption(t("batch_first_padding", lang))
     elif trace.packed:
@@ -74,16 +79,16 @@ def render_selection(trace: Trace, prefix: str, lang: str) -> tuple[int, int, in
     batch, layers, directions = trace.hidden.shape[2], trace.num_layers, trace.num_directions
     hidden = trace.hidden.shape[-1]
     keys = {name: f"{prefix}_view_{name}" for name in ("seq", "layer", "dir", "units")}
-    _keep_valid(keys["seq"], range(batch))
+    labels = [sequence_label(trace, i) for i in range(batch)]
+    _keep_sequence(keys["seq"], labels)
     _keep_valid(keys["layer"], range(layers))
     _keep_valid(keys["dir"], range(directions))
     units_key = f"{keys['units']}_h{hidden}"  # one choice per hidden size: grows with it
     columns = st.columns([3, 1, 1, 3])
     with columns[0]:
-        seq = st.selectbox(
-            t("select_sequence", lang), range(batch), key=keys["seq"],
-            format_func=lambda i: sequence_label(trace, i),
-        )  # fmt: skip
+        # the labels are the options, so an edited text never leaves a stale label shown
+        chosen = st.selectbox(t("select_sequence", lang), labels, key=keys["seq"])
+        seq = labels.index(chosen)
     with columns[1]:
         layer = st.selectbox(
             t("select_layer", lang), range(layers), key=keys["layer"],
@@ -234,6 +239,16 @@ def _built_once(slot: str, key: tuple, build):
 
 def figures_token(token: str) -> str:
     return "␣" if token == " " else token
+
+
+def _keep_sequence(key: str, labels: list[str]) -> None:
+    """After an edit, stay on the same sequence number (labels start with 'N: ')."""
+    old = st.session_state.get(key)
+    if old is None or old in labels:
+        return
+    number = old.split(":", 1)[0]
+    index = int(number) - 1 if number.isdigit() else 0
+    st.session_state[key] = labels[min(max(index, 0), len(labels) - 1)]
 
 
 def _keep_valid(key: str, options: range) -> None:

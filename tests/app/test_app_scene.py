@@ -60,7 +60,7 @@ def test_first_visit_writes_the_lecture_link(page, ref):
 def test_each_sequence_as_pytorch_read_it(page, ref):
     outputs = ref.lecture_outputs().detach().numpy()
     for seq in (4, 2):
-        page.set(main_view_seq=seq)
+        page.set(main_view_seq=page.widget("main_view_seq").options[seq])
         np.testing.assert_array_equal(page.heatmap(), outputs[:, seq, :].T)
         assert page.chart_config("timeline_chart")["toImageButtonOptions"]["filename"] == (
             f"hidden-state_rnn_h2_seq{seq + 1}"
@@ -202,8 +202,9 @@ def test_batch_first_on_reads_each_line_as_a_sequence(page, ref):
     np.testing.assert_array_equal(page.heatmap(), outputs[0].T)
     assert page.heatmap().shape == (2, 5)
     assert not any(body.startswith("batch_first is off") for body in page.bodies("info"))
+    assert not page.at.button  # the one-click fix is gone with the pitfall
     assert page.widget("main_view_seq").options == ["1: hello", "2: eolll", "3: lleel"]
-    page.set(main_view_seq=2)
+    page.set(main_view_seq="3: lleel")
     np.testing.assert_array_equal(page.heatmap(), outputs[2].T)
     assert_scene(page, LECTURE.with_changes(batch_first=True), ref, seq=2)
 
@@ -257,3 +258,25 @@ def test_back_to_the_lecture_preset(page, ref):
     assert (
         page.value("main_cell") == "rnn" and page.value("main_sequences") == "hello\neolll\nlleel"
     )
+
+
+def test_the_batch_first_fix_is_one_click(page, ref):
+    (fix,) = page.at.button
+    assert "batch_first=True" in fix.label
+    fix.click()
+    page.run()
+    assert page.value("main_batch_first") is True
+    assert page.value("main_preset") == "custom"
+    outputs = ref.lecture_outputs(batch_first=True).detach().numpy()
+    np.testing.assert_array_equal(page.heatmap(), outputs[0].T)
+
+
+def test_editing_the_text_keeps_the_sequence_number_and_its_new_label(page):
+    page.set(main_batch_first=True)
+    page.set(main_view_seq="2: eolll")
+    page.set(main_sequences="abc\ndef\nghi")
+    picker = page.widget("main_view_seq")
+    assert picker.options == ["1: abc", "2: def", "3: ghi"]
+    assert picker.value == "2: def"
+    page.set(main_sequences="xyz")  # fewer lines: the last one that exists
+    assert page.widget("main_view_seq").value == "1: xyz"

@@ -39,7 +39,9 @@ def test_a_link_reproduces_its_scene(make_app, ref):
     assert page.value("main_preset") == "custom"
     assert page.query() == ref.as_lists(to_query(config))
     assert not page.at.warning
-    page.set(main_view_seq=2, main_view_layer=1, main_view_dir=1)  # "bb": shorter, packed
+    page.set(
+        main_view_seq=page.widget("main_view_seq").options[2], main_view_layer=1, main_view_dir=1
+    )  # "bb": shorter, packed
     z = page.heatmap()
     np.testing.assert_array_equal(z, ref.hidden(config, 2, 1, 1))
     assert np.isnan(z[:, 2]).all() and np.isfinite(z[:, :2]).all()

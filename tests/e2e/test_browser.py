@@ -308,12 +308,6 @@ def test_two_pages_are_independent(browser, app_url, screenshot_dir):
             context.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,  # a broken setup still errors
-    reason="known bug: the Sequence selectbox keeps its old label when only the labels of "
-    "its options change (components/views.py, render_selection); remove this mark once fixed",
-)
 def test_sequence_picker_label_follows_the_text(page, app_url):
     open_scene(page, app_url, "?seq=hello&batch_first=1")
     picker = page.locator(".st-key-main_view_seq input")
