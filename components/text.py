@@ -123,7 +123,8 @@ EN: dict[str, str] = {
     "timeline_caption": (
         "Left, top: every hidden unit (rows) at every step (columns); colour is the value, "
         "blue below zero, red above. Left, bottom: the chosen units as lines. Right: where "
-        "h_t goes, one point per step{pca}. Press ▶ or drag the slider to move through time."
+        "h_t goes, one point per step{pca}. Move through time with ▶ play, the slider, or the "
+        "step buttons (← → keys): every chart's cursor moves, in your browser."
     ),
     "timeline_caption_pca": ", projected onto its two main directions (PCA)",
     "gates_caption_lstm": (

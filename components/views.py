@@ -15,6 +15,7 @@ import streamlit as st
 
 from components import figures
 from components.controls import turn_on_batch_first
+from components.stepper import render_stepper
 from components.text import t
 from model.export import states_csv, states_npz
 from model.trace import Trace
@@ -119,6 +120,7 @@ def render_timeline(trace: Trace, seq: int, layer: int, direction: int, units, l
     )
     name = figures.png_filename("hidden-state", trace, seq, layer, direction)
     _chart(spec, name, "timeline_chart")
+    render_stepper(key="time_stepper")
     pca = t("timeline_caption_pca", lang) if trace.hidden.shape[-1] > 3 else ""
     st.caption(t("timeline_caption", lang, pca=pca))
 

@@ -317,3 +317,47 @@ def test_sequence_picker_label_follows_the_text(page, app_url):
     commit_text(page, ".st-key-main_sequences textarea", "abc")
     read_chart(page, TIMELINE, until=lambda c: len(c["traces"][0]["x"]) == 3)
     assert picker.input_value() == "1: abc", "the picker still names the old sequence"
+
+
+def test_step_buttons_and_arrow_keys_move_every_cursor_in_the_browser(
+    page, app_url, screenshot_dir
+):
+    sent: list[str | bytes] = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload)))
+    open_scene(page, app_url, "?seq=hello&seq=world&cell=lstm&hidden=3&batch_first=1")
+    page.get_by_role("tab", name="Gates & cell state").click()
+    read_chart(page, GATES)
+    page.wait_for_timeout(300)
+    assert sent, "the websocket listener saw no frame at all: it cannot prove anything"
+    frames_before = len(sent)
+
+    def cursors() -> tuple[int, int]:
+        return (
+            page.evaluate(READ_CHART_JS, TIMELINE)["cursor"],
+            page.evaluate(READ_CHART_JS, GATES)["cursor"],
+        )
+
+    assert cursors() == (0, 0)
+    forward = page.locator(".st-key-time_stepper button[data-step='1']")
+    forward.click()
+    forward.click()
+    page.wait_for_function(
+        """() => Array.from(document.querySelectorAll('.js-plotly-plot'))
+            .filter(gd => gd._fullLayout.sliders && gd._fullLayout.sliders.length)
+            .every(gd => gd._fullLayout.sliders[0].active === 2)"""
+    )
+    assert cursors() == (2, 2), "both charts step together"
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_timeout(400)
+    assert cursors() == (1, 1)
+    page.locator(".st-key-time_stepper button[data-step='-1']").click()
+    page.keyboard.press("ArrowLeft")  # already at the first step: stays there
+    page.wait_for_timeout(400)
+    assert cursors() == (0, 0)
+    for _ in range(7):  # past the last step: stays on it
+        forward.click()
+    page.wait_for_timeout(600)
+    assert cursors() == (4, 4)
+    assert page.evaluate(READ_CHART_JS, TIMELINE)["images"] == 1, "the heatmap vanished"
+    assert len(sent) == frames_before, "stepping must not talk to the server"
+    screenshot(page, screenshot_dir, "07-stepped-to-the-end")
