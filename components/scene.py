@@ -1,7 +1,12 @@
-"""Compute a scene once per configuration (cached) and keep per-session settings.
+"""Compute a scene once per configuration and hand it to the views.
 
-The cache holds only pure, picklable results (numpy arrays and text) keyed by the frozen
-config: no torch module is ever shared between sessions.
+Two levels, both holding only numpy arrays and text (no torch module is ever shared):
+
+* the session keeps its current scene in `st.session_state`, so reruns that change only
+  the view (sequence, layer, units) neither recompute nor unpickle it;
+* small scenes also go in `st.cache_data`, shared by every session: a class opening the
+  lecture link computes it once. Large scenes stay per session, since a shared cache
+  pickles its value on every store and hit (about 150 ms for the largest scene).
 """
 
 from __future__ import annotations
@@ -11,12 +16,13 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from model.codegen import printout, python_code
+from model.codegen import python_code
 from model.config import ConfigError, ExplorerConfig
 from model.trace import Trace, trace
 
 log = logging.getLogger(__name__)
-CACHE_ENTRIES = 32  # scenes kept by the server, for everyone; least recently used go first
+CACHE_ENTRIES = 64  # small scenes kept for everyone; least recently used go first
+SHARED_CACHE_VALUES = 50_000  # scenes up to this many traced values share the cache
 
 
 @dataclass(frozen=True, eq=False)
@@ -26,10 +32,30 @@ class Scene:
     printout: str
 
 
-@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
-def compute_scene(config: ExplorerConfig) -> Scene:
+def _compute(config: ExplorerConfig) -> Scene:
     result = trace(config)
-    return Scene(result, python_code(config, result.encoded), printout(config, result.encoded))
+    return Scene(result, python_code(config, result.encoded), result.printed)
+
+
+@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+def _shared_scene(config: ExplorerConfig) -> Scene:
+    return _compute(config)
+
+
+def traced_values_bound(config: ExplorerConfig) -> int:
+    """An upper bound on batch x steps x hidden x layers x directions, before encoding."""
+    characters = sum(len(line) for line in config.sequences)
+    return characters * config.hidden_size * config.num_layers * config.num_directions
+
+
+def compute_scene(config: ExplorerConfig) -> Scene:
+    memo = st.session_state.get("_scene")
+    if memo is not None and memo[0] == config:
+        return memo[1]
+    small = traced_values_bound(config) <= SHARED_CACHE_VALUES
+    scene = _shared_scene(config) if small else _compute(config)
+    st.session_state["_scene"] = (config, scene)
+    return scene
 
 
 def safe_scene(config: ExplorerConfig) -> tuple[Scene | None, str | None]:

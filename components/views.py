@@ -198,32 +198,31 @@ class _SpecFigure(go.Figure):
     arrays) costs about a second to build and copy, the plain spec almost nothing. The
     app tests read back every chart's JSON, so a change in Streamlit's path shows there."""
 
-    def __init__(self, spec: dict):
-        super().__init__()
-        self._spec = spec
+    def __init__(self, spec: dict):  # no Figure internals: only to_dict is ever used
+        object.__setattr__(self, "_spec", spec)
 
     def to_dict(self) -> dict:
         return _binary(self._spec)
 
 
-def _binary(value):
-    """numpy arrays -> plotly.js typed-array specs (base64), as Plotly's own Figure does;
-    anything else as it is. Object arrays (hover text) become lists."""
-    if isinstance(value, dict):
-        return {key: _binary(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_binary(item) for item in value]
-    if isinstance(value, np.ndarray):
-        if value.dtype.kind not in "fiu":
-            return value.tolist()
-        # plotly.js reads f4/f8 and 32-bit integers (our integers are small step indices)
-        typed = value.dtype if value.dtype.kind == "f" else np.int32
-        array = np.ascontiguousarray(value, dtype=typed)
-        spec = {"dtype": array.dtype.str[1:], "bdata": base64.b64encode(array).decode("ascii")}
-        if array.ndim > 1:
-            spec["shape"] = ", ".join(str(n) for n in array.shape)
-        return spec
-    return value
+def _binary(spec: dict) -> dict:
+    """numpy arrays -> plotly.js typed-array specs (base64), as Plotly's own Figure does.
+    The builders put arrays only at the top level of traces; layout and frames are plain."""
+    data = [{key: _typed(value) for key, value in trace.items()} for trace in spec["data"]]
+    return {**spec, "data": data}
+
+
+def _typed(value):
+    if not isinstance(value, np.ndarray):
+        return value
+    if value.dtype.kind not in "fiu":
+        return value.tolist()  # hover text
+    # plotly.js reads f4/f8 and 32-bit integers (our integers are small step indices)
+    array = np.ascontiguousarray(value, dtype=value.dtype if value.dtype.kind == "f" else np.int32)
+    typed = {"dtype": array.dtype.str[1:], "bdata": base64.b64encode(array).decode("ascii")}
+    if array.ndim > 1:
+        typed["shape"] = ", ".join(str(n) for n in array.shape)
+    return typed
 
 
 def _chart(spec: dict, png_name: str, key: str) -> None:

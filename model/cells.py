@@ -23,7 +23,7 @@ GATE_NAMES = {
     "gru": ("reset", "update", "candidate"),  # r, z, n: PyTorch's row order
 }
 # torch.manual_seed is process-wide; Streamlit runs sessions in threads.
-_SEED_LOCK = threading.Lock()
+SEED_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True, eq=False)
@@ -77,7 +77,7 @@ def build_model(config: ExplorerConfig, encoded: EncodedBatch) -> BuiltModel:
     if config.cell == "rnn":
         kwargs["nonlinearity"] = config.nonlinearity
     state_shape = (config.num_layers * config.num_directions, batch, config.hidden_size)
-    with _SEED_LOCK:
+    with SEED_LOCK:
         torch.manual_seed(config.seed)
         embedding = None
         if encoded.values is None and config.encoding == "embedding":

@@ -30,6 +30,7 @@ from torch import nn
 from model.cells import (
     GATE_NAMES,
     MODULES,
+    SEED_LOCK,
     BuiltModel,
     build_model,
     layer_weights,
@@ -63,6 +64,7 @@ class Trace:
     h_n: np.ndarray  # module's h_n (L*D, N, H)
     c_n: np.ndarray | None  # module's c_n (L*D, N, H)
     max_error: float  # largest |trace - module| / max(1, |module|) over every checked value
+    printed: str  # what `print(outputs); print(outputs.size())` prints for the module
 
     @property
     def num_layers(self) -> int:
@@ -105,8 +107,13 @@ def trace_model(config: ExplorerConfig, encoded: EncodedBatch, built: BuiltModel
         typed = [_pad(line, encoded.max_length) for line in encoded.token_lines]
         tokens = tuple(tuple(line[t] for line in typed) for t in range(encoded.max_length))
     rnn = built.rnn
+    # The module's own forward runs with autograd on, exactly as the printed code runs it,
+    # so `print(outputs)` (grad_fn included) comes from this very tensor.
+    output, h_n, c_n = _run(rnn, x_typed, built, encoded.lengths if packed else None)
+    printed = f"{output}\n{output.size()}\n"
+    output, h_n = output.detach(), h_n.detach()
+    c_n = None if c_n is None else c_n.detach()
     with torch.no_grad():
-        output, h_n, c_n = _run(rnn, x_typed, built, encoded.lengths if packed else None)
         if not config.batch_first:
             output = output.transpose(0, 1)
         layer_outputs = _layer_outputs(config, rnn, x_read, built, lengths, packed, output)
@@ -138,6 +145,7 @@ def trace_model(config: ExplorerConfig, encoded: EncodedBatch, built: BuiltModel
         h_n=h_n.numpy(),
         c_n=None if c_n is None else c_n.numpy(),
         max_error=error,
+        printed=printed,
     )
 
 
@@ -177,19 +185,21 @@ def _layer_outputs(config, rnn, x_read, built, lengths, packed, top_output) -> l
 
 
 def _single_layer(config: ExplorerConfig, rnn, layer: int, input_size: int):
-    """A one-layer, batch-first copy of `layer`; built on the meta device so it draws
-    nothing from the global random generator."""
+    """A one-layer, batch-first copy of `layer`. Its throw-away initialisation draws from
+    the global generator, so it is built under the seed lock with the generator's state
+    restored afterwards: no other session's seeded build can see the difference. (The
+    meta device would avoid the draw, but its first use imports sympy: 1.3 s.)"""
     extra = {"nonlinearity": config.nonlinearity} if config.cell == "rnn" else {}
-    single = MODULES[config.cell](
-        input_size,
-        config.hidden_size,
-        num_layers=1,
-        bias=config.bias,
-        batch_first=True,
-        bidirectional=config.bidirectional,
-        device="meta",
-        **extra,
-    ).to_empty(device="cpu")
+    with SEED_LOCK, torch.random.fork_rng(devices=[]):
+        single = MODULES[config.cell](
+            input_size,
+            config.hidden_size,
+            num_layers=1,
+            bias=config.bias,
+            batch_first=True,
+            bidirectional=config.bidirectional,
+            **extra,
+        )
     source = dict(rnn.named_parameters())
     single.load_state_dict(
         {name: source[name.replace("_l0", f"_l{layer}")] for name, _ in single.named_parameters()}
@@ -198,18 +208,20 @@ def _single_layer(config: ExplorerConfig, rnn, layer: int, input_size: int):
     return single
 
 
-def _direction_order(lengths: np.ndarray, steps: int, direction: int) -> torch.Tensor:
+def _direction_order(lengths: np.ndarray, steps: int, direction: int) -> torch.Tensor | None:
     """(N, T) index that puts each sequence in the order its direction reads it. The
     reverse direction reads t = len-1 ... 0; past the end stays in place. Its own inverse."""
-    index = np.broadcast_to(np.arange(steps), (len(lengths), steps)).copy()
-    if direction == 1:
-        inside = index < lengths[:, None]
-        index = np.where(inside, lengths[:, None] - 1 - index, index)
-    return torch.from_numpy(index)
+    if direction == 0:
+        return None  # the forward direction reads in time order
+    index = np.broadcast_to(np.arange(steps), (len(lengths), steps))
+    inside = index < lengths[:, None]
+    return torch.from_numpy(np.where(inside, lengths[:, None] - 1 - index, index))
 
 
-def _reorder(values: torch.Tensor, order: torch.Tensor) -> torch.Tensor:
-    """Gather (N, T, K) along time with an (N, T) index."""
+def _reorder(values: torch.Tensor, order: torch.Tensor | None) -> torch.Tensor:
+    """Gather (N, T, K) along time with an (N, T) index; None keeps the order."""
+    if order is None:
+        return values
     return values.gather(1, order.unsqueeze(-1).expand(-1, -1, values.shape[-1]))
 
 

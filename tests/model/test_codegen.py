@@ -98,3 +98,9 @@ def test_printout_numbers_are_the_traced_numbers(name):
     if not config.batch_first:
         outputs = outputs.transpose(0, 1)
     torch.testing.assert_close(outputs, torch.from_numpy(result.output), atol=1e-6, rtol=0)
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_the_traced_module_prints_what_the_code_prints(name, printed_by_python):
+    """The panel shows trace().printed: the module's own forward, autograd and all."""
+    assert trace(CASES[name]).printed == printed_by_python[name]
