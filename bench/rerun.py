@@ -55,11 +55,12 @@ st_config.set_option("logger.level", "error")
 st_logger.set_log_level("error")
 
 from components import figures  # noqa: E402
-from components.scene import Scene  # noqa: E402
+from components.scene import SHARED_CACHE_VALUES, Scene  # noqa: E402
 from components.urlstate import parse_query  # noqa: E402
+from components.views import _SpecFigure as SpecFigure  # noqa: E402
 from model import trace as trace_module  # noqa: E402
 from model.cells import build_model, make_input  # noqa: E402
-from model.codegen import printout, python_code  # noqa: E402
+from model.codegen import python_code  # noqa: E402
 from model.config import ExplorerConfig  # noqa: E402
 from model.encoding import encode  # noqa: E402
 from model.presets import PRESETS  # noqa: E402
@@ -510,32 +511,29 @@ def bench_rerun_parts(reps: int, budget: float) -> None:
         traced = time.perf_counter()
         code = python_code(BIG, result.encoded)
         coded = time.perf_counter()
-        printed = printout(BIG, result.encoded)  # builds and runs the module again
-        printed_at = time.perf_counter()
-    scene = Scene(result, code, printed)
+    scene = Scene(result, code, result.printed)  # the printout comes from the trace itself
     stored = pickle.dumps(scene)
     stored_at = time.perf_counter()
     miss = {
-        "trace()": traced - start,
+        "trace() (printout included)": traced - start,
         "python_code()": coded - traced,
-        "printout()": printed_at - coded,
-        "pickle into the cache": stored_at - printed_at,
+        "pickle (shared cache: small scenes only)": stored_at - coded,
     }
     print("  cache miss only (n=1): " + ", ".join(f"{k} {ms(v)}" for k, v in miss.items()))
     TABLE.append(("5", "largest: cache-miss work (compute_scene)", ms(sum(miss.values())), ""))
     preact = sum(v.nbytes for v in result.preactivations.values())
     print(
-        f"  scene pickled: {len(stored) / 1e6:.1f} MB, of which pre-activations (never drawn "
-        f"or exported) {preact / 1e6:.1f} MB; the cache keeps up to 32 scenes"
+        f"  scene pickled: {len(stored) / 1e6:.1f} MB, of which pre-activations "
+        f"{preact / 1e6:.1f} MB; scenes this large stay in their session (no pickling), the "
+        f"shared cache takes scenes up to {SHARED_CACHE_VALUES:,} traced values"
     )
     hit = median(repeat(lambda: timed(lambda: pickle.loads(stored)), 5, budget))
-    print(f"  st.cache_data hit = unpickle the scene ({len(stored) / 1e6:.1f} MB): {ms(hit)}")
-    TABLE.append(("5", "largest: cache hit (unpickle scene)", ms(hit), ""))
+    print(f"  if it were cached: unpickle ({len(stored) / 1e6:.1f} MB): {ms(hit)}")
     units = list(range(8))
     builders = {
-        "timeline": lambda: figures.timeline_figure(result, 0, 0, 0, units),
-        "gates": lambda: figures.gates_figure(result, 0, 0, 0),
-        "input": lambda: figures.input_figure(result, 0),
+        "timeline": lambda: SpecFigure(figures.timeline_spec(result, 0, 0, 0, units)),
+        "gates": lambda: SpecFigure(figures.gates_spec(result, 0, 0, 0, units)),
+        "input": lambda: SpecFigure(figures.input_spec(result, 0)),
     }
     for name, build in builders.items():
 
@@ -543,7 +541,7 @@ def bench_rerun_parts(reps: int, budget: float) -> None:
             start = time.perf_counter()
             figure = build()
             built = time.perf_counter()
-            # what st.plotly_chart does with a go.Figure: to_dict (a deep copy), to_json
+            # what st.plotly_chart does with the app's figure: to_dict (base64 arrays), to_json
             as_dict = plotly.tools.return_figure_from_figure_or_data(figure, True)
             copied = time.perf_counter()
             plotly.io.to_json(as_dict, validate=False)
@@ -563,8 +561,8 @@ def bench_rerun_parts(reps: int, budget: float) -> None:
                 "",
             )
         )
-    print("  (frames: go.Frame objects are validated and deep-copied one by one; heatmap")
-    print("   customdata is an object array of token strings, one per cell)")
+    print("  (the app sends plain specs: no plotly validation or deep copies; a session")
+    print("   rebuilds a spec only when what it shows changed)")
     gc.collect()
     collect = median(repeat(lambda: timed(lambda: gc.collect(2)), 5, budget))
     print(
