@@ -27,9 +27,13 @@ EN: dict[str, str] = {
     # controls
     "controls_header": "Scene",
     "preset": "Preset",
-    "preset_help": "Ready-made scenes. Changing any setting below keeps it as your own scene.",
+    "preset_help": (
+        "Ready-made scenes. The lecture preset is the RNN basics lecture exactly as its code "
+        "ran: torch.nn.RNN(4, 2), seed 0, batch_first off. Changing any setting below makes "
+        "it your own scene."
+    ),
     "preset_custom": "(your own settings)",
-    "preset_lecture": "Lecture: hello, eolll, lleel (RNN(4, 2), as the lecture ran it)",
+    "preset_lecture": "Lecture: hello · eolll · lleel",
     "preset_hihello": "hihello (the training example)",
     "preset_hello": "hello, one sequence",
     "preset_sentence": "A sentence, by words (embedding)",
