@@ -17,8 +17,10 @@ PRESETS: dict[str, ExplorerConfig] = {
     "lecture": ExplorerConfig(
         sequences=("hello", "eolll", "lleel"), hidden_size=2, batch_first=False, seed=0
     ),
-    # The next lecture's training example: input hihell, target ihello, hidden = vocab size.
-    "hihello": ExplorerConfig(sequences=("hihell",), hidden_size=5, seed=0),
+    # The next lecture's training example: the word hihello, whose vocabulary h, i, e, l, o
+    # gives one-hot vectors of size 5 and hidden size = vocabulary size (training reads
+    # hihell and predicts ihello).
+    "hihello": ExplorerConfig(sequences=("hihello",), hidden_size=5, seed=0),
     "hello": ExplorerConfig(sequences=("hello",), hidden_size=2, seed=0),
     "sentence": ExplorerConfig(
         sequences=("the cat sat on the mat",),

@@ -177,13 +177,13 @@ def test_lecture_scene_matches_torch(page, app_url, screenshot_dir):
 
 
 def test_typing_a_sequence_updates_the_heatmap(page, app_url, screenshot_dir):
-    # hihello: batch_first on, one line of 6 steps. (The lecture preset keeps batch_first
+    # hihello: batch_first on, one line of 7 steps. (The lecture preset keeps batch_first
     # off, so a single typed line would be read as 5 sequences of 1 step.)
     before = open_scene(page, app_url, "?preset=hihello")["traces"][0]
-    assert len(before["x"]) == 6, before["x"]
+    assert len(before["x"]) == 7, before["x"]
 
     commit_text(page, ".st-key-main_sequences textarea", "abcab")
-    after = read_chart(page, TIMELINE, until=lambda c: len(c["traces"][0]["x"]) != 6)
+    after = read_chart(page, TIMELINE, until=lambda c: len(c["traces"][0]["x"]) != 7)
     heatmap = after["traces"][0]
 
     assert heatmap["type"] == "heatmap"
