@@ -1,0 +1,280 @@
+"""Keep a trained model: one zip with `weights.safetensors` and `settings.json`.
+
+`save_checkpoint` writes the zip as bytes (a download); `load_checkpoint` reads an
+upload back and trusts nothing in it:
+
+* the upload is capped at MAX_UPLOAD_BYTES, before reading (a declared size) and while
+  reading (never more than the cap + 1 bytes are read);
+* the zip must hold exactly the two expected members, stored or deflated, unencrypted,
+  each within its own size cap, declared and actual (a zip bomb stops at the cap);
+* settings.json is strict JSON (no NaN, no duplicate keys) with exactly the expected
+  fields, validated by ExplorerConfig and TrainConfig;
+* the weights are read by safetensors (no pickle, no torch.load, ever) and must have
+  exactly the tensor names and shapes these settings build, as finite float32.
+
+Anything else raises ConfigError with a sentence for the user, and nothing changes.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+import zlib
+from dataclasses import asdict, dataclass, fields
+
+import torch
+from safetensors.torch import load as load_safetensors
+from safetensors.torch import save as save_safetensors
+
+from model.cells import BuiltModel
+from model.config import ConfigError, ExplorerConfig, field_names
+from model.encoding import EncodedBatch
+from model.training import (
+    TrainConfig,
+    TrainResult,
+    build_network,
+    built_model_for,
+    training_data,
+)
+
+MAX_UPLOAD_BYTES = 5 * 2**20  # the whole upload, and the weights member uncompressed
+MAX_SETTINGS_BYTES = 256 * 2**10  # settings.json uncompressed (20,000 characters of text)
+WEIGHTS_NAME = "weights.safetensors"
+SETTINGS_NAME = "settings.json"
+FORMAT = "hidden-state-explorer checkpoint"
+FORMAT_VERSION = 1
+_MEMBER_CAPS = {WEIGHTS_NAME: MAX_UPLOAD_BYTES, SETTINGS_NAME: MAX_SETTINGS_BYTES}
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so the same model gives the same bytes
+_NOT_A_CHECKPOINT = (
+    "This file is not a checkpoint saved by the explorer, or it is damaged. "
+    "Upload the .zip you downloaded, unchanged."
+)
+
+
+@dataclass(frozen=True, eq=False)
+class Checkpoint:
+    config: ExplorerConfig
+    train_config: TrainConfig
+    weights: dict[str, torch.Tensor]  # a training.Network state_dict, float32 CPU
+
+    def built_model(self, encoded: EncodedBatch | None = None) -> BuiltModel:
+        """The BuiltModel to trace; h0 / c0 for `encoded` (default: the training input)."""
+        encoded = encoded or training_data(self.config).inputs
+        return built_model_for(self.config, self.weights, encoded)
+
+
+def save_checkpoint(
+    config: ExplorerConfig, train_config: TrainConfig, weights: dict[str, torch.Tensor]
+) -> bytes:
+    """The zip as bytes. ConfigError when it would be too large to upload again."""
+    tensors = {name: t.detach().to("cpu").contiguous().clone() for name, t in weights.items()}
+    weights_bytes = save_safetensors(tensors)
+    settings = {
+        "format": FORMAT,
+        "version": FORMAT_VERSION,
+        "explorer": {**asdict(config), "sequences": list(config.sequences)},
+        "training": asdict(train_config),
+    }
+    settings_bytes = json.dumps(settings, ensure_ascii=False, indent=2).encode("utf-8")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, payload in ((SETTINGS_NAME, settings_bytes), (WEIGHTS_NAME, weights_bytes)):
+            info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, payload)
+    data = buffer.getvalue()
+    if len(weights_bytes) > MAX_UPLOAD_BYTES or len(data) > MAX_UPLOAD_BYTES:
+        raise ConfigError(
+            f"This model is too large to download and upload again ({len(weights_bytes):,} "
+            f"bytes of weights; uploads are capped at {MAX_UPLOAD_BYTES:,} bytes). Use a "
+            "smaller hidden size or fewer layers."
+        )
+    return data
+
+
+def save_result(result: TrainResult) -> bytes:
+    """The kept weights of a training run, with its settings."""
+    return save_checkpoint(result.config, result.train_config, result.weights)
+
+
+def load_checkpoint(upload) -> Checkpoint:
+    """Read bytes (or a binary file object, e.g. Streamlit's UploadedFile)."""
+    data = _read_capped(upload)
+    if not data:
+        raise ConfigError("The uploaded file is empty.")
+    try:
+        members = _read_zip(data)
+    except ConfigError:
+        raise
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        OSError,
+        ValueError,
+        RuntimeError,
+        NotImplementedError,
+        KeyError,
+        IndexError,
+        OverflowError,
+    ):
+        raise ConfigError(_NOT_A_CHECKPOINT) from None
+    config, train_config = _settings(members[SETTINGS_NAME])
+    weights = _weights(members[WEIGHTS_NAME], config, train_config)
+    return Checkpoint(config, train_config, weights)
+
+
+def expected_shapes(config: ExplorerConfig, train_config: TrainConfig) -> dict[str, tuple]:
+    """The tensor names and shapes that these settings build."""
+    network = build_network(config, train_config, training_data(config))
+    return {name: tuple(t.shape) for name, t in network.state_dict().items()}
+
+
+# --- reading, step by step -------------------------------------------------------------
+
+
+def _read_capped(upload) -> bytes:
+    too_large = (
+        f"The file is too large: uploads are capped at {MAX_UPLOAD_BYTES:,} bytes "
+        f"({MAX_UPLOAD_BYTES // 2**20} MB)."
+    )
+    if isinstance(upload, bytes | bytearray | memoryview):
+        if len(upload) > MAX_UPLOAD_BYTES:
+            raise ConfigError(too_large)
+        return bytes(upload)
+    declared = getattr(upload, "size", None)
+    if isinstance(declared, int) and declared > MAX_UPLOAD_BYTES:
+        raise ConfigError(too_large)
+    try:
+        data = upload.read(MAX_UPLOAD_BYTES + 1)
+    except (AttributeError, OSError, ValueError):
+        raise ConfigError("The upload could not be read.") from None
+    if not isinstance(data, bytes):
+        raise ConfigError("The upload could not be read.")
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise ConfigError(too_large)
+    return data
+
+
+def _read_zip(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        infos = archive.infolist()
+        names = [info.filename for info in infos]
+        if sorted(names) != sorted(_MEMBER_CAPS):
+            raise ConfigError(
+                f"A checkpoint holds exactly two files, {WEIGHTS_NAME} and {SETTINGS_NAME}; "
+                f"this one holds {len(names)} file(s), not those two."
+            )
+        members = {}
+        for info in infos:
+            cap = _MEMBER_CAPS[info.filename]
+            if info.flag_bits & 0x1:
+                raise ConfigError("The checkpoint is encrypted; upload the file as downloaded.")
+            if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                raise ConfigError(_NOT_A_CHECKPOINT)
+            if info.file_size > cap:
+                raise ConfigError(_too_large_member(info.filename, cap))
+            members[info.filename] = _read_member(archive, info, cap)
+    return members
+
+
+def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> bytes:
+    """Inflate at most cap + 1 bytes, whatever the header claims."""
+    chunks, total = [], 0
+    with archive.open(info) as member:
+        while chunk := member.read(min(64 * 2**10, cap + 1 - total)):
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > cap:
+                raise ConfigError(_too_large_member(info.filename, cap))
+    return b"".join(chunks)
+
+
+def _too_large_member(name: str, cap: int) -> str:
+    return f"{name} in the checkpoint is larger than allowed ({cap:,} bytes uncompressed)."
+
+
+def _settings(raw: bytes) -> tuple[ExplorerConfig, TrainConfig]:
+    try:
+        settings = json.loads(
+            raw.decode("utf-8"), parse_constant=_reject_constant, object_pairs_hook=_no_duplicates
+        )
+    except ConfigError:
+        raise
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise ConfigError(f"{SETTINGS_NAME} in the checkpoint is not valid JSON.") from None
+    if not isinstance(settings, dict) or settings.get("format") != FORMAT:
+        raise ConfigError(f"{SETTINGS_NAME} is not the explorer's checkpoint settings.")
+    if settings.get("version") != FORMAT_VERSION or isinstance(settings.get("version"), bool):
+        raise ConfigError(
+            f"This checkpoint has format version {str(settings.get('version'))[:20]}; "
+            f"this explorer reads version {FORMAT_VERSION}."
+        )
+    if set(settings) != {"format", "version", "explorer", "training"}:
+        raise ConfigError(f"{SETTINGS_NAME} has missing or unexpected entries.")
+    explorer, training = settings["explorer"], settings["training"]
+    expected_training = {f.name for f in fields(TrainConfig)}
+    if not isinstance(explorer, dict) or set(explorer) != set(field_names()):
+        raise ConfigError(f"The explorer settings in {SETTINGS_NAME} have missing or extra fields.")
+    if not isinstance(training, dict) or set(training) != expected_training:
+        raise ConfigError(f"The training settings in {SETTINGS_NAME} have missing or extra fields.")
+    sequences = explorer["sequences"]
+    if not isinstance(sequences, list) or not all(isinstance(s, str) for s in sequences):
+        raise ConfigError("The sequences in the checkpoint settings must be a list of text.")
+    try:
+        config = ExplorerConfig(**{**explorer, "sequences": tuple(sequences)})
+        train_config = TrainConfig(**training)
+    except ConfigError as error:
+        raise ConfigError(f"The checkpoint settings are not valid: {_short(error)}") from None
+    except Exception:  # any odd value the validators did not foresee
+        raise ConfigError("The checkpoint settings are not valid.") from None
+    return config, train_config
+
+
+def _reject_constant(name: str):
+    raise ConfigError(f"{SETTINGS_NAME} contains {name}, which is not a valid setting.")
+
+
+def _no_duplicates(pairs: list[tuple[str, object]]) -> dict:
+    keys = [key for key, _ in pairs]
+    if len(set(keys)) != len(keys):
+        raise ConfigError(f"{SETTINGS_NAME} repeats a setting.")
+    return dict(pairs)
+
+
+def _weights(raw: bytes, config: ExplorerConfig, train_config: TrainConfig) -> dict:
+    try:
+        expected = expected_shapes(config, train_config)
+    except ConfigError as error:
+        raise ConfigError(f"The checkpoint settings cannot be used: {_short(error)}") from None
+    try:
+        tensors = load_safetensors(raw)
+    except Exception:  # safetensors raises its own error type for anything malformed
+        raise ConfigError(f"{WEIGHTS_NAME} in the checkpoint is not a safetensors file.") from None
+    if set(tensors) != set(expected):
+        missing, extra = sorted(set(expected) - set(tensors)), sorted(set(tensors) - set(expected))
+        raise ConfigError(
+            "The weights do not fit these settings: "
+            + (f"missing {', '.join(missing)}" if missing else "")
+            + ("; " if missing and extra else "")
+            + (f"{len(extra)} unexpected tensor(s)" if extra else "")
+            + "."
+        )
+    for name, tensor in tensors.items():
+        if tensor.dtype != torch.float32:
+            raise ConfigError(f"The weight {name} must be float32 (it is {tensor.dtype}).")
+        if tuple(tensor.shape) != expected[name]:
+            raise ConfigError(
+                f"The weight {name} has shape {tuple(tensor.shape)}; these settings need "
+                f"{expected[name]}."
+            )
+        if not torch.isfinite(tensor).all():
+            raise ConfigError(f"The weight {name} contains NaN or infinite values.")
+    return {name: tensors[name].clone() for name in expected}
+
+
+def _short(error: Exception, limit: int = 240) -> str:
+    """The validator's sentence, cut short if it quotes a long hostile value."""
+    text = str(error)
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…."

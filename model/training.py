@@ -1,0 +1,562 @@
+"""Train the explorer's module on what the user typed, and keep weights to look back at.
+
+Tokens (chars, words): next-token prediction, the lecture's ``hihello`` way. Each line
+without its last token is the input, the same line without its first token the target
+("hihello": input ``hihell``, target ``ihello``). The input is the explorer's own input
+(one-hot, or the embedding, which then trains too); the module is built by
+`model.cells.build_model` on that input, so step 0 *is* the untrained scene of the same
+seed. Cross-entropy over every real target position; all lines form one batch, padding
+targets carry `IGNORE_INDEX`. Unequal lines are packed with ``batch_first`` on, exactly
+as the explorer runs them.
+
+``batch_first`` off: PyTorch reads the (B, T, I) tensor the app builds as (seq=B,
+batch=T, input=I). Training does the same thing the plain code would: the input tensor,
+the output and the targets all stay in the typed (B, T) layout, and position [b, t] of
+the output is compared with the successor of token t of line b. Only what the module
+*reads* differs: the recurrence runs down across the lines (one "sequence" per column),
+so with one typed line every position starts from h0 and the network can only learn a
+token -> next-token table (no memory). That is the lecture's pitfall, trained.
+
+Numbers: many-to-one. Each line without its last step is one input sequence; the target
+is the line's last step. The output at the last real input step goes through
+``nn.Linear(hidden * directions, features)``; mean squared error. Values are min-max
+scaled per feature with the min and max of all typed steps ((x - min) / (max - min); a
+feature whose values are all equal uses a range of 1); the model sees and predicts
+scaled values, the UI shows `TrainResult.scale_min` / `scale_max`, and predictions are
+reported in the typed units. The "last real input step" is picked in the typed layout
+(``outputs[b, length_b - 1]``): with equal lines that is ``outputs[:, -1]``, the
+lecture's code, for either ``batch_first``. Type several lines (windows of a series) to
+give it several examples.
+
+Steps: step k means "the weights after k updates". Step 0 is the untrained module, step
+``steps`` the trained one; the loss and predictions of step k are those of the weights
+of step k (for k < steps, what the lecture prints at iteration k, before its update).
+
+Drive it from a UI::
+
+    run = train(config, train_config)          # ConfigError here for bad settings
+    for record in run:                          # a TrainStep after every step
+        if record.step % 10 == 0:
+            progress(record.step / record.total_steps, record.loss)
+        if stop_requested():
+            break                               # simply stop consuming
+    result = run.result()                       # TrainResult of what has run so far
+
+No global thread settings are changed here (the app chooses them); the run is
+deterministic: the same configs give bit-identical histories.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+from torch import nn
+
+from model.cells import SEED_LOCK, BuiltModel, build_model, read_shape
+from model.config import MAX_SEED, ConfigError, ExplorerConfig, _check_choice, _check_int
+from model.encoding import EncodedBatch, encode
+from model.trace import _run
+
+# --- limits (the UI shows them in help texts) ------------------------------------------
+MAX_TRAIN_STEPS = 2000
+MIN_LEARNING_RATE = 1e-5
+MAX_LEARNING_RATE = 10.0
+MAX_SNAPSHOTS = 50  # weight snapshots kept per run, step 0 and the last step included
+MAX_SNAPSHOT_BYTES = 64 * 2**20  # the snapshots of one run (one session) at most
+# Training work: steps x (batch x seq x hidden x layers x directions) as read. The lecture
+# uses 3,000; hidden 128 over 50 characters for 500 steps 3.2 million. An LSTM costs about
+# 1.5 microseconds per value and step on one core: about a minute at the limit.
+MAX_TRAIN_WORK = 40_000_000
+
+HEADS = ("logits", "linear")
+OPTIMIZERS = ("adam", "sgd")
+IGNORE_INDEX = -100  # target at padding; nn.functional.cross_entropy's default
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """How to train. Hashable; validated on creation (ConfigError with a sentence)."""
+
+    # logits: the RNN's outputs are the logits (hidden size = vocabulary size, one
+    # direction; the lecture's way). linear: nn.Linear(hidden * directions, vocabulary)
+    # on top. Numbers always use a linear layer to the features; `head` is ignored there.
+    head: str = "logits"
+    optimizer: str = "adam"  # adam | sgd (plain, no momentum)
+    learning_rate: float = 0.1  # MIN_LEARNING_RATE .. MAX_LEARNING_RATE
+    steps: int = 100  # optimizer updates, 1 .. MAX_TRAIN_STEPS
+    # torch.manual_seed(seed) right before the linear layer is built. The RNN's own
+    # weights come from the explorer's seed, so step 0 is the untrained scene.
+    seed: int = 0
+    # Keep the weights every k steps (plus step 0 and the last step); 0 = automatic: the
+    # smallest k that keeps at most MAX_SNAPSHOTS (fewer for very large models).
+    snapshot_every: int = 0
+
+    def __post_init__(self) -> None:
+        _check_choice("head", self.head, HEADS)
+        _check_choice("optimizer", self.optimizer, OPTIMIZERS)
+        _check_int("steps", self.steps, 1, MAX_TRAIN_STEPS)
+        _check_int("seed", self.seed, 0, MAX_SEED)
+        _check_int("snapshot_every", self.snapshot_every, 0, MAX_TRAIN_STEPS)
+        rate = self.learning_rate
+        if isinstance(rate, bool) or not isinstance(rate, int | float):
+            raise ConfigError(f"learning_rate must be a number (got {rate!r}).")
+        if not (math.isfinite(rate) and MIN_LEARNING_RATE <= rate <= MAX_LEARNING_RATE):
+            raise ConfigError(
+                f"learning_rate must be between {MIN_LEARNING_RATE:g} and "
+                f"{MAX_LEARNING_RATE:g} (got {rate!r})."
+            )
+        object.__setattr__(self, "learning_rate", float(rate))
+        if self.snapshot_every:
+            snapshot_steps(self.steps, self.snapshot_every, MAX_SNAPSHOTS)  # raises if too many
+
+
+def snapshot_steps(steps: int, every: int, limit: int = MAX_SNAPSHOTS) -> tuple[int, ...]:
+    """0, every, 2*every, ... and `steps`; every = 0 picks the smallest that fits `limit`."""
+    smallest = max(1, math.ceil(steps / (limit - 1)))
+    if every == 0:
+        every = smallest
+    elif every < smallest:
+        raise ConfigError(
+            f"With {steps:,} steps, keeping weights every {every} steps would keep "
+            f"{math.ceil(steps / every) + 1} snapshots; at most {limit} fit. Use "
+            f"snapshot_every of {smallest} or more (or 0 for automatic)."
+        )
+    return tuple(range(0, steps, every)) + (steps,)
+
+
+# --- data ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class TrainingData:
+    """What the network is fed and what it should answer, in the typed (B, T) layout."""
+
+    encoded: EncodedBatch  # the full typed lines
+    inputs: EncodedBatch  # each line without its last step (numbers: scaled values)
+    targets: torch.Tensor  # tokens: (B, T-1) int64, IGNORE_INDEX at padding; numbers: (B, F)
+    target_text: tuple[str, ...]  # per line: the target tokens joined / the last step typed
+    scale_min: np.ndarray | None  # numbers: (F,) float32 min of each feature; else None
+    scale_max: np.ndarray | None  # numbers: (F,) float32 max of each feature; else None
+    packed: bool  # unequal lines packed (batch_first on), as the explorer does
+
+    @property
+    def numbers(self) -> bool:
+        return self.encoded.values is not None
+
+
+def training_data(config: ExplorerConfig) -> TrainingData:
+    encoded = encode(config)
+    if int(encoded.lengths.min()) < 2:
+        what = "numbers" if encoded.values is not None else "tokens"
+        raise ConfigError(
+            f"To train, every line needs at least two {what}: the model learns to predict "
+            "each next one from those before it."
+        )
+    lengths = encoded.lengths - 1
+    steps = int(lengths.max())
+    mask = np.arange(steps)[None, :] < lengths[:, None]  # (B, T-1)
+    token_lines = tuple(line[:-1] for line in encoded.token_lines)
+    packed = config.batch_first and len(set(lengths.tolist())) > 1
+    rows = range(encoded.batch_size)
+    if encoded.values is not None:
+        valid = encoded.values[encoded.mask]  # (steps in all lines, F)
+        low, high = valid.min(axis=0), valid.max(axis=0)
+        span = np.where(high > low, high - low, 1.0).astype(np.float32)
+        scaled = ((encoded.values - low) / span).astype(np.float32)
+        scaled[~encoded.mask] = 0.0
+        inputs_values = scaled[:, :steps] * mask[..., None]
+        targets = torch.from_numpy(scaled[rows, encoded.lengths - 1].copy())  # (B, F)
+        inputs = EncodedBatch(
+            token_lines, (), np.zeros_like(mask, dtype=np.int64), inputs_values, lengths, "numbers"
+        )
+        target_text = tuple(line[-1] for line in encoded.token_lines)
+        return TrainingData(encoded, inputs, targets, target_text, low, high, packed)
+    indices = np.where(mask, encoded.indices[:, :steps], 0)
+    inputs = EncodedBatch(token_lines, encoded.vocab, indices, None, lengths, encoded.tokens)
+    targets = np.where(mask, encoded.indices[:, 1 : steps + 1], IGNORE_INDEX)
+    joiner = "" if encoded.tokens == "chars" else " "
+    target_text = tuple(joiner.join(line[1:]) for line in encoded.token_lines)
+    return TrainingData(encoded, inputs, torch.from_numpy(targets), target_text, None, None, packed)
+
+
+# --- the network: [embedding] -> rnn -> [head] -------------------------------------------
+
+
+class Network(nn.Module):
+    """The explorer's modules plus the output layer. state_dict keys: ``rnn.*``,
+    ``embedding.weight`` (embedding input only), ``head.weight``/``head.bias`` (linear)."""
+
+    def __init__(self, built: BuiltModel, head: nn.Linear | None):
+        super().__init__()
+        self.built = built  # keeps h0 / c0; not a module, not in the state_dict
+        self.embedding = built.embedding
+        self.rnn = built.rnn
+        self.head = head
+
+
+def build_network(config: ExplorerConfig, train_config: TrainConfig, data: TrainingData):
+    """The seeded network for these settings: the explorer's module on the training
+    input, then (linear head) torch.manual_seed(train seed) and nn.Linear."""
+    check_settings(config, train_config, data)
+    built = build_model(config, data.inputs)
+    head = None
+    if data.numbers or train_config.head == "linear":
+        outputs = data.inputs.feature_size if data.numbers else len(data.encoded.vocab)
+        with SEED_LOCK:
+            torch.manual_seed(train_config.seed)
+            head = nn.Linear(config.hidden_size * config.num_directions, outputs)
+    return Network(built, head)
+
+
+def check_settings(config: ExplorerConfig, train_config: TrainConfig, data: TrainingData) -> None:
+    """The combinations a TrainConfig alone cannot check."""
+    vocab = len(data.encoded.vocab)
+    if not data.numbers and train_config.head == "logits":
+        if config.bidirectional:
+            raise ConfigError(
+                "Outputs used directly as logits need one direction (a bidirectional "
+                "output has 2 x hidden values). Turn bidirectional off or use a linear layer."
+            )
+        if config.hidden_size != vocab:
+            raise ConfigError(
+                f"Outputs used directly as logits need hidden size = vocabulary size "
+                f"({vocab}); it is {config.hidden_size}. Set hidden size to {vocab} or use "
+                "a linear layer."
+            )
+    batch, seq = read_shape(config, data.inputs)
+    work = batch * seq * config.hidden_size * config.num_layers * config.num_directions
+    if work * train_config.steps > MAX_TRAIN_WORK:
+        raise ConfigError(
+            f"This training is too heavy for the shared server: {train_config.steps:,} steps "
+            f"x {work:,} hidden values per step is over {MAX_TRAIN_WORK:,}. Use fewer steps, "
+            "a smaller hidden size, fewer layers or shorter text."
+        )
+
+
+def forward(network: Network, data: TrainingData) -> torch.Tensor:
+    """Tokens: logits (B, T-1, V) in the typed layout. Numbers: scaled predictions (B, F)."""
+    inputs = data.inputs
+    mask = torch.from_numpy(inputs.mask).unsqueeze(-1)  # (B, T-1, 1)
+    if inputs.values is not None:
+        x = torch.from_numpy(inputs.values)  # (B, T-1, F)
+    elif network.embedding is not None:
+        x = network.embedding(torch.from_numpy(inputs.indices)) * mask  # (B, T-1, E)
+    else:
+        x = nn.functional.one_hot(torch.from_numpy(inputs.indices), len(inputs.vocab))
+        x = x.float() * mask  # (B, T-1, V)
+    lengths = inputs.lengths if data.packed else None
+    output, _, _ = _run(network.rnn, x, network.built, lengths)  # (B, T-1, D*H) typed
+    if data.numbers:
+        rows = torch.arange(inputs.batch_size)
+        last = output[rows, torch.from_numpy(inputs.lengths - 1)]  # (B, D*H)
+        return network.head(last)  # (B, F)
+    return output if network.head is None else network.head(output)
+
+
+def loss_of(outputs: torch.Tensor, data: TrainingData) -> torch.Tensor:
+    if data.numbers:
+        return nn.functional.mse_loss(outputs, data.targets)
+    vocab = outputs.shape[-1]
+    return nn.functional.cross_entropy(
+        outputs.reshape(-1, vocab), data.targets.reshape(-1), ignore_index=IGNORE_INDEX
+    )
+
+
+# --- records -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class TrainStep:
+    """One step, yielded while training runs."""
+
+    step: int  # the weights after this many updates (0 = untrained)
+    total_steps: int  # TrainConfig.steps
+    loss: float
+    accuracy: float | None  # tokens: share of target positions predicted right; numbers: None
+    all_correct: bool | None  # tokens: every prediction equals its target; numbers: None
+    _outputs: torch.Tensor = field(repr=False)
+    _data: TrainingData = field(repr=False)
+
+    @property
+    def predictions(self) -> tuple[str, ...]:
+        """Per typed line: the predicted tokens joined (as `target_text`), or the
+        predicted next value(s) in the typed units (numbers)."""
+        return predictions_text(self._outputs, self._data)
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        return self._data.target_text
+
+
+def predictions_text(outputs: torch.Tensor, data: TrainingData) -> tuple[str, ...]:
+    if data.numbers:
+        span = np.where(data.scale_max > data.scale_min, data.scale_max - data.scale_min, 1.0)
+        values = outputs.detach().numpy() * span + data.scale_min  # (B, F)
+        return tuple(" ".join(f"{v:.4g}" for v in row) for row in values)
+    predicted = outputs.detach().argmax(-1).numpy()  # (B, T-1)
+    vocab, joiner = data.encoded.vocab, "" if data.encoded.tokens == "chars" else " "
+    return tuple(
+        joiner.join(vocab[i] for i in predicted[b, :length])
+        for b, length in enumerate(data.inputs.lengths.tolist())
+    )
+
+
+def first_and_held(all_correct: np.ndarray | None) -> tuple[int | None, bool]:
+    """(first step at which every prediction equalled its target, whether it stayed so
+    to the last recorded step). Steps are positions in the history (0 = untrained)."""
+    if all_correct is None or not all_correct.any():
+        return None, False
+    first = int(np.argmax(all_correct))
+    return first, bool(all_correct[first:].all())
+
+
+@dataclass(frozen=True, eq=False)
+class TrainResult:
+    """What a run did, up to where it ended (completed, diverged, or stopped early)."""
+
+    config: ExplorerConfig
+    train_config: TrainConfig
+    data: TrainingData
+    steps: np.ndarray  # (K,) int64: 0 .. last_step
+    losses: np.ndarray  # (K,) float64
+    accuracies: np.ndarray | None  # (K,) float64, tokens only
+    all_correct: np.ndarray | None  # (K,) bool, tokens only
+    predictions: dict[int, tuple[str, ...]]  # at the snapshot steps: per line, as TrainStep
+    snapshots: dict[int, dict[str, torch.Tensor]]  # step -> Network state_dict (CPU copies)
+    weights: dict[str, torch.Tensor]  # the kept weights = snapshots[last_step]
+    last_step: int  # the step whose weights are kept
+    completed: bool  # every step ran (not diverged, not stopped early)
+    first_all_correct: int | None  # first step where every prediction equals its target
+    held_to_end: bool  # ... and every later step too
+    diverged: bool
+    diverged_at: int | None  # the step whose loss or weights were not finite
+    message: str  # plain English, for the user: what happened and what to try; "" if fine
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        return self.data.target_text
+
+    @property
+    def scale_min(self) -> np.ndarray | None:
+        return self.data.scale_min
+
+    @property
+    def scale_max(self) -> np.ndarray | None:
+        return self.data.scale_max
+
+    @property
+    def snapshot_bytes(self) -> int:
+        return sum(
+            t.numel() * t.element_size() for s in self.snapshots.values() for t in s.values()
+        )
+
+    def built_model(self, step: int | None = None, encoded: EncodedBatch | None = None):
+        """BuiltModel for `step` (a snapshot step; default the kept weights), with h0 / c0
+        built for `encoded` (default: the training input) as the explorer would."""
+        weights = self.weights if step is None else self.snapshots[step]
+        return built_model_for(self.config, weights, encoded or self.data.inputs)
+
+
+def built_model_for(
+    config: ExplorerConfig, weights: dict[str, torch.Tensor], encoded: EncodedBatch
+) -> BuiltModel:
+    """The explorer's BuiltModel for `encoded` with the RNN (and embedding) weights of a
+    Network state_dict, ready for model.trace.trace_model(config, encoded, built)."""
+    built = build_model(config, encoded)
+    with torch.no_grad():
+        for name, param in built.rnn.named_parameters():
+            param.copy_(weights["rnn." + name])
+        if built.embedding is not None:
+            built.embedding.weight.copy_(weights["embedding.weight"])
+    return built
+
+
+def predict(
+    config: ExplorerConfig, train_config: TrainConfig, weights: dict[str, torch.Tensor]
+) -> tuple[float, tuple[str, ...]]:
+    """(loss, predictions per line) of a Network state_dict, e.g. a loaded checkpoint."""
+    data = training_data(config)
+    network = build_network(config, train_config, data)
+    network.load_state_dict(weights)
+    with torch.no_grad():
+        outputs = forward(network, data)
+        return loss_of(outputs, data).item(), predictions_text(outputs, data)
+
+
+# --- the run ----------------------------------------------------------------------------
+
+
+class TrainingRun:
+    """An iterator of TrainStep records (steps 0 .. steps); `result()` at any time."""
+
+    def __init__(self, config: ExplorerConfig, train_config: TrainConfig):
+        self.config, self.train_config = config, train_config
+        self.data = training_data(config)
+        self.network = build_network(config, train_config, self.data)
+        state = self._state()
+        per_snapshot = sum(t.numel() * t.element_size() for t in state.values())
+        limit = min(MAX_SNAPSHOTS, MAX_SNAPSHOT_BYTES // max(per_snapshot, 1))
+        if limit < 2:
+            raise ConfigError(
+                f"This model has {per_snapshot // 4:,} weights, too many to keep snapshots "
+                "of while it trains. Use a smaller hidden size or fewer layers."
+            )
+        self.snapshot_steps = snapshot_steps(train_config.steps, train_config.snapshot_every, limit)
+        params = list(self.network.parameters())
+        if train_config.optimizer == "adam":
+            self.optimizer = torch.optim.Adam(params, lr=train_config.learning_rate)
+        else:
+            self.optimizer = torch.optim.SGD(params, lr=train_config.learning_rate)
+        outputs = forward(self.network, self.data)
+        loss = loss_of(outputs, self.data)
+        if not torch.isfinite(loss):
+            raise ConfigError(
+                "The untrained model's outputs already overflow float32 (the loss is "
+                f"{loss.item()}), so there is nothing to train from. Try tanh instead of "
+                "ReLU, another seed, fewer layers or shorter text."
+            )
+        self._pending = (outputs, loss)
+        self._losses: list[float] = []
+        self._accuracies: list[float] = []
+        self._all_correct: list[bool] = []
+        self._predictions: dict[int, tuple[str, ...]] = {}
+        self._snapshots: dict[int, dict[str, torch.Tensor]] = {}
+        self._last_good = (0, state, outputs.detach())
+        self._diverged_at: int | None = None
+        self._message = ""
+        self._completed = False
+        self._loop = self._steps()
+
+    def __iter__(self) -> Iterator[TrainStep]:
+        return self
+
+    def __next__(self) -> TrainStep:
+        return next(self._loop)
+
+    @property
+    def total_steps(self) -> int:
+        return self.train_config.steps
+
+    def _state(self) -> dict[str, torch.Tensor]:
+        return {k: v.detach().clone() for k, v in self.network.state_dict().items()}
+
+    def _steps(self) -> Iterator[TrainStep]:
+        total, data = self.train_config.steps, self.data
+        outputs, loss = self._pending
+        step = 0
+        while True:
+            record = self._record(step, outputs, loss)
+            self._completed = step == total  # all ran, even if the consumer stops here
+            yield record
+            if step == total:
+                return
+            self.optimizer.zero_grad()
+            loss.backward()
+            self.optimizer.step()
+            step += 1
+            with torch.set_grad_enabled(step < total):
+                outputs = forward(self.network, data)
+                loss = loss_of(outputs, data)
+            problem = self._problem(loss)
+            if problem:
+                self._diverge(step, problem)
+                return
+
+    def _record(self, step: int, outputs: torch.Tensor, loss: torch.Tensor) -> TrainStep:
+        accuracy = all_correct = None
+        if not self.data.numbers:
+            valid = self.data.targets != IGNORE_INDEX
+            right = (outputs.detach().argmax(-1) == self.data.targets) & valid
+            accuracy = float(right.sum()) / float(valid.sum())
+            all_correct = bool(right.sum() == valid.sum())
+            self._accuracies.append(accuracy)
+            self._all_correct.append(all_correct)
+        self._losses.append(loss.item())
+        state = self._state()
+        self._last_good = (step, state, outputs.detach())
+        if step in self.snapshot_steps:
+            self._snapshots[step] = state
+            self._predictions[step] = predictions_text(outputs, self.data)
+        return TrainStep(
+            step,
+            self.train_config.steps,
+            loss.item(),
+            accuracy,
+            all_correct,
+            outputs.detach(),
+            self.data,
+        )
+
+    def _problem(self, loss: torch.Tensor) -> str:
+        if not all(torch.isfinite(p).all() for p in self.network.parameters()):
+            return "some weights became infinite or not a number after the update"
+        if torch.isnan(loss):
+            return "the loss became NaN (not a number)"
+        if not torch.isfinite(loss):
+            return "the loss became infinite"
+        return ""
+
+    def _diverge(self, step: int, problem: str) -> None:
+        good_step, good_state, _ = self._last_good
+        self.network.load_state_dict(good_state)
+        self._diverged_at = step
+        cfg, tc = self.config, self.train_config
+        smaller = max(tc.learning_rate / 10, MIN_LEARNING_RATE)
+        tips = [f"a smaller learning rate (say {smaller:g})"]
+        if tc.optimizer == "sgd":
+            tips.append("Adam instead of SGD")
+        if cfg.cell == "rnn" and cfg.nonlinearity == "relu":
+            tips.append("tanh instead of ReLU")
+        if cfg.num_layers > 1:
+            tips.append("fewer layers")
+        self._message = (
+            f"Training diverged at step {step}: {problem}. The learning rate "
+            f"{tc.learning_rate:g} made the updates too big, and the numbers blew up. "
+            f"The weights of step {good_step}, the last good step, are kept. "
+            f"Try {', '.join(tips[:-1]) + ' or ' + tips[-1] if len(tips) > 1 else tips[0]}."
+        )
+
+    def result(self) -> TrainResult:
+        last_step, last_state, last_outputs = self._last_good
+        snapshots = {**self._snapshots, last_step: last_state}
+        predictions = {**self._predictions}
+        if last_step not in predictions:
+            predictions[last_step] = predictions_text(last_outputs, self.data)
+        tokens = not self.data.numbers
+        all_correct = np.array(self._all_correct, dtype=bool) if tokens else None
+        first, held = first_and_held(all_correct)
+        return TrainResult(
+            config=self.config,
+            train_config=self.train_config,
+            data=self.data,
+            steps=np.arange(len(self._losses), dtype=np.int64),
+            losses=np.array(self._losses, dtype=np.float64),
+            accuracies=np.array(self._accuracies, dtype=np.float64) if tokens else None,
+            all_correct=all_correct,
+            predictions=predictions,
+            snapshots=snapshots,
+            weights=last_state,
+            last_step=last_step,
+            completed=self._completed,
+            first_all_correct=first,
+            held_to_end=held,
+            diverged=self._diverged_at is not None,
+            diverged_at=self._diverged_at,
+            message=self._message,
+        )
+
+
+def train(config: ExplorerConfig, train_config: TrainConfig) -> TrainingRun:
+    """Validate, build the seeded network and return the run (nothing trained yet)."""
+    return TrainingRun(config, train_config)
+
+
+def train_to_end(config: ExplorerConfig, train_config: TrainConfig) -> TrainResult:
+    run = train(config, train_config)
+    for _ in run:
+        pass
+    return run.result()
