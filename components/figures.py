@@ -127,7 +127,8 @@ def _time_axis(tokens: tuple[str, ...], title: bool, with_step: bool = True, **e
 
 
 def _unit_axis(units: int, title: str, labels: list[str] | None = None, **extra) -> dict:
-    axis = {"title": {"text": title}, "autorange": "reversed", "showgrid": False}
+    axis = {"title": {"text": title}, "autorange": "reversed", "showgrid": False,
+            "zeroline": False}  # fmt: skip
     if units <= 32:
         axis.update(tickmode="array", tickvals=list(range(units)))
         if labels is not None:
@@ -191,9 +192,12 @@ def _plane(coords: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _point_shape(coords: np.ndarray, t: int) -> list[dict]:
+    """Always one shape (hidden past a line's end): frames merge shape lists by index, so a
+    missing one would leave the previous step's circle on screen."""
     x, y = _plane(coords)
     if not (np.isfinite(x[t]) and np.isfinite(y[t])):
-        return []
+        return [{"type": "circle", "xref": "x2", "yref": "y2", "visible": False,
+                 "x0": 0, "x1": 0, "y0": 0, "y1": 0}]  # fmt: skip
     return [{
         "type": "circle", "xref": "x2", "yref": "y2", "xsizemode": "pixel",
         "ysizemode": "pixel", "xanchor": float(x[t]), "yanchor": float(y[t]),
@@ -207,8 +211,9 @@ def _label(tokens, t: int) -> str:
 
 def _point_label(coords: np.ndarray, tokens, t: int) -> list[dict]:
     x, y = _plane(coords)
-    if not (np.isfinite(x[t]) and np.isfinite(y[t])):
-        return []
+    if not (np.isfinite(x[t]) and np.isfinite(y[t])):  # always one label, as for the shape
+        return [{"x": 0, "y": 0, "xref": "x2", "yref": "y2", "text": "", "visible": False,
+                 "showarrow": False}]  # fmt: skip
     return [{
         "x": float(x[t]), "y": float(y[t]), "xref": "x2", "yref": "y2", "text": _label(tokens, t),
         "showarrow": True, "arrowhead": 0, "arrowwidth": 2, "ax": 0, "ay": 44,
@@ -217,8 +222,8 @@ def _point_label(coords: np.ndarray, tokens, t: int) -> list[dict]:
 
 
 def _scene_label(coords: np.ndarray, tokens, t: int) -> list[dict]:
-    if not np.isfinite(coords[t]).all():
-        return []
+    if not np.isfinite(coords[t]).all():  # always one label, as for the 2-D shape
+        return [{"x": 0, "y": 0, "z": 0, "text": "", "visible": False, "showarrow": False}]
     x, y, z = (float(v) for v in coords[t])
     return [{
         "x": x, "y": y, "z": z, "text": _label(tokens, t), "showarrow": True, "arrowhead": 0,

@@ -143,7 +143,7 @@ EN: dict[str, str] = {
         "the reset gate r decides how much of the old state feeds the candidate."
     ),
     "gates_rnn": (
-        "A plain RNN has no gates: h_t = tanh(W_ih x_t + b_ih + W_hh h_(t−1) + b_hh). "
+        "A plain RNN has no gates: h_t = {act}(W_ih x_t + b_ih + W_hh h_(t−1) + b_hh). "
         "Choose LSTM or GRU to see gates and cell state."
     ),
     "gates_units_only": (

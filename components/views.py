@@ -17,6 +17,8 @@ from components import figures
 from components.controls import turn_on_batch_first
 from components.stepper import render_stepper
 from components.text import t
+from model.config import quoted
+from model.encoding import PAD_TOKEN
 from model.export import states_csv, states_npz
 from model.trace import Trace
 
@@ -25,13 +27,14 @@ MAX_ONE_HOT_SHOWN = 32
 
 
 def render_notices(notices: list, lang: str) -> None:
-    for key, values in notices:  # values quote the link: shown as typed, never as Markdown
-        plain = {name: _plain(str(value)) for name, value in values.items()}
-        st.warning(t(key, lang, **plain), icon="⚠️")
+    for key, values in notices:  # link text goes in code spans: shown as typed, never as links
+        safe = {name: v if name == "reason" else quoted(v) for name, v in values.items()}
+        st.warning(t(key, lang, **safe), icon="⚠️")
 
 
 def render_error(message: str, lang: str) -> None:
-    st.error(f"**{t('error_title', lang)}.** {_plain(message)}", icon="🛑")
+    # backend messages quote user text as code spans (model.config.quoted)
+    st.error(f"**{t('error_title', lang)}.** {message}", icon="🛑")
 
 
 def render_shapes(trace: Trace, prefix: str, lang: str) -> None:
@@ -69,8 +72,11 @@ def render_shapes(trace: Trace, prefix: str, lang: str) -> None:
 
 
 def sequence_label(trace: Trace, index: int) -> str:
-    joiner = "" if trace.config.tokens == "chars" else " "
-    text = joiner.join(trace.tokens[index])
+    joiner = {"chars": "", "words": " ", "numbers": ", "}[trace.config.tokens]
+    tokens = list(trace.tokens[index])
+    while tokens and tokens[-1] == PAD_TOKEN:  # trailing padding says nothing
+        tokens.pop()
+    text = joiner.join(tokens)
     text = text if len(text) <= 40 else text[:39] + "…"
     return f"{index + 1}: {text}"
 
@@ -132,7 +138,7 @@ def render_gates(trace: Trace, seq: int, layer: int, direction: int, units, lang
         "gates", key, lambda: figures.gates_spec(trace, seq, layer, direction, units)
     )
     if spec is None:
-        st.info(t("gates_rnn", lang))
+        st.info(t("gates_rnn", lang, act=trace.config.nonlinearity))
         return
     st.caption(t("gates_caption_" + trace.config.cell, lang))
     name = figures.png_filename("gates", trace, seq, layer, direction)
@@ -259,9 +265,3 @@ def _keep_valid(key: str, options: range) -> None:
 
 def _shape(shape: tuple[int, ...]) -> str:
     return "(" + ", ".join(str(s) for s in shape) + ")"
-
-
-def _plain(message: str) -> str:
-    """Backslash-escape Markdown so a message quoting user text shows as typed."""
-    special = "\\`*_{}[]()#+-.!|<>~$"
-    return "".join("\\" + ch if ch in special else ch for ch in message)

@@ -35,6 +35,15 @@ class ConfigError(ValueError):
     """A setting or an input the explorer cannot use; the message is for the user."""
 
 
+def quoted(text: object, limit: int = 24) -> str:
+    """User text inside a message, as a Markdown code span: shown literally wherever the
+    message is rendered (no links, no directives), and readable as plain text too."""
+    text = str(text)
+    short = text[:limit] + ("…" if len(text) > limit else "")
+    safe = "".join(" " if ch.isspace() or ord(ch) < 32 else ch for ch in short)
+    return "`" + safe.replace("`", "ʹ") + "`"
+
+
 @dataclass(frozen=True)
 class ExplorerConfig:
     """Everything that decides what is on screen. Hashable: it keys the caches."""
@@ -89,11 +98,11 @@ def field_names() -> tuple[str, ...]:
 
 def _check_choice(name: str, value: object, choices: tuple[str, ...]) -> None:
     if value not in choices:
-        raise ConfigError(f"{name} must be one of {', '.join(choices)} (got {value!r}).")
+        raise ConfigError(f"{name} must be one of {', '.join(choices)} (got {quoted(value)}).")
 
 
 def _check_int(name: str, value: object, low: int, high: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ConfigError(f"{name} must be a whole number (got {value!r}).")
+        raise ConfigError(f"{name} must be a whole number (got {quoted(value)}).")
     if not low <= value <= high:
         raise ConfigError(f"{name} must be between {low} and {high:,} (got {value:,}).")

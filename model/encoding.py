@@ -31,6 +31,7 @@ from model.config import (
     MAX_VOCAB,
     ConfigError,
     ExplorerConfig,
+    quoted,
 )
 
 PAD_TOKEN = "·"  # shown where a line is shorter than the longest one
@@ -156,9 +157,7 @@ def _encode_numbers(lines: tuple[str, ...]) -> EncodedBatch:
     width = widths.pop()
     if width > MAX_FEATURES:
         raise ConfigError(f"At most {MAX_FEATURES} numbers per step; got {width}.")
-    token_lines = tuple(
-        tuple(" ".join(_short(v) for v in step) for step in steps) for steps in rows
-    )
+    token_lines = tuple(tuple(_step_token(step) for step in steps) for steps in rows)
     _check_lengths(token_lines)
     lengths = np.array([len(steps) for steps in rows], dtype=np.int64)
     values = np.zeros((len(rows), int(lengths.max()), width), dtype=np.float32)
@@ -183,18 +182,21 @@ def _number(text: str) -> float:
         value = float(text)
     except ValueError:
         raise ConfigError(
-            f"{text[:20]!r} is not a number. Write numbers like 0.5 or -2 "
+            f"{quoted(text)} is not a number. Write numbers like 0.5 or -2 "
             "(a decimal point, not a comma)."
         ) from None
     if not math.isfinite(value):
-        raise ConfigError(f"{text[:20]!r} is not a finite number.")
+        raise ConfigError(f"{quoted(text)} is not a finite number.")
     if abs(value) > MAX_ABS_NUMBER:
-        raise ConfigError(f"{text[:20]!r} is too large (at most {MAX_ABS_NUMBER:g} in size).")
+        raise ConfigError(f"{quoted(text)} is too large (at most {MAX_ABS_NUMBER:g} in size).")
     return value
 
 
-def _short(value: float) -> str:
-    return f"{value:g}"
+def _step_token(step: list[float]) -> str:
+    """One numeric step as a token: `0.5`, or `(1, 2)` for several features."""
+    if len(step) == 1:
+        return f"{step[0]:g}"
+    return "(" + ", ".join(f"{v:g}" for v in step) + ")"
 
 
 def _has_surrogate(text: str) -> bool:

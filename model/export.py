@@ -12,7 +12,8 @@ from model.trace import Trace
 
 def states_table(trace: Trace) -> pd.DataFrame:
     """One row per (sequence, layer, direction, timestep) with a computed state; columns
-    h_0..h_{H-1}, then c_* (LSTM) and one block per gate (e.g. forget_0..)."""
+    h_0..h_{H-1}, then c_* (LSTM) and one block per gate (e.g. forget_0..). Sequences and
+    layers count from 1, as on screen; timesteps and units from 0, as on the axes."""
     L, D, N, T, H = trace.hidden.shape
     layer, direction, seq, step = np.meshgrid(
         np.arange(L), np.arange(D), np.arange(N), np.arange(T), indexing="ij"
@@ -20,8 +21,8 @@ def states_table(trace: Trace) -> pd.DataFrame:
     keep = np.broadcast_to(trace.valid, (L, D, N, T)).reshape(-1)
     tokens = np.array(trace.tokens, dtype=object)  # (N, T)
     columns = {
-        "sequence": seq.reshape(-1),
-        "layer": layer.reshape(-1),
+        "sequence": seq.reshape(-1) + 1,
+        "layer": layer.reshape(-1) + 1,
         "direction": np.where(direction.reshape(-1) == 0, "forward", "reverse"),
         "timestep": step.reshape(-1),
         "token": tokens[seq.reshape(-1), step.reshape(-1)],
@@ -51,10 +52,13 @@ def states_npz(trace: Trace) -> bytes:
         "output": trace.output,
         "h_n": trace.h_n,
     }
+    arrays["h0"] = trace.initial_hidden
     if trace.cell is not None:
         arrays["cell"] = trace.cell
         arrays["c_n"] = trace.c_n
+        arrays["c0"] = trace.initial_cell
     arrays.update({f"gate_{k}": v for k, v in trace.gates.items()})
+    arrays.update({f"pre_{k}": v for k, v in trace.preactivations.items()})
     buffer = io.BytesIO()
     np.savez_compressed(buffer, **arrays)
     return buffer.getvalue()

@@ -57,7 +57,14 @@ import torch
 from torch import nn
 
 from model.cells import SEED_LOCK, BuiltModel, build_model, read_shape
-from model.config import MAX_SEED, ConfigError, ExplorerConfig, _check_choice, _check_int
+from model.config import (
+    MAX_SEED,
+    ConfigError,
+    ExplorerConfig,
+    _check_choice,
+    _check_int,
+    quoted,
+)
 from model.encoding import EncodedBatch, encode
 from model.trace import _run
 
@@ -103,7 +110,7 @@ class TrainConfig:
         _check_int("snapshot_every", self.snapshot_every, 0, MAX_TRAIN_STEPS)
         rate = self.learning_rate
         if isinstance(rate, bool) or not isinstance(rate, int | float):
-            raise ConfigError(f"learning_rate must be a number (got {rate!r}).")
+            raise ConfigError(f"learning_rate must be a number (got {quoted(rate)}).")
         if not (math.isfinite(rate) and MIN_LEARNING_RATE <= rate <= MAX_LEARNING_RATE):
             raise ConfigError(
                 f"learning_rate must be between {MIN_LEARNING_RATE:g} and "

@@ -109,9 +109,15 @@ class Page:
         return as_lists(self.at.query_params)
 
 
+def outside_code(text: str) -> str:
+    """Markdown text without its code spans (which are always shown literally)."""
+    return re.sub(r"`[^`]*`", "", text)
+
+
 def unescaped_html(text: str) -> list[str]:
-    """Raw HTML-looking tags in Markdown text: a '<' not escaped by a backslash."""
-    return re.findall(r"(?<!\\)<\s*/?\s*[a-zA-Z][^>]*>?", text)
+    """Raw HTML-looking tags in Markdown text, outside code spans: a '<' not escaped by a
+    backslash."""
+    return re.findall(r"(?<!\\)<\s*/?\s*[a-zA-Z][^>]*>?", outside_code(text))
 
 
 def expected_hidden(config: ExplorerConfig, seq=0, layer=0, direction=0) -> np.ndarray:
@@ -140,6 +146,7 @@ def ref() -> SimpleNamespace:
         hidden=expected_hidden,
         lecture_outputs=lecture_outputs,
         unescaped_html=unescaped_html,
+        outside_code=outside_code,
         as_lists=as_lists,
     )
 

@@ -121,7 +121,7 @@ def test_embedding_and_its_size(page, ref):
 )  # fmt: skip
 def test_gated_cells_show_their_gates(cell, panels, page, ref):
     assert "gates_chart" not in page.charts()
-    assert t("gates_rnn", "en") in page.bodies("info")
+    assert t("gates_rnn", "en", act="tanh") in page.bodies("info")
     assert not page.widget("main_nonlinearity").disabled
     page.set(main_cell=cell)
     config = LECTURE.with_changes(cell=cell)
@@ -135,7 +135,7 @@ def test_gated_cells_show_their_gates(cell, panels, page, ref):
     assert len(heatmaps) == len(panels)
     for z, values in zip(heatmaps, expected, strict=True):
         np.testing.assert_array_equal(z, values[0, 0, 0].T)
-    assert t("gates_rnn", "en") not in page.bodies("info")
+    assert t("gates_rnn", "en", act="tanh") not in page.bodies("info")
     assert t("gates_caption_" + cell, "en") in page.bodies("caption")
     assert page.widget("main_nonlinearity").disabled
 

@@ -488,3 +488,16 @@ def test_three_d_scene_stays_in_its_column(traced):
     assert scene["domain"]["x"] == list(figures.RIGHT)
     assert scene["xaxis"]["title"]["text"] == "h[0]"
     assert len(scene["annotations"]) == 1
+
+
+def test_frames_past_a_lines_end_hide_the_point_instead_of_leaving_it(traced):
+    """Frames merge shape and annotation lists by index: every frame must carry the same
+    number of each, with the state-space point hidden where no state was computed."""
+    config = ExplorerConfig(sequences=("hello", "hi"), cell="gru", hidden_size=2)
+    spec = figures.timeline_spec(traced(config), 1, 0, 0)  # "hi": 2 of 5 steps computed
+    counts = {(len(f["layout"]["shapes"]), len(f["layout"]["annotations"])) for f in spec["frames"]}
+    assert len(counts) == 1
+    for frame in spec["frames"]:
+        t = int(frame["name"])
+        (circle,) = [s for s in frame["layout"]["shapes"] if s["type"] == "circle"]
+        assert circle.get("visible", True) is (t < 2)

@@ -255,7 +255,7 @@ def test_bad_number_shows_a_message_then_recovers(page, app_url, screenshot_dir)
     assert page.locator("[data-testid=stException]").count() == 0, "a traceback is shown"
     shown = problem.all_inner_texts()
     assert len(shown) == 1 and "not a number" in shown[0], shown
-    assert "'abc'" in error.inner_text()
+    assert error.locator("code", has_text="abc").count() == 1  # the typed text, as code
     assert "Traceback" not in page.content()
     assert page.locator(f".st-key-{TIMELINE} .js-plotly-plot").count() == 0
     screenshot(page, screenshot_dir, "05a-bad-number")
@@ -317,6 +317,16 @@ def test_sequence_picker_label_follows_the_text(page, app_url):
     commit_text(page, ".st-key-main_sequences textarea", "abc")
     read_chart(page, TIMELINE, until=lambda c: len(c["traces"][0]["x"]) == 3)
     assert picker.input_value() == "1: abc", "the picker still names the old sequence"
+
+
+def test_link_text_in_a_notice_is_never_a_link(page, app_url):
+    open_scene(page, app_url, "?cell=http://evil.example/x&seed=:red[x]")
+    notices = page.locator("[data-testid=stAlertContentWarning]")
+    notices.first.wait_for()
+    assert notices.count() == 2
+    assert notices.locator("a").count() == 0, "link text became a clickable link"
+    assert notices.locator("code", has_text="http://evil.example/x").count() == 1
+    assert notices.locator("code", has_text=":red[x]").count() == 1
 
 
 def test_step_buttons_and_arrow_keys_move_every_cursor_in_the_browser(

@@ -138,7 +138,7 @@ def test_numbers_padding_is_zero_and_lengths_are_true():
         (("inf",), "finite"),
         (("-inf 1",), "finite"),
         (("1e309",), "finite"),
-        (("1 two 3",), "'two' is not a number"),
+        (("1 two 3",), "`two` is not a number"),
         (("0,5; 1,5 x",), "not a number"),
         (("1 2; 3",), "same number of features"),
         (("1 2; 3 4", "5; 6"), "same number of features"),

@@ -52,7 +52,7 @@ def test_table_has_one_row_per_computed_state(lstm_trace):
     table = states_table(lstm_trace)
     # 2 layers x 2 directions x (5 + 2 computed steps)
     assert len(table) == 2 * 2 * 7
-    row = table[(table.sequence == 0) & (table.layer == 1) & (table.direction == "reverse")]
+    row = table[(table.sequence == 1) & (table.layer == 2) & (table.direction == "reverse")]
     row = row[row.timestep == 4].iloc[0]
     assert row.token == "o"
     np.testing.assert_allclose(
@@ -73,3 +73,5 @@ def test_csv_and_npz_round_trip(lstm_trace):
     np.testing.assert_array_equal(arrays["cell"], lstm_trace.cell)
     assert arrays["tokens"][1, 1] == "i"
     assert set(arrays) >= {"hidden", "cell", "gate_forget", "output", "h_n", "c_n", "lengths"}
+    np.testing.assert_array_equal(arrays["h0"], lstm_trace.initial_hidden)
+    np.testing.assert_array_equal(arrays["pre_forget"], lstm_trace.preactivations["forget"])
