@@ -1,0 +1,175 @@
+"""How much the explorer's training loop costs beside a plain PyTorch loop, and the
+memory its snapshots hold per session.
+
+Run from the repository root: `python bench/training.py` (options: --reps, --big-reps).
+Prints figures beside their targets; asserts nothing. See bench/README.md.
+
+Both loops run in this process with torch.set_num_threads(1), as the app does,
+interleaved (explorer, plain, explorer, ...) so both see the same machine load:
+
+* explorer: `model.training.train_to_end` (validation, the seeded build, every step's
+  record with accuracy and a copy of the weights as the last good step, the snapshots
+  for the views, predictions at the snapshot steps).
+* plain: the PyTorch panel's own training code (`model.training_code.training_code`,
+  the same build and the same operations) with its per-step predictions and print
+  removed: it only keeps `loss.item()` per step, the least a loop can do.
+
+Both include building the data and the module. The plain loop's losses are checked to
+equal the explorer's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from model.config import ExplorerConfig  # noqa: E402
+from model.training import (  # noqa: E402
+    MAX_SNAPSHOT_BYTES,
+    MAX_SNAPSHOTS,
+    TrainConfig,
+    train,
+    train_to_end,
+)
+from model.training_code import training_code  # noqa: E402
+
+TARGET = 1.3
+SENTENCE = "the quick brown fox jumps over the lazy dog by the river"  # 56 characters
+SETTINGS = {
+    "lecture hihello, 100 steps": (
+        ExplorerConfig(sequences=("hihello",), hidden_size=5),
+        TrainConfig(head="logits", optimizer="adam", learning_rate=0.1, steps=100),
+    ),
+    "hidden 128, 500 steps": (
+        ExplorerConfig(sequences=(SENTENCE,), hidden_size=128),
+        TrainConfig(head="linear", optimizer="adam", learning_rate=0.01, steps=500),
+    ),
+}
+# Memory only (built, not trained): a large model, where MAX_SNAPSHOT_BYTES cuts the
+# number of snapshots below MAX_SNAPSHOTS.
+LARGE = (
+    ExplorerConfig(
+        sequences=(SENTENCE,), cell="lstm", hidden_size=256, num_layers=2, bidirectional=True
+    ),
+    TrainConfig(head="linear", steps=500),
+)
+_DROPPED = ("guesses = ", "predicted = ", "values = ")
+
+
+def plain_loop(config: ExplorerConfig, train_config: TrainConfig):
+    """The generated training code, compiled, recording losses instead of printing."""
+    kept = []
+    for line in training_code(config, train_config).splitlines():
+        if line.strip().startswith(_DROPPED):
+            continue
+        if line.strip().startswith("print("):
+            line = line.split("print(")[0] + "losses.append(loss.item())"
+        kept.append(line)
+    assert sum("losses.append" in line for line in kept) == 1
+    return compile("\n".join(kept), "<plain loop>", "exec")
+
+
+def run_plain(code) -> list[float]:
+    namespace = {"losses": []}
+    exec(code, namespace)  # our own generated code
+    return namespace["losses"]
+
+
+def timed(fn, *args):
+    start = time.perf_counter()
+    value = fn(*args)
+    return time.perf_counter() - start, value
+
+
+def measure(name: str, reps: int) -> dict:
+    config, train_config = SETTINGS[name]
+    code = plain_loop(config, train_config)
+    result, losses = train_to_end(config, train_config), run_plain(code)  # warm-up
+    same = result.losses.tolist() == losses
+    explorer_times, plain_times = [], []
+    for _ in range(reps):
+        explorer_times.append(timed(train_to_end, config, train_config)[0])
+        plain_times.append(timed(run_plain, code)[0])
+    explorer, plain = statistics.median(explorer_times), statistics.median(plain_times)
+    steps = train_config.steps + 1
+    row = {
+        "name": name,
+        "reps": reps,
+        "explorer": explorer,
+        "plain": plain,
+        "ratio": explorer / plain,
+        "per_step_extra_ms": (explorer - plain) / steps * 1e3,
+        "same": same,
+        "snapshots": len(result.snapshots),
+        "snapshot_bytes": result.snapshot_bytes,
+        "weights": sum(t.numel() for t in result.weights.values()),
+    }
+    print(
+        f"{name}: explorer median {explorer * 1e3:9.1f} ms   plain median {plain * 1e3:9.1f} ms"
+        f"   ratio {row['ratio']:.2f}x   (n={reps}; explorer "
+        f"{min(explorer_times) * 1e3:.1f}-{max(explorer_times) * 1e3:.1f} ms, plain "
+        f"{min(plain_times) * 1e3:.1f}-{max(plain_times) * 1e3:.1f} ms)"
+    )
+    print(
+        f"    {steps} steps: {explorer / steps * 1e3:.2f} vs {plain / steps * 1e3:.2f} ms/step "
+        f"(+{row['per_step_extra_ms']:.3f} ms/step); plain losses equal the explorer's: "
+        f"{'yes' if same else 'NO'}"
+    )
+    return row
+
+
+def large_model_memory() -> tuple[int, int, int]:
+    """(weights, snapshots it would keep, their bytes) for LARGE, without training."""
+    run = train(*LARGE)
+    per_snapshot = sum(t.numel() * t.element_size() for t in run.network.state_dict().values())
+    weights = sum(t.numel() for t in run.network.state_dict().values())
+    return weights, len(run.snapshot_steps), per_snapshot * len(run.snapshot_steps)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reps", type=int, default=15, help="repetitions, lecture setup")
+    parser.add_argument("--big-reps", type=int, default=3, help="repetitions, hidden 128")
+    args = parser.parse_args()
+    torch.set_num_threads(1)  # as app.py
+    print(f"torch {torch.__version__}, threads {torch.get_num_threads()}, ", end="")
+    print(f"load average {os.getloadavg()[0]:.2f} (2 cores)\n")
+    started = time.perf_counter()
+    rows = [
+        measure("lecture hihello, 100 steps", args.reps),
+        measure("hidden 128, 500 steps", args.big_reps),
+    ]
+    weights, kept, large_bytes = large_model_memory()
+    mib = 2**20
+    print("\nSummary")
+    print(f"{'setting':<28} {'explorer':>10} {'plain':>10} {'ratio':>7} {'target':>7} {'ok':>4}")
+    for row in rows:
+        ok = "yes" if row["ratio"] <= TARGET else "NO"
+        print(
+            f"{row['name']:<28} {row['explorer'] * 1e3:>8.1f}ms {row['plain'] * 1e3:>8.1f}ms "
+            f"{row['ratio']:>6.2f}x {TARGET:>6.1f}x {ok:>4}"
+        )
+    print(
+        f"\nSnapshot memory per session (limit MAX_SNAPSHOT_BYTES = {MAX_SNAPSHOT_BYTES:,} B "
+        f"= {MAX_SNAPSHOT_BYTES / mib:.0f} MiB; at most {MAX_SNAPSHOTS} snapshots)"
+    )
+    print(f"{'setting':<40} {'weights':>10} {'snapshots':>10} {'bytes':>12} {'MiB':>7}")
+    memory = [(r["name"], r["weights"], r["snapshots"], r["snapshot_bytes"]) for r in rows]
+    memory.append(("LSTM 256 x 2 layers bidir. (not trained)", weights, kept, large_bytes))
+    for name, count, snapshots, size in memory:
+        print(f"{name:<40} {count:>10,} {snapshots:>10} {size:>12,} {size / mib:>7.2f}")
+    print(f"\nload average {os.getloadavg()[0]:.2f}; took {time.perf_counter() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
