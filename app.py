@@ -7,6 +7,7 @@ from components import views
 from components.controls import render_controls, seed_widgets
 from components.scene import safe_scene
 from components.text import t
+from components.training_view import render_training
 from components.urlstate import parse_query, to_query
 
 PREFIX = "main"
@@ -36,7 +37,8 @@ views.render_notices(st.session_state.notices, LANG)
 
 scene = None
 if config is not None:
-    scene, error = safe_scene(config)
+    shown = render_training(config, PREFIX, LANG)
+    scene, error = safe_scene(config, shown)
 if scene is None:
     views.render_error(error or "", LANG)
     st.stop()
@@ -54,7 +56,7 @@ with gates:
 with inputs:
     views.render_input(trace, seq, LANG)
 with code:
-    views.render_code(scene.code, scene.printout, LANG)
+    views.render_code(scene, LANG)
 with export:
     views.render_export(trace, LANG)
 views.render_check(trace, LANG)

@@ -16,9 +16,12 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from components.training_view import Shown
 from model.codegen import python_code
 from model.config import ConfigError, ExplorerConfig
-from model.trace import Trace, trace
+from model.trace import Trace, trace, trace_model
+from model.training import built_model_for, training_data
+from model.training_code import divergence_note, training_code
 
 log = logging.getLogger(__name__)
 CACHE_ENTRIES = 64  # small scenes kept for everyone; least recently used go first
@@ -28,8 +31,10 @@ SHARED_CACHE_VALUES = 50_000  # scenes up to this many traced values share the c
 @dataclass(frozen=True, eq=False)
 class Scene:
     trace: Trace
-    code: str
-    printout: str
+    code: str  # plain PyTorch that reproduces the scene
+    printout: str  # what that code prints
+    untrained_code: str = ""  # trained scenes: the untrained scene's code as well
+    note: str = ""  # trained scenes: what the printout covers (e.g. a divergence)
 
 
 def _compute(config: ExplorerConfig) -> Scene:
@@ -58,9 +63,36 @@ def compute_scene(config: ExplorerConfig) -> Scene:
     return scene
 
 
-def safe_scene(config: ExplorerConfig) -> tuple[Scene | None, str | None]:
+def trained_scene(config: ExplorerConfig, shown: Shown) -> Scene:
+    """The explorer's scene for trained weights (per session; never in the shared cache)."""
+    key = (config, shown.key)
+    memo = st.session_state.get("_trained_scene")
+    if memo is not None and memo[0] == key:
+        return memo[1]
+    trained = shown.trained
+    data = training_data(config)
+    encoded = data.inputs if data.numbers else data.encoded  # numbers: the scaled input
+    built = built_model_for(config, trained.weights_at(shown.step), encoded)
+    result = trace_model(config, encoded, built)
+    note = "" if trained.result is None else divergence_note(trained.result)
+    scene = Scene(
+        result,
+        training_code(config, trained.train_config),
+        trained.printout,
+        untrained_code=python_code(config),
+        note=note,
+    )
+    st.session_state["_trained_scene"] = (key, scene)
+    return scene
+
+
+def safe_scene(
+    config: ExplorerConfig, shown: Shown | None = None
+) -> tuple[Scene | None, str | None]:
     """(scene, None), or (None, a message for the user); never raises."""
     try:
+        if shown is not None:
+            return trained_scene(config, shown), None
         return compute_scene(config), None
     except ConfigError as error:
         return None, str(error)

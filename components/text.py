@@ -180,6 +180,73 @@ EN: dict[str, str] = {
     ),
     "check_bad": "Warning: the trace differs from the module's output by {error:.1e}.",
     "share_caption": "The address bar holds every setting: copy it to reopen this scene.",
+    # training
+    "train_title": "Train it: watch the hidden states learn",
+    "train_caption": (
+        "Next-token training, the lecture's way: each line without its last token is the "
+        "input, each line without its first token the target (hihello: hihell → ihello); "
+        "cross-entropy loss. Step 0 is exactly the untrained scene the charts show."
+    ),
+    "train_caption_numbers": (
+        "Next-value training: each line without its last step is the input, its last step "
+        "the target; the last step's output goes through a linear layer (many-to-one); "
+        "mean squared error on values min–max scaled to [0, 1] (the charts then show the "
+        "scaled input)."
+    ),
+    "train_head": "Output",
+    "train_head_logits": "hidden = logits",
+    "train_head_linear": "linear layer",
+    "train_head_help": (
+        "hidden = logits: the RNN's outputs are the logits, so hidden size must equal the "
+        "vocabulary size (the lecture's way). Linear layer: nn.Linear(hidden, vocabulary) on top."
+    ),
+    "train_optimizer": "Optimizer",
+    "train_lr": "Learning rate",
+    "train_steps": "Steps",
+    "train_seed": "Training seed",
+    "train_seed_help": "Seeds the linear output layer; the RNN keeps the scene's seed.",
+    "train_start": "Train",
+    "train_cannot": "This cannot be trained.",
+    "train_starting": "Starting…",
+    "train_progress": "Step {step} of {total} · loss {loss:.4f} · predicted: {guess}",
+    "train_other_settings": (
+        "The trained model in this session belongs to other settings; the charts show the "
+        "untrained model. Train again, or restore those settings."
+    ),
+    "train_uploaded": "Restored a model trained for {steps} steps: the charts show its weights.",
+    "train_shown_step": "Weights shown in every chart",
+    "train_step_label": "step {step}",
+    "train_shown_step_help": (
+        "Step 0 is the untrained model; every chart above and below redraws for the weights "
+        "after that many updates."
+    ),
+    "train_col_step": "step",
+    "train_col_prediction": "predicted",
+    "train_col_target": "target",
+    "train_col_line": "line {line}: predicted → target",
+    "train_loss_change": "Loss {start:.4f} → {end:.4f}.",
+    "train_never_correct": "The prediction never equalled the target.",
+    "train_correct_held": "The prediction first equalled the target at step {step} and held.",
+    "train_correct_lost": (
+        "The prediction first equalled the target at step {step} but did not hold to the end."
+    ),
+    "train_logits_bounded": (
+        "With the hidden state used as logits, tanh bounds every logit to [-1, 1], so the "
+        "run can oscillate between answers: try a linear output layer."
+    ),
+    "train_download": "Download the trained model (.zip)",
+    "train_download_help": "The weights as safetensors plus the settings as JSON, in one zip.",
+    "train_upload": "Restore a trained model",
+    "train_upload_help": (
+        "A .zip downloaded from this app (at most 5 MB). It is checked and never executed."
+    ),
+    "train_upload_bad": "This file cannot be restored.",
+    "code_caption_trained": (
+        "Plain PyTorch that trains exactly what the explorer trained: run it and it prints "
+        "the same loss and prediction at every step (below)."
+    ),
+    "code_printout_trained": "What it prints",
+    "code_caption_untrained_too": "The untrained scene, as plain PyTorch:",
 }
 
 TABLES: dict[str, dict[str, str]] = {"en": EN}

@@ -120,12 +120,12 @@ def render_selection(trace: Trace, prefix: str, lang: str) -> tuple[int, int, in
 
 
 def render_timeline(trace: Trace, seq: int, layer: int, direction: int, units, lang: str):
-    key = (trace.config, seq, layer, direction, tuple(units))
+    key = (seq, layer, direction, tuple(units))
     spec = _built_once(
-        "timeline", key, lambda: figures.timeline_spec(trace, seq, layer, direction, units)
+        "timeline", trace, key, lambda: figures.timeline_spec(trace, seq, layer, direction, units)
     )
     name = figures.png_filename("hidden-state", trace, seq, layer, direction)
-    _chart(spec, name, "timeline_chart")
+    chart(spec, name, "timeline_chart")
     render_stepper(key="time_stepper")
     pca = t("timeline_caption_pca", lang) if trace.hidden.shape[-1] > 3 else ""
     st.caption(t("timeline_caption", lang, pca=pca))
@@ -133,16 +133,16 @@ def render_timeline(trace: Trace, seq: int, layer: int, direction: int, units, l
 
 def render_gates(trace: Trace, seq: int, layer: int, direction: int, units, lang: str) -> None:
     chosen = tuple(units) if trace.hidden.shape[-1] > figures.MAX_GATE_UNITS else None
-    key = (trace.config, seq, layer, direction, chosen)
+    key = (seq, layer, direction, chosen)
     spec = _built_once(
-        "gates", key, lambda: figures.gates_spec(trace, seq, layer, direction, units)
+        "gates", trace, key, lambda: figures.gates_spec(trace, seq, layer, direction, units)
     )
     if spec is None:
         st.info(t("gates_rnn", lang, act=trace.config.nonlinearity))
         return
     st.caption(t("gates_caption_" + trace.config.cell, lang))
     name = figures.png_filename("gates", trace, seq, layer, direction)
-    _chart(spec, name, "gates_chart")
+    chart(spec, name, "gates_chart")
     if trace.hidden.shape[-1] > figures.MAX_GATE_UNITS:
         st.caption(t("gates_units_only", lang, most=figures.MAX_GATE_UNITS))
 
@@ -165,16 +165,21 @@ def render_input(trace: Trace, seq: int, lang: str) -> None:
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="content")
     st.caption(t("input_caption", lang))
     name = figures.png_filename("input", trace, seq, 0, 0)
-    spec = _built_once("input", (trace.config, seq), lambda: figures.input_spec(trace, seq))
-    _chart(spec, name, "input_chart")
+    spec = _built_once("input", trace, (seq,), lambda: figures.input_spec(trace, seq))
+    chart(spec, name, "input_chart")
 
 
-def render_code(code: str, printout: str, lang: str) -> None:
-    st.caption(t("code_caption", lang))
-    st.code(code, language="python")
+def render_code(scene, lang: str) -> None:
+    trained = bool(scene.untrained_code)
+    st.caption(t("code_caption_trained" if trained else "code_caption", lang))
+    st.code(scene.code, language="python")
     st.markdown("**" + t("code_printout", lang) + "**")
-    st.code(printout, language="text")
-    st.caption(t("code_layout_note", lang))
+    st.code(scene.printout + (scene.note and "\n" + scene.note), language="text")
+    if trained:
+        st.caption(t("code_caption_untrained_too", lang))
+        st.code(scene.untrained_code, language="python")
+    else:
+        st.caption(t("code_layout_note", lang))
 
 
 def render_export(trace: Trace, lang: str) -> None:
@@ -231,16 +236,18 @@ def _typed(value):
     return typed
 
 
-def _chart(spec: dict, png_name: str, key: str) -> None:
+def chart(spec: dict, png_name: str, key: str | None) -> None:
     st.plotly_chart(_SpecFigure(spec), config=figures.chart_config(png_name), key=key, theme=None)
 
 
-def _built_once(slot: str, key: tuple, build):
+def _built_once(slot: str, trace: Trace, key: tuple, build):
     """Rebuild a figure spec only when what it shows changed: one spec per slot per
-    session (reruns that change another view reuse it)."""
+    session. The scene is identified by its Trace object, held in the store so its id
+    cannot be reused (a trained and an untrained scene share a config)."""
     store = st.session_state.setdefault("_figure_specs", {})
-    if slot not in store or store[slot][0] != key:
-        store[slot] = (key, build())
+    full_key = (id(trace), *key)
+    if slot not in store or store[slot][0] != full_key:
+        store[slot] = (full_key, build(), trace)
     return store[slot][1]
 
 

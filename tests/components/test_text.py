@@ -13,6 +13,7 @@ import pytest
 from components.text import EN, LANGUAGES, TABLES, t
 from model.config import CELLS, ENCODINGS, INIT_STATES, TOKENIZERS
 from model.presets import PRESETS
+from model.training import HEADS
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = sorted((ROOT / "components").glob("*.py")) + [ROOT / "app.py"]
@@ -23,6 +24,7 @@ DYNAMIC = {
     "encoding_": list(ENCODINGS),
     "init_": list(INIT_STATES),
     "gates_caption_": [cell for cell in CELLS if cell != "rnn"],
+    "train_head_": list(HEADS),
 }
 
 

@@ -1,0 +1,264 @@
+"""Train it: the training controls, the live run, its history, and which weights the
+explorer's views show. The model lives in this browser session only (st.session_state);
+nothing mutable is shared between sessions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+import torch
+
+from components import figures
+from components.controls import seed_widgets
+from components.text import t
+from components.views import chart
+from model.checkpoint import load_checkpoint, save_checkpoint
+from model.config import MAX_SEED, ConfigError, ExplorerConfig
+from model.training import (
+    HEADS,
+    MAX_LEARNING_RATE,
+    MAX_TRAIN_STEPS,
+    MIN_LEARNING_RATE,
+    OPTIMIZERS,
+    TrainConfig,
+    TrainResult,
+    train,
+)
+from model.training_code import printed_line
+
+LIVE_UPDATES = 25  # progress redraws per run: often enough to watch, cheap to send
+
+
+@dataclass(frozen=True, eq=False)
+class Trained:
+    """A trained model of this session: a run (with history) or an uploaded checkpoint."""
+
+    config: ExplorerConfig
+    train_config: TrainConfig
+    weights: dict[str, torch.Tensor]  # the kept weights (a training.Network state_dict)
+    result: TrainResult | None  # None for an uploaded checkpoint
+    printout: str  # what the training code prints, step by step ("" when uploaded)
+
+    def weights_at(self, step: int | None) -> dict[str, torch.Tensor]:
+        if step is None or self.result is None:
+            return self.weights
+        return self.result.snapshots[step]
+
+
+@dataclass(frozen=True, eq=False)
+class Shown:
+    """Which trained weights the views draw."""
+
+    trained: Trained
+    step: int | None  # a snapshot step; None = the kept (final or uploaded) weights
+
+    @property
+    def key(self) -> tuple:
+        return (id(self.trained), self.step)
+
+
+def _key(prefix: str, name: str) -> str:
+    return f"{prefix}_train_{name}"
+
+
+def _store(prefix: str, trained: Trained | None) -> None:
+    st.session_state[_key(prefix, "model")] = trained
+
+
+def _restore(prefix: str) -> None:
+    """Uploader callback: runs before the script, so it may set the controls' state."""
+    upload = st.session_state.get(_key(prefix, "upload"))
+    if upload is None:
+        return
+    try:
+        checkpoint = load_checkpoint(upload)
+    except ConfigError as error:
+        st.session_state[_key(prefix, "upload_error")] = str(error)
+        return
+    st.session_state[_key(prefix, "upload_error")] = None
+    seed_widgets(prefix, checkpoint.config, None)
+    for name, value in _form_values(checkpoint.train_config).items():
+        st.session_state[_key(prefix, name)] = value
+    _store(
+        prefix, Trained(checkpoint.config, checkpoint.train_config, checkpoint.weights, None, "")
+    )
+
+
+def _form_values(train_config: TrainConfig) -> dict:
+    return {
+        "head": train_config.head,
+        "optimizer": train_config.optimizer,
+        "lr": train_config.learning_rate,
+        "steps": train_config.steps,
+        "seed": train_config.seed,
+    }
+
+
+def render_training(config: ExplorerConfig, prefix: str, lang: str) -> Shown | None:
+    """The training section; returns the trained weights the views should draw, if any."""
+    trained: Trained | None = st.session_state.get(_key(prefix, "model"))
+    current = trained is not None and trained.config == config
+    numbers = config.tokens == "numbers"
+    with st.expander(t("train_title", lang), expanded=current):
+        st.caption(t("train_caption_numbers" if numbers else "train_caption", lang))
+        for name, value in _form_values(TrainConfig()).items():
+            st.session_state.setdefault(_key(prefix, name), value)
+        with st.form(_key(prefix, "form"), border=False):
+            columns = st.columns([2, 2, 2, 2, 2])
+            columns[0].radio(
+                t("train_head", lang), HEADS, key=_key(prefix, "head"), disabled=numbers,
+                format_func=lambda v: t("train_head_" + v, lang), help=t("train_head_help", lang),
+            )  # fmt: skip
+            columns[1].radio(
+                t("train_optimizer", lang), OPTIMIZERS, key=_key(prefix, "optimizer"),
+                format_func=lambda v: {"adam": "Adam", "sgd": "SGD"}[v],
+            )  # fmt: skip
+            columns[2].number_input(
+                t("train_lr", lang), min_value=MIN_LEARNING_RATE, max_value=MAX_LEARNING_RATE,
+                key=_key(prefix, "lr"), format="%g", step=0.01,
+            )  # fmt: skip
+            columns[3].number_input(
+                t("train_steps", lang), min_value=1, max_value=MAX_TRAIN_STEPS, step=10,
+                key=_key(prefix, "steps"),
+            )  # fmt: skip
+            columns[4].number_input(
+                t("train_seed", lang), min_value=0, max_value=MAX_SEED, step=1,
+                key=_key(prefix, "seed"), help=t("train_seed_help", lang),
+            )  # fmt: skip
+            start = st.form_submit_button(t("train_start", lang), type="primary")
+        if start:
+            trained = _run(config, prefix, lang)
+            current = trained is not None
+        if trained is not None and not current:
+            st.caption(t("train_other_settings", lang))
+        shown = _render_result(trained, prefix, lang) if current else None
+        _render_keep(trained if current else None, prefix, lang)
+    return shown
+
+
+def _train_config(prefix: str, numbers: bool) -> TrainConfig:
+    state = st.session_state
+    return TrainConfig(
+        head="linear" if numbers else state[_key(prefix, "head")],
+        optimizer=state[_key(prefix, "optimizer")],
+        learning_rate=float(state[_key(prefix, "lr")]),
+        steps=int(state[_key(prefix, "steps")]),
+        seed=int(state[_key(prefix, "seed")]),
+    )
+
+
+def _run(config: ExplorerConfig, prefix: str, lang: str) -> Trained | None:
+    """Train with live progress. A rerun (any click) stops the loop; what ran is kept."""
+    try:
+        train_config = _train_config(prefix, config.tokens == "numbers")
+        run = train(config, train_config)
+    except ConfigError as error:
+        st.error(f"**{t('train_cannot', lang)}** {error}", icon="🛑")
+        return None
+    progress = st.progress(0.0, text=t("train_starting", lang))
+    live = st.empty()
+    every = max(1, train_config.steps // LIVE_UPDATES)
+    steps, losses, printed = [], [], []
+    try:
+        for record in run:
+            steps.append(record.step)
+            losses.append(record.loss)
+            printed.append(printed_line(record) + "\n")
+            if record.step % every == 0 or record.step == train_config.steps:
+                guess = " · ".join(record.predictions)
+                progress.progress(
+                    record.step / train_config.steps,
+                    text=t("train_progress", lang, step=record.step, total=train_config.steps,
+                           loss=record.loss, guess=guess),
+                )  # fmt: skip
+                with live.container():
+                    _chart(figures.training_spec(steps, losses))
+    finally:  # keep what ran, even when a rerun interrupts the loop
+        result = run.result()
+        trained = Trained(config, train_config, result.weights, result, "".join(printed))
+        _store(prefix, trained)
+        st.session_state[_key(prefix, "step")] = result.last_step
+    progress.empty()
+    live.empty()
+    return trained
+
+
+def _render_result(trained: Trained, prefix: str, lang: str) -> Shown:
+    result = trained.result
+    if result is None:  # an uploaded checkpoint: weights, no history
+        st.success(t("train_uploaded", lang, steps=trained.train_config.steps), icon="📦")
+        return Shown(trained, None)
+    if result.diverged:
+        st.warning(result.message, icon="⚠️")
+    else:
+        st.success(_summary(result, lang), icon="✅")
+    snapshots = sorted(result.snapshots)
+    step_key = _key(prefix, "step")
+    if st.session_state.get(step_key) not in snapshots:
+        st.session_state[step_key] = snapshots[-1]
+    step = st.select_slider(
+        t("train_shown_step", lang), options=snapshots, key=step_key,
+        format_func=lambda s: t("train_step_label", lang, step=s),
+        help=t("train_shown_step_help", lang),
+    )  # fmt: skip
+    _chart(figures.training_spec(result.steps, result.losses, result.accuracies, step))
+    rows = [
+        {t("train_col_step", lang): s, **_prediction_columns(result, s, lang)} for s in snapshots
+    ]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, height=220)
+    return Shown(trained, step)
+
+
+def _prediction_columns(result: TrainResult, step: int, lang: str) -> dict:
+    predictions = result.predictions[step]
+    if len(predictions) == 1:
+        return {t("train_col_prediction", lang): predictions[0],
+                t("train_col_target", lang): result.targets[0]}  # fmt: skip
+    columns = {}
+    for line, (guess, target) in enumerate(zip(predictions, result.targets, strict=True), 1):
+        columns[t("train_col_line", lang, line=line)] = f"{guess} → {target}"
+    return columns
+
+
+def _summary(result: TrainResult, lang: str) -> str:
+    first, held = result.first_all_correct, result.held_to_end
+    loss = t("train_loss_change", lang, start=result.losses[0], end=result.losses[-1])
+    if result.accuracies is None:
+        return loss
+    if first is None:
+        return loss + " " + t("train_never_correct", lang)
+    if held:
+        return loss + " " + t("train_correct_held", lang, step=first)
+    note = t("train_correct_lost", lang, step=first)
+    if result.train_config.head == "logits":
+        note += " " + t("train_logits_bounded", lang)
+    return loss + " " + note
+
+
+def _render_keep(trained: Trained | None, prefix: str, lang: str) -> None:
+    """Download the kept weights with their settings; upload them back later."""
+    left, right = st.columns(2)
+    with left:
+        if trained is not None:
+            st.download_button(
+                t("train_download", lang),
+                data=lambda: save_checkpoint(trained.config, trained.train_config, trained.weights),
+                file_name="hidden-state-explorer-model.zip", mime="application/zip",
+                on_click="ignore", key=_key(prefix, "download"),
+                help=t("train_download_help", lang),
+            )  # fmt: skip
+    with right:
+        st.file_uploader(
+            t("train_upload", lang), type=["zip"], key=_key(prefix, "upload"),
+            on_change=_restore, args=(prefix,), help=t("train_upload_help", lang),
+        )  # fmt: skip
+        problem = st.session_state.get(_key(prefix, "upload_error"))
+        if problem:
+            st.error(f"**{t('train_upload_bad', lang)}** {problem}", icon="🛑")
+
+
+def _chart(spec: dict) -> None:
+    chart(spec, "training", None)
