@@ -48,6 +48,7 @@ deterministic: the same configs give bit-identical histories.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -244,17 +245,27 @@ def check_settings(config: ExplorerConfig, train_config: TrainConfig, data: Trai
         )
 
 
+@functools.lru_cache(maxsize=8)  # keyed by the TrainingData object (identity)
+def _fixed_inputs(data: TrainingData) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """The padding mask (B, T-1, 1) and, unless an embedding learns it, the input tensor."""
+    inputs = data.inputs
+    mask = torch.from_numpy(inputs.mask).unsqueeze(-1)
+    if inputs.values is not None:
+        return mask, torch.from_numpy(inputs.values)
+    if not inputs.vocab:
+        return mask, None
+    x = nn.functional.one_hot(torch.from_numpy(inputs.indices), len(inputs.vocab))
+    return mask, x.float() * mask
+
+
 def forward(network: Network, data: TrainingData) -> torch.Tensor:
     """Tokens: logits (B, T-1, V) in the typed layout. Numbers: scaled predictions (B, F)."""
     inputs = data.inputs
-    mask = torch.from_numpy(inputs.mask).unsqueeze(-1)  # (B, T-1, 1)
-    if inputs.values is not None:
-        x = torch.from_numpy(inputs.values)  # (B, T-1, F)
-    elif network.embedding is not None:
+    mask, fixed = _fixed_inputs(data)
+    if network.embedding is not None:
         x = network.embedding(torch.from_numpy(inputs.indices)) * mask  # (B, T-1, E)
     else:
-        x = nn.functional.one_hot(torch.from_numpy(inputs.indices), len(inputs.vocab))
-        x = x.float() * mask  # (B, T-1, V)
+        x = fixed  # numbers (B, T-1, F) or one-hot (B, T-1, V): the same every step
     lengths = inputs.lengths if data.packed else None
     output, _, _ = _run(network.rnn, x, network.built, lengths)  # (B, T-1, D*H) typed
     if data.numbers:
@@ -427,6 +438,8 @@ class TrainingRun:
                 "ReLU, another seed, fewer layers or shorter text."
             )
         self._pending = (outputs, loss)
+        valid = self.data.targets != IGNORE_INDEX  # tokens: target positions that count
+        self._valid = (valid, int(valid.sum()))
         self._losses: list[float] = []
         self._accuracies: list[float] = []
         self._all_correct: list[bool] = []
@@ -449,7 +462,12 @@ class TrainingRun:
         return self.train_config.steps
 
     def _state(self) -> dict[str, torch.Tensor]:
-        return {k: v.detach().clone() for k, v in self.network.state_dict().items()}
+        """A copy of the weights. The optimizer updates the same tensors in place, so the
+        state_dict's tensors are looked up once (building it each step costs more than
+        copying a small model's weights)."""
+        if not hasattr(self, "_named"):
+            self._named = list(self.network.state_dict(keep_vars=True).items())
+        return {name: value.detach().clone() for name, value in self._named}
 
     def _steps(self) -> Iterator[TrainStep]:
         total, data = self.train_config.steps, self.data
@@ -476,10 +494,10 @@ class TrainingRun:
     def _record(self, step: int, outputs: torch.Tensor, loss: torch.Tensor) -> TrainStep:
         accuracy = all_correct = None
         if not self.data.numbers:
-            valid = self.data.targets != IGNORE_INDEX
-            right = (outputs.detach().argmax(-1) == self.data.targets) & valid
-            accuracy = float(right.sum()) / float(valid.sum())
-            all_correct = bool(right.sum() == valid.sum())
+            valid, count = self._valid
+            correct = int(((outputs.detach().argmax(-1) == self.data.targets) & valid).sum())
+            accuracy = correct / count
+            all_correct = correct == count
             self._accuracies.append(accuracy)
             self._all_correct.append(all_correct)
         self._losses.append(loss.item())
@@ -499,7 +517,11 @@ class TrainingRun:
         )
 
     def _problem(self, loss: torch.Tensor) -> str:
-        if not all(torch.isfinite(p).all() for p in self.network.parameters()):
+        params = list(self.network.parameters())
+        # one reduction first: any inf or NaN makes the sum non-finite (so does a finite
+        # overflow, which the exact check below then tells apart)
+        total = torch.stack([p.detach().sum() for p in params]).sum()
+        if not torch.isfinite(total) and not all(torch.isfinite(p).all() for p in params):
             return "some weights became infinite or not a number after the update"
         if torch.isnan(loss):
             return "the loss became NaN (not a number)"
