@@ -193,6 +193,11 @@ EN: dict[str, str] = {
         "mean squared error on values min–max scaled to [0, 1] (the charts then show the "
         "scaled input)."
     ),
+    "train_scaling": (
+        "Min–max scaling: x_scaled = (x − min) / (max − min) with min = {low} and "
+        "max = {high} (per feature), so the network sees values in [0, 1]; predictions are "
+        "shown back in your units."
+    ),
     "train_head": "Output",
     "train_head_logits": "hidden = logits",
     "train_head_linear": "linear layer",

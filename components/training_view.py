@@ -195,6 +195,10 @@ def _render_result(trained: Trained, prefix: str, lang: str) -> Shown:
         st.warning(result.message, icon="⚠️")
     else:
         st.success(_summary(result, lang), icon="✅")
+    if result.scale_min is not None:  # numbers: the scaling is part of the lesson
+        low = ", ".join(f"{v:g}" for v in result.scale_min)
+        high = ", ".join(f"{v:g}" for v in result.scale_max)
+        st.caption(t("train_scaling", lang, low=low, high=high))
     snapshots = sorted(result.snapshots)
     step_key = _key(prefix, "step")
     if st.session_state.get(step_key) not in snapshots:

@@ -127,3 +127,17 @@ def test_upload_restores_the_scene_and_a_bad_file_changes_nothing(make_app):
     assert page.value("main_cell") == "gru" and page.value("main_sequences") == "hihello"
     np.testing.assert_allclose(page.heatmap(), trained_hidden(config, result.weights), atol=1e-6)
     assert any("20 steps" in body for body in page.bodies("success"))
+
+
+def test_numbers_train_and_show_their_scaling(make_app):
+    query = {"seq": ["1, 2, 3, 4, 5", "2, 4, 6, 8, 10"], "tokens": "numbers", "hidden": "3"}
+    page = make_app(query)
+    press_train(page, main_train_steps=30)
+    config = ExplorerConfig(
+        sequences=("1, 2, 3, 4, 5", "2, 4, 6, 8, 10"), tokens="numbers", hidden_size=3
+    )
+    result = train_to_end(config, TrainConfig(head="linear", steps=30))
+    assert t("train_scaling", "en", low="1", high="10") in page.bodies("caption")
+    assert page.bodies("success") == [
+        t("train_loss_change", "en", start=result.losses[0], end=result.losses[-1])
+    ]
