@@ -159,14 +159,17 @@ def _run(config: ExplorerConfig, prefix: str, lang: str) -> Trained | None:
         st.error(f"**{t('train_cannot', lang)}** {error}", icon="🛑")
         return None
     progress = st.progress(0.0, text=t("train_starting", lang))
-    live = st.empty()
+    live = st.empty()  # the loss (and accuracy) so far, redrawn as it trains
     every = max(1, train_config.steps // LIVE_UPDATES)
-    steps, losses, printed = [], [], []
+    history: list[dict] = []
+    printed = []
     try:
         for record in run:
-            steps.append(record.step)
-            losses.append(record.loss)
             printed.append(printed_line(record) + "\n")
+            row = {"loss": record.loss}
+            if record.accuracy is not None:
+                row["accuracy"] = record.accuracy
+            history.append(row)
             if record.step % every == 0 or record.step == train_config.steps:
                 guess = " · ".join(record.predictions)
                 progress.progress(
@@ -174,8 +177,9 @@ def _run(config: ExplorerConfig, prefix: str, lang: str) -> Trained | None:
                     text=t("train_progress", lang, step=record.step, total=train_config.steps,
                            loss=record.loss, guess=guess),
                 )  # fmt: skip
-                with live.container():
-                    _chart(figures.training_spec(steps, losses))
+                live.line_chart(
+                    pd.DataFrame(history), x_label=t("train_col_step", lang), height=260
+                )
     finally:  # keep what ran, even when a rerun interrupts the loop
         result = run.result()
         trained = Trained(config, train_config, result.weights, result, "".join(printed))
