@@ -3,10 +3,6 @@ panel shows, and the module it builds has the weights the explorer traced."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-
 import pytest
 import torch
 
@@ -14,6 +10,7 @@ from model.codegen import printout, python_code
 from model.config import ExplorerConfig
 from model.presets import PRESETS
 from model.trace import trace
+from tests.model.snippets import printed_by_python as run_snippets
 
 CASES = {
     **{f"preset-{name}": config for name, config in PRESETS.items()},
@@ -45,30 +42,12 @@ CASES = {
 }  # fmt: skip
 
 
-RUNNER = """
-import contextlib, io, json, sys
-snippets = json.load(sys.stdin)
-printed = []
-for code in snippets:
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        exec(compile(code, "<snippet>", "exec"), {"__name__": "__main__"})
-    printed.append(out.getvalue())
-json.dump(printed, sys.stdout)
-"""
-
-
 @pytest.fixture(scope="module")
 def printed_by_python() -> dict[str, str]:
-    """Every case's code, run by a separate Python (one process for all: importing torch
-    costs seconds); each snippet runs in a fresh namespace, as a notebook cell would."""
-    codes = [python_code(config) for config in CASES.values()]
-    done = subprocess.run(
-        [sys.executable, "-c", RUNNER], input=json.dumps(codes), capture_output=True,
-        text=True, timeout=300, check=False,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    return dict(zip(CASES, json.loads(done.stdout), strict=True))
+    """Every case's code, run by a separate Python."""
+    return dict(
+        zip(CASES, run_snippets([python_code(config) for config in CASES.values()]), strict=True)
+    )
 
 
 @pytest.mark.parametrize("name", CASES)

@@ -3,16 +3,14 @@ loss curve and predictions, line for line (losses with 6 decimals, predictions e
 
 from __future__ import annotations
 
-import json
 import math
-import subprocess
-import sys
 
 import pytest
 
 from model.config import ExplorerConfig
 from model.training import TrainConfig, train_to_end
 from model.training_code import divergence_note, expected_printout, training_code
+from tests.model.snippets import printed_by_python as run_snippets
 
 pytestmark = pytest.mark.usefixtures("single_thread_torch")
 
@@ -73,31 +71,13 @@ CASES = {
     ),
 }  # fmt: skip
 
-RUNNER = """
-import contextlib, io, json, sys
-import torch
-torch.set_num_threads(1)  # as the app trains
-snippets = json.load(sys.stdin)
-printed = []
-for code in snippets:
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        exec(compile(code, "<snippet>", "exec"), {"__name__": "__main__"})
-    printed.append(out.getvalue())
-json.dump(printed, sys.stdout)
-"""
-
 
 @pytest.fixture(scope="module")
 def printed_by_python() -> dict[str, str]:
-    """Every case's code, run by one separate Python, each in a fresh namespace."""
-    codes = [training_code(*case) for case in CASES.values()]
-    done = subprocess.run(
-        [sys.executable, "-c", RUNNER], input=json.dumps(codes), capture_output=True,
-        text=True, timeout=300, check=False,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    return dict(zip(CASES, json.loads(done.stdout), strict=True))
+    """Every case's code, run by a separate Python."""
+    return dict(
+        zip(CASES, run_snippets([training_code(*case) for case in CASES.values()]), strict=True)
+    )
 
 
 @pytest.mark.parametrize("name", [n for n in CASES if not n.startswith("diverging")])
