@@ -1,20 +1,17 @@
-"""The plain PyTorch code that reproduces a scene, and what its prints print.
+"""The plain PyTorch code that reproduces a scene.
 
-`python_code` writes the code; `printout` computes the same tensors the same way (seed,
-input, module, call) with autograd on, as a notebook would, and returns `str()` of them.
-A test runs the code in a subprocess and compares its output with `printout`.
+What the code prints is `Trace.printed`: the tracer runs the module itself, the same way
+(seed, input, module, call) with autograd on. A test runs the code in a separate Python
+and compares its output with that text.
 """
 
 from __future__ import annotations
 
 import keyword
 
-import torch
-
-from model.cells import build_model, input_size_for, make_input, read_shape
+from model.cells import input_size_for, read_shape
 from model.config import ExplorerConfig
 from model.encoding import EncodedBatch, encode
-from model.trace import _run
 
 MODULE_NAMES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
 
@@ -42,21 +39,6 @@ def python_code(config: ExplorerConfig, encoded: EncodedBatch | None = None) -> 
         lines.append(f"outputs, _status = rnn(input_data{args})")
     lines += ["print(outputs)", "print(outputs.size())", ""]
     return "\n".join(lines)
-
-
-def printout(config: ExplorerConfig, encoded: EncodedBatch | None = None) -> str:
-    """Exactly what `print(outputs)` and `print(outputs.size())` print for the code."""
-    encoded = encoded or encode(config)
-    built = build_model(config, encoded)
-    x = make_input(encoded, built)
-    if built.embedding is not None:  # as in the code: embedding output carries autograd
-        mask = torch.from_numpy(encoded.mask).unsqueeze(-1).float()
-        x = built.embedding(torch.from_numpy(encoded.indices))
-        if len(set(encoded.lengths.tolist())) > 1:
-            x = x * mask
-    packed = config.batch_first and len(set(encoded.lengths.tolist())) > 1
-    outputs, _, _ = _run(built.rnn, x, built, encoded.lengths if packed else None)
-    return f"{outputs}\n{outputs.size()}\n"
 
 
 def _input_lines(config: ExplorerConfig, encoded: EncodedBatch, unequal: bool) -> list[str]:

@@ -36,8 +36,7 @@ from model.config import (
 
 PAD_TOKEN = "·"  # shown where a line is shorter than the longest one
 _GRAPHEME = regex.compile(r"\X")
-_STEP_SPLIT = re.compile(r"[,\s]+")
-_FEATURE_SPLIT = re.compile(r"[,\s]+")
+_NUMBER_SPLIT = re.compile(r"[,\s]+")  # between numbers: commas and/or white space
 
 
 @dataclass(frozen=True, eq=False)
@@ -105,9 +104,9 @@ def parse_numbers(line: str) -> list[list[float]]:
     line = clean_text(line).strip()
     if ";" in line:
         steps = [part for part in (p.strip() for p in line.split(";")) if part]
-        rows = [[_number(x) for x in _FEATURE_SPLIT.split(step) if x] for step in steps]
+        rows = [[_number(x) for x in _NUMBER_SPLIT.split(step) if x] for step in steps]
     else:
-        rows = [[_number(x)] for x in _STEP_SPLIT.split(line) if x]
+        rows = [[_number(x)] for x in _NUMBER_SPLIT.split(line) if x]
     widths = {len(row) for row in rows}
     if len(widths) > 1:
         raise ConfigError(

@@ -109,7 +109,7 @@ def trace_model(config: ExplorerConfig, encoded: EncodedBatch, built: BuiltModel
     rnn = built.rnn
     # The module's own forward runs with autograd on, exactly as the printed code runs it,
     # so `print(outputs)` (grad_fn included) comes from this very tensor.
-    output, h_n, c_n = _run(rnn, x_typed, built, encoded.lengths if packed else None)
+    output, h_n, c_n = run_module(rnn, x_typed, built, encoded.lengths if packed else None)
     printed = f"{output}\n{output.size()}\n"
     output, h_n = output.detach(), h_n.detach()
     c_n = None if c_n is None else c_n.detach()
@@ -149,7 +149,7 @@ def trace_model(config: ExplorerConfig, encoded: EncodedBatch, built: BuiltModel
     )
 
 
-def _run(rnn, x, built: BuiltModel, lengths: np.ndarray | None):
+def run_module(rnn, x, built: BuiltModel, lengths: np.ndarray | None):
     """One forward pass of `rnn`; packs when `lengths` is given. Returns output, h_n, c_n."""
     state = built.h0 if built.c0 is None else (built.h0, built.c0)
     if lengths is not None:
@@ -177,7 +177,9 @@ def _layer_outputs(config, rnn, x_read, built, lengths, packed, top_output) -> l
         layer_built = BuiltModel(
             single, None, built.h0[rows], None if built.c0 is None else built.c0[rows]
         )
-        layer_output, _, _ = _run(single, layer_input, layer_built, lengths if packed else None)
+        layer_output, _, _ = run_module(
+            single, layer_input, layer_built, lengths if packed else None
+        )
         outputs.append(layer_output)
         layer_input = layer_output
     outputs.append(top_output)

@@ -67,7 +67,7 @@ from model.config import (
     quoted,
 )
 from model.encoding import EncodedBatch, encode
-from model.trace import _run
+from model.trace import run_module
 
 # --- limits (the UI shows them in help texts) ------------------------------------------
 MAX_TRAIN_STEPS = 2000
@@ -267,7 +267,7 @@ def forward(network: Network, data: TrainingData) -> torch.Tensor:
     else:
         x = fixed  # numbers (B, T-1, F) or one-hot (B, T-1, V): the same every step
     lengths = inputs.lengths if data.packed else None
-    output, _, _ = _run(network.rnn, x, network.built, lengths)  # (B, T-1, D*H) typed
+    output, _, _ = run_module(network.rnn, x, network.built, lengths)  # (B, T-1, D*H) typed
     if data.numbers:
         rows = torch.arange(inputs.batch_size)
         last = output[rows, torch.from_numpy(inputs.lengths - 1)]  # (B, D*H)

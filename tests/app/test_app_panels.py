@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from components.text import t
-from model.codegen import printout, python_code
+from model.codegen import python_code
 from model.presets import PRESETS
+from model.trace import trace
 
 LECTURE = PRESETS["lecture"]
 
@@ -14,7 +15,7 @@ def test_code_panel_shows_the_code_and_its_printout(page):
     assert code == python_code(LECTURE).rstrip("\n")
     assert "torch.manual_seed(0)" in code and "rnn = torch.nn.RNN(4, 2)" in code
     assert "outputs, _status = rnn(input_data)" in code
-    assert printed == printout(LECTURE).rstrip("\n")
+    assert printed == trace(LECTURE).printed.rstrip("\n")
     assert "torch.Size([3, 5, 2])" in printed
     assert [block.language for block in page.at.code] == ["python", "text"]
     assert t("code_printout", "en") in " ".join(page.bodies("markdown"))
@@ -27,7 +28,7 @@ def test_code_panel_follows_the_scene(page):
     assert code == python_code(config).rstrip("\n")
     assert "torch.nn.LSTM(5, 2, batch_first=True)" in code
     assert "pack_padded_sequence" in code  # unequal lines are packed
-    assert printed == printout(config).rstrip("\n")
+    assert printed == trace(config).printed.rstrip("\n")
     assert "torch.Size([2, 5, 2])" in printed
 
 

@@ -7,7 +7,6 @@ import pytest
 
 from components.text import t
 from components.urlstate import to_query
-from model.codegen import printout
 from model.presets import PRESETS
 from model.trace import trace
 
@@ -227,7 +226,7 @@ def test_random_initial_state(page, ref):
     assert not np.array_equal(before, page.heatmap())
     assert_scene(page, config, ref)
     assert "h0 = torch.randn(1, 5, 2)" in page.at.code[0].value
-    assert page.at.code[1].value.rstrip("\n") == printout(config).rstrip("\n")
+    assert page.at.code[1].value.rstrip("\n") == trace(config).printed.rstrip("\n")
 
 
 # --- presets ---------------------------------------------------------------------------

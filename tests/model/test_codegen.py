@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from model.codegen import printout, python_code
+from model.codegen import python_code
 from model.config import ExplorerConfig
 from model.presets import PRESETS
 from model.trace import trace
@@ -52,7 +52,8 @@ def printed_by_python() -> dict[str, str]:
 
 @pytest.mark.parametrize("name", CASES)
 def test_generated_code_prints_what_the_panel_shows(name, printed_by_python):
-    assert printed_by_python[name] == printout(CASES[name])
+    """The panel shows trace().printed: the module's own forward, autograd and all."""
+    assert printed_by_python[name] == trace(CASES[name]).printed
 
 
 def test_lecture_code_is_the_lecture():
@@ -62,7 +63,7 @@ def test_lecture_code_is_the_lecture():
     assert "input_data = torch.Tensor([[h, e, l, l, o], [e, o, l, l, l], [l, l, e, e, l]])" in code
     assert "rnn = torch.nn.RNN(4, 2)\n" in code
     assert "outputs, _status = rnn(input_data)" in code
-    assert printout(PRESETS["lecture"]).endswith("torch.Size([3, 5, 2])\n")
+    assert trace(PRESETS["lecture"]).printed.endswith("torch.Size([3, 5, 2])\n")
 
 
 @pytest.mark.parametrize("name", ["lecture", "sentence"])
@@ -77,9 +78,3 @@ def test_printout_numbers_are_the_traced_numbers(name):
     if not config.batch_first:
         outputs = outputs.transpose(0, 1)
     torch.testing.assert_close(outputs, torch.from_numpy(result.output), atol=1e-6, rtol=0)
-
-
-@pytest.mark.parametrize("name", CASES)
-def test_the_traced_module_prints_what_the_code_prints(name, printed_by_python):
-    """The panel shows trace().printed: the module's own forward, autograd and all."""
-    assert trace(CASES[name]).printed == printed_by_python[name]
