@@ -20,8 +20,9 @@ from components.training_view import Shown
 from model.codegen import python_code
 from model.config import ConfigError, ExplorerConfig
 from model.trace import Trace, trace, trace_model
-from model.training import built_model_for, training_data
+from model.training import built_model_for
 from model.training_code import divergence_note, training_code
+from model.training_data import training_data
 
 log = logging.getLogger(__name__)
 CACHE_ENTRIES = 64  # small scenes kept for everyone; least recently used go first

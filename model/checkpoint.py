@@ -30,13 +30,8 @@ from safetensors.torch import save as save_safetensors
 from model.cells import BuiltModel
 from model.config import ConfigError, ExplorerConfig, field_names
 from model.encoding import EncodedBatch
-from model.training import (
-    TrainConfig,
-    TrainResult,
-    build_network,
-    built_model_for,
-    training_data,
-)
+from model.training import TrainConfig, TrainResult, built_model_for
+from model.training_data import build_network, training_data
 
 MAX_UPLOAD_BYTES = 5 * 2**20  # the whole upload, and the weights member uncompressed
 MAX_SETTINGS_BYTES = 256 * 2**10  # settings.json uncompressed (20,000 characters of text)

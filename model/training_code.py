@@ -28,16 +28,8 @@ from __future__ import annotations
 from model.codegen import _letters, _module_lines, _state_lines
 from model.config import ExplorerConfig
 from model.encoding import EncodedBatch, clean_text, parse_numbers
-from model.training import (
-    IGNORE_INDEX,
-    TrainConfig,
-    TrainingData,
-    TrainResult,
-    TrainStep,
-    check_settings,
-    train,
-    training_data,
-)
+from model.training import TrainConfig, TrainResult, TrainStep, train
+from model.training_data import IGNORE_INDEX, TrainingData, check_settings, training_data
 
 
 def training_code(config: ExplorerConfig, train_config: TrainConfig) -> str:
