@@ -1,4 +1,6 @@
-"""Figure builders: pure functions from a Trace to a plotly Figure. No Streamlit here.
+"""Figure builders: pure functions from a Trace to a plotly Figure spec (the timeline, the
+gates, the input) and the names charts carry. No Streamlit here; the shared pieces are in
+`components.figure_parts`.
 
 One diverging colour scale for activations in [-1, 1] everywhere; tokens on every time
 axis; a time cursor that moves in the browser (Plotly frames and a slider), never by
@@ -12,176 +14,41 @@ instead, and by the browser tests that draw them.
 
 from __future__ import annotations
 
-import html
-import math
-
 import numpy as np
 import plotly.graph_objects as go
 
+from components.figure_parts import (
+    BOTTOM,
+    CONTROLS_MARGIN,
+    CURSOR,
+    DIVERGING_SCALE,
+    FONT_SIZE,
+    GATE_LABELS,
+    LEFT,
+    MAX_GATE_UNITS,
+    MAX_POINT_LABELS,
+    PATH_BLUE,
+    RIGHT,
+    TOP,
+    UNIT_COLOURS,
+    animation,
+    as_figure,
+    base_layout,
+    chart_title,
+    coloraxis,
+    colour_range,
+    cursor_shape,
+    display_token,
+    end_label,
+    heatmap,
+    is_bounded,
+    subplot_title,
+    time_axis,
+    tokens_fit,
+    unit_axis,
+)
 from model.projection import Projection, project_states
 from model.trace import Trace
-
-DIVERGING = "RdBu_r"  # blue = negative, white = 0, red = positive
-DIVERGING_SCALE = go.layout.Coloraxis(colorscale=DIVERGING).colorscale
-PADDING_GREY = "#d4d4d4"  # shows through where no state was computed (NaN)
-CURSOR = "#111111"
-PATH_BLUE = "#2b6cb0"
-UNIT_COLOURS = (
-    "#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666",
-)  # fmt: skip
-GATE_LABELS = {
-    "input": "input gate i",
-    "forget": "forget gate f",
-    "candidate": "candidate g",
-    "output": "output gate o",
-    "reset": "reset gate r",
-    "update": "update gate z",
-}
-FONT_SIZE = 16
-MAX_FRAMES = 250  # longer sequences get a frame every k steps
-MAX_TICK_LABELS = 60  # beyond this many steps, the time axis shows numbers only
-MAX_LABEL_CHARS = 64  # ... or when steps x (longest token + 1) passes this (long words, numbers)
-MAX_POINT_LABELS = 30  # beyond this many steps, trajectory points are not labelled
-MAX_HOVER_CELLS = 4_000  # per-cell token hover text only for heatmaps up to this size
-CONTROLS_GAP = 72  # pixels between a plot's bottom and the play buttons: room for the axis
-CONTROLS_MARGIN = 160  # bottom margin holding the axis title, buttons and slider
-MAX_GATE_UNITS = 32  # larger layers show only the chosen units in the gates figure
-
-# The timeline's grid: heatmap top-left, unit lines bottom-left, state space right.
-LEFT, RIGHT = (0.0, 0.492), (0.672, 1.0)
-TOP, BOTTOM = (0.538, 1.0), (0.0, 0.378)
-
-
-def display_token(token: str) -> str:
-    """A token as Plotly text: HTML-escaped (Plotly reads a few tags), spaces visible."""
-    if token == " ":
-        return "␣"
-    return html.escape(token, quote=False)
-
-
-def time_labels(tokens: tuple[str, ...], with_step: bool = True) -> list[str]:
-    if not with_step:
-        return [display_token(tok) for tok in tokens]
-    return [f"{display_token(tok)}<br><sub>{t}</sub>" for t, tok in enumerate(tokens)]
-
-
-def tokens_fit(tokens: tuple[str, ...], most: int = MAX_TICK_LABELS) -> bool:
-    """True when every token can be written under its step without overlapping."""
-    longest = max((len(t) for t in tokens), default=0)
-    return len(tokens) <= most and len(tokens) * (longest + 1) <= MAX_LABEL_CHARS
-
-
-def colour_range(values: np.ndarray, bounded: bool) -> tuple[float, float]:
-    """[-1, 1] for tanh/sigmoid quantities; symmetric around 0 beyond it otherwise."""
-    if bounded:
-        return -1.0, 1.0
-    finite = values[np.isfinite(values)]
-    largest = float(np.abs(finite).max()) if finite.size else 1.0
-    largest = max(1.0, largest)
-    return -largest, largest
-
-
-def is_bounded(trace: Trace) -> bool:
-    """True when h_t lies in [-1, 1] by construction (everything but a ReLU RNN)."""
-    return not (trace.config.cell == "rnn" and trace.config.nonlinearity == "relu")
-
-
-def frame_steps(steps: int) -> list[int]:
-    stride = max(1, math.ceil(steps / MAX_FRAMES))
-    return list(range(0, steps, stride))
-
-
-def as_figure(spec: dict) -> go.Figure:
-    """Wrap a finished spec without Plotly's (slow) validation."""
-    return go.Figure(spec, skip_invalid=False, _validate=False)
-
-
-# --- pieces ----------------------------------------------------------------------------
-
-
-def _layout(title: str, height: int) -> dict:
-    return {
-        "title": {"text": title, "x": 0.01, "font": {"size": FONT_SIZE + 4}},
-        "font": {"size": FONT_SIZE, "color": "#1f2937"},
-        "height": height,
-        "margin": {"l": 80, "r": 40, "t": 80, "b": CONTROLS_MARGIN},
-        "paper_bgcolor": "white",
-        "plot_bgcolor": PADDING_GREY,
-        "hoverlabel": {"font": {"size": FONT_SIZE}},
-        "showlegend": False,
-    }
-
-
-def _time_axis(tokens: tuple[str, ...], title: bool, with_step: bool = True, **extra) -> dict:
-    steps = len(tokens)
-    axis = {"range": [-0.5, steps - 0.5], "showgrid": False, "zeroline": False, "tickangle": 0}
-    if tokens_fit(tokens):
-        labels = time_labels(tokens, with_step)
-        axis.update(tickmode="array", tickvals=list(range(steps)), ticktext=labels)
-        name = "time step (token)"
-    else:
-        name = "time step (hover for the token)"
-    if title:
-        axis["title"] = {"text": name}
-    return {**axis, **extra}
-
-
-def _unit_axis(units: int, title: str, labels: list[str] | None = None, **extra) -> dict:
-    axis = {"title": {"text": title}, "autorange": "reversed", "showgrid": False,
-            "zeroline": False}  # fmt: skip
-    if units <= 32:
-        axis.update(tickmode="array", tickvals=list(range(units)))
-        if labels is not None:
-            axis["ticktext"] = labels
-    return {**axis, **extra}
-
-
-def _subplot_title(text: str, x: tuple[float, float], y_top: float) -> dict:
-    return {
-        "text": text, "x": (x[0] + x[1]) / 2, "y": y_top, "xref": "paper", "yref": "paper",
-        "xanchor": "center", "yanchor": "bottom", "showarrow": False,
-        "font": {"size": FONT_SIZE},
-    }  # fmt: skip
-
-
-def _coloraxis(zmin: float, zmax: float, **colorbar) -> dict:
-    return {
-        "colorscale": DIVERGING_SCALE,
-        "cmin": zmin,
-        "cmax": zmax,
-        "colorbar": {"title": {"text": "value", "side": "top"}, "thickness": 14, **colorbar},
-    }
-
-
-def _heatmap(values: np.ndarray, tokens, name: str, xaxis: str, yaxis: str) -> dict:
-    """values (T, H) -> a heatmap with units on y and time on x, on the shared colour axis."""
-    steps, units = values.shape
-    trace = {
-        "type": "heatmap",
-        "z": np.ascontiguousarray(values.T, dtype=np.float32),
-        "x": list(range(steps)),  # plain lists: plotly.js does not decode typed x/y here
-        "y": list(range(units)),
-        "coloraxis": "coloraxis",
-        "name": name,
-        "xaxis": xaxis,
-        "yaxis": yaxis,
-        "hoverongaps": False,
-        "hovertemplate": f"{name}[%{{y}}]<br>t = %{{x}}<br>value = %{{z:.4f}}<extra></extra>",
-    }
-    if steps * units <= MAX_HOVER_CELLS:
-        hover_tokens = np.array([display_token(t) for t in tokens], dtype=object)
-        trace["customdata"] = np.broadcast_to(hover_tokens, (units, steps))
-        trace["hovertemplate"] = (
-            f"{name}[%{{y}}]<br>t = %{{x}} (%{{customdata}})<br>value = %{{z:.4f}}<extra></extra>"
-        )
-    return trace
-
-
-def _cursor_shape(t: int, xref: str, yref: str) -> dict:
-    return {
-        "type": "line", "xref": xref, "yref": f"{yref} domain", "x0": t, "x1": t,
-        "y0": 0, "y1": 1, "line": {"color": CURSOR, "width": 3, "dash": "dot"},
-    }  # fmt: skip
 
 
 def _plane(coords: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -232,56 +99,6 @@ def _scene_label(coords: np.ndarray, tokens, t: int) -> list[dict]:
     }]  # fmt: skip
 
 
-def _animation(layout: dict, layout_at, steps: int, tokens, redraw: bool) -> list[dict]:
-    """Layout-only frames (plotly.js drops a heatmap when frames animate trace data), the
-    slider and the play/pause buttons; the page opens at t = 0."""
-    shown = frame_steps(steps)
-    layout.update(layout_at(0))
-    plot_height = layout["height"] - layout["margin"]["t"] - layout["margin"]["b"]
-    below = -CONTROLS_GAP / plot_height  # the same distance in pixels on every figure
-    step_args = {"frame": {"duration": 450, "redraw": redraw}, "mode": "immediate",
-                 "transition": {"duration": 0}}  # fmt: skip
-    layout["updatemenus"] = [{
-        "type": "buttons", "direction": "left", "x": 0.0, "y": below, "xanchor": "left",
-        "yanchor": "top", "pad": {"t": 30, "r": 10}, "showactive": False,
-        "buttons": [
-            {"label": "▶ play", "method": "animate",
-             "args": [None, {**step_args, "fromcurrent": True}]},
-            {"label": "❚❚ pause", "method": "animate",
-             "args": [[None], {**step_args, "frame": {"duration": 0, "redraw": redraw}}]},
-        ],
-    }]  # fmt: skip
-    layout["sliders"] = [{
-        "active": 0, "x": 0.26, "len": 0.74, "y": below, "yanchor": "top", "pad": {"t": 30},
-        "currentvalue": {"prefix": "time step: ", "font": {"size": FONT_SIZE + 2}},
-        "font": {"size": FONT_SIZE - 4},
-        "steps": [
-            {"method": "animate", "label": f"{display_token(tokens[t])} · {t}",
-             "args": [[str(t)], step_args]}
-            for t in shown
-        ],
-    }]  # fmt: skip
-    return [{"name": str(t), "layout": layout_at(t)} for t in shown]
-
-
-def _title(what: str, trace: Trace, seq: int, layer: int, direction: int) -> str:
-    parts = [f"{what} · {trace.config.cell.upper()} · sequence {seq + 1}"]
-    if trace.num_layers > 1:
-        parts.append(f"layer {layer + 1}")
-    if trace.num_directions > 1:
-        parts.append("forward" if direction == 0 else "reverse")
-    return " · ".join(parts)
-
-
-def _end_label(values: np.ndarray, label: str) -> list[str]:
-    """The unit's name beside its last computed point, so no legend is needed."""
-    text = [""] * len(values)
-    finite = np.flatnonzero(np.isfinite(values))
-    if finite.size:
-        text[int(finite[-1])] = label
-    return text
-
-
 # --- the timeline ----------------------------------------------------------------------
 
 
@@ -299,45 +116,45 @@ def timeline_spec(
     projection = project_states(trace.hidden[layer, direction])
     coords = projection.coords[seq]  # (T, K)
     three_d = coords.shape[1] == 3
-    data = [_heatmap(states, tokens, "h", "x", "y")]
+    data = [heatmap(states, tokens, "h", "x", "y")]
     for index, unit in enumerate(units):
         colour = UNIT_COLOURS[index % len(UNIT_COLOURS)]
         data.append({
             "type": "scatter", "x": list(range(steps)), "y": states[:, unit].astype(np.float32),
             "mode": "lines+markers+text", "name": f"h[{unit}]", "legendgroup": "units",
-            "text": _end_label(states[:, unit], f"h[{unit}]"), "textposition": "middle right",
+            "text": end_label(states[:, unit], f"h[{unit}]"), "textposition": "middle right",
             "textfont": {"color": colour}, "cliponaxis": False,
             "line": {"color": colour, "width": 3}, "marker": {"size": 7},
             "hovertemplate": f"h[{unit}] t=%{{x}}: %{{y:.4f}}<extra></extra>",
             "xaxis": "x3", "yaxis": "y3",
         })  # fmt: skip
     data += _state_space_traces(trace, seq, projection, three_d)
-    layout = _layout(_title("Hidden state", trace, seq, layer, direction), 670)
+    layout = base_layout(chart_title("Hidden state", trace, seq, layer, direction), 670)
     layout.update(
-        xaxis=_time_axis(tokens, title=False, with_step=False, domain=list(LEFT), anchor="y"),
-        yaxis=_unit_axis(hidden, "hidden unit", domain=list(TOP), anchor="x"),
-        xaxis3=_time_axis(tokens, title=True, domain=list(LEFT), anchor="y3"),
+        xaxis=time_axis(tokens, title=False, with_step=False, domain=list(LEFT), anchor="y"),
+        yaxis=unit_axis(hidden, "hidden unit", domain=list(TOP), anchor="x"),
+        xaxis3=time_axis(tokens, title=True, domain=list(LEFT), anchor="y3"),
         yaxis3={"title": {"text": "value"}, "range": [zmin * 1.05, zmax * 1.05],
                 "domain": list(BOTTOM), "anchor": "x3", "gridcolor": "white"},
-        coloraxis=_coloraxis(zmin, zmax, x=0.5, xanchor="left", len=0.5, y=0.78),
+        coloraxis=coloraxis(zmin, zmax, x=0.5, xanchor="left", len=0.5, y=0.78),
     )  # fmt: skip
     layout.update(_state_space_axes(projection, bounded, three_d))
     titles = [
-        _subplot_title("h_t, every unit (colour = value)", LEFT, TOP[1]),
-        _subplot_title("h_t in state space" + (" (PCA)" if projection.is_pca else ""), RIGHT, 1.0),
-        _subplot_title("chosen units over time", LEFT, BOTTOM[1]),
+        subplot_title("h_t, every unit (colour = value)", LEFT, TOP[1]),
+        subplot_title("h_t in state space" + (" (PCA)" if projection.is_pca else ""), RIGHT, 1.0),
+        subplot_title("chosen units over time", LEFT, BOTTOM[1]),
     ]
 
     def layout_at(t: int) -> dict:
-        shapes = [_cursor_shape(t, "x", "y"), _cursor_shape(t, "x3", "y3")]
+        shapes = [cursor_shape(t, "x", "y"), cursor_shape(t, "x3", "y3")]
         if three_d:
             return {"shapes": shapes, "annotations": titles,
                     "scene": {"annotations": _scene_label(coords, tokens, t)}}  # fmt: skip
         shapes += _point_shape(coords, t)
         return {"shapes": shapes, "annotations": titles + _point_label(coords, tokens, t)}
 
-    scene = layout.get("scene", {})  # _animation sets the t = 0 layout, scene included
-    frames = _animation(layout, layout_at, steps, tokens, redraw=three_d)
+    scene = layout.get("scene", {})  # animation sets the t = 0 layout, scene included
+    frames = animation(layout, layout_at, steps, tokens, redraw=three_d)
     if three_d:
         layout["scene"] = {**scene, **layout_at(0)["scene"]}
     return {"data": data, "layout": layout, "frames": frames}
@@ -450,25 +267,27 @@ def gates_spec(trace: Trace, seq: int, layer: int, direction: int, units=None) -
         suffix = "" if row == 0 else str(row + 1)
         top = 1.0 - row * (height + gap)
         domain = [max(0.0, round(top - height, 6)), min(1.0, round(top, 6))]
-        data.append(_heatmap(values, tokens, name.split()[-1], "x", "y" + suffix))
-        layout_axes["yaxis" + suffix] = _unit_axis(
+        data.append(heatmap(values, tokens, name.split()[-1], "x", "y" + suffix))
+        layout_axes["yaxis" + suffix] = unit_axis(
             len(shown_units), "unit", unit_labels, domain=domain, anchor="x"
         )
-        titles.append(_subplot_title(name, (0.0, 1.0), top))
+        titles.append(subplot_title(name, (0.0, 1.0), top))
     last_y = "y" + ("" if rows == 1 else str(rows))
     title = "Gates" + (" and cell state" if trace.cell is not None else "")
-    layout = _layout(_title(title, trace, seq, layer, direction), CONTROLS_MARGIN + 80 + 160 * rows)
+    layout = base_layout(
+        chart_title(title, trace, seq, layer, direction), CONTROLS_MARGIN + 80 + 160 * rows
+    )
     layout.update(
-        xaxis=_time_axis(tokens, title=True, anchor=last_y, domain=[0.0, 1.0]),
-        coloraxis=_coloraxis(-1.0, 1.0),
+        xaxis=time_axis(tokens, title=True, anchor=last_y, domain=[0.0, 1.0]),
+        coloraxis=coloraxis(-1.0, 1.0),
         **layout_axes,
     )
     y_refs = ["y" + ("" if row == 0 else str(row + 1)) for row in range(rows)]
 
     def layout_at(t: int) -> dict:
-        return {"shapes": [_cursor_shape(t, "x", ref) for ref in y_refs], "annotations": titles}
+        return {"shapes": [cursor_shape(t, "x", ref) for ref in y_refs], "annotations": titles}
 
-    frames = _animation(layout, layout_at, steps, tokens, redraw=False)
+    frames = animation(layout, layout_at, steps, tokens, redraw=False)
     return {"data": data, "layout": layout, "frames": frames}
 
 
@@ -493,20 +312,20 @@ def input_spec(trace: Trace, seq: int) -> dict:
         labels = [str(i) for i in range(features)]
         y_title = "input feature"
     zmin, zmax = colour_range(values, bounded=False)
-    heatmap = {
+    feed = {
         "type": "heatmap", "z": np.ascontiguousarray(values.T, dtype=np.float32),
         "x": list(range(len(tokens))), "y": list(range(features)),
         "colorscale": DIVERGING_SCALE, "zmin": zmin, "zmax": zmax,
         "colorbar": {"title": {"text": "value", "side": "top"}, "thickness": 14},
         "hovertemplate": "t = %{x}, feature %{y}: %{z:.4f}<extra></extra>",
     }  # fmt: skip
-    layout = _layout(f"Input x_t · sequence {seq + 1}", 230 + 28 * min(features, 16))
+    layout = base_layout(f"Input x_t · sequence {seq + 1}", 230 + 28 * min(features, 16))
     layout.update(
-        xaxis=_time_axis(tokens, title=True),
-        yaxis=_unit_axis(features, y_title, labels if features <= 32 else None),
+        xaxis=time_axis(tokens, title=True),
+        yaxis=unit_axis(features, y_title, labels if features <= 32 else None),
         margin={"l": 80, "r": 40, "t": 80, "b": 80},
     )
-    return {"data": [heatmap], "layout": layout}
+    return {"data": [feed], "layout": layout}
 
 
 def input_figure(trace: Trace, seq: int) -> go.Figure:
@@ -533,41 +352,3 @@ def chart_config(filename: str) -> dict:
         "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
         "modeBarButtonsToRemove": ["lasso2d", "select2d"],
     }
-
-
-# --- training --------------------------------------------------------------------------
-
-
-def training_spec(steps, losses, accuracies=None, shown_step: int | None = None) -> dict:
-    """Loss (and, for tokens, accuracy) per training step; a dotted line marks the step
-    whose weights the other charts show."""
-    steps = [int(s) for s in steps]
-    data = [{
-        "type": "scatter", "x": steps, "y": np.asarray(losses, dtype=np.float64),
-        "mode": "lines", "name": "loss", "line": {"color": PATH_BLUE, "width": 3},
-        "hovertemplate": "step %{x}: loss %{y:.4f}<extra></extra>", "xaxis": "x", "yaxis": "y",
-    }]  # fmt: skip
-    layout = _layout("Training", 360 if accuracies is None else 480)
-    layout["margin"] = {"l": 80, "r": 40, "t": 70, "b": 60}
-    layout["plot_bgcolor"] = "#f3f4f6"
-    split = accuracies is not None
-    layout["xaxis"] = {"title": {"text": "training step"}, "anchor": "y2" if split else "y",
-                       "gridcolor": "white", "zeroline": False}  # fmt: skip
-    layout["yaxis"] = {"title": {"text": "loss"}, "domain": [0.45, 1.0] if split else [0, 1],
-                       "gridcolor": "white", "rangemode": "tozero"}  # fmt: skip
-    if split:
-        data.append({
-            "type": "scatter", "x": steps, "y": np.asarray(accuracies, dtype=np.float64),
-            "mode": "lines", "name": "accuracy", "line": {"color": UNIT_COLOURS[1], "width": 3},
-            "hovertemplate": "step %{x}: accuracy %{y:.0%}<extra></extra>",
-            "xaxis": "x", "yaxis": "y2",
-        })  # fmt: skip
-        layout["yaxis2"] = {"title": {"text": "accuracy"}, "domain": [0.0, 0.38],
-                            "range": [-0.05, 1.05], "tickformat": ".0%", "anchor": "x",
-                            "gridcolor": "white"}  # fmt: skip
-    if shown_step is not None:
-        layout["shapes"] = [{
-            "type": "line", "xref": "x", "yref": "paper", "x0": shown_step, "x1": shown_step,
-            "y0": 0, "y1": 1, "line": {"color": CURSOR, "width": 2, "dash": "dot"},
-        }]  # fmt: skip
-    return {"data": data, "layout": layout}

@@ -11,9 +11,9 @@ import pandas as pd
 import streamlit as st
 import torch
 
-from components import figures
 from components.controls import seed_widgets
 from components.text import t
+from components.training_figure import training_spec
 from components.views import chart
 from model.checkpoint import load_checkpoint, save_checkpoint
 from model.config import MAX_SEED, ConfigError, ExplorerConfig
@@ -212,7 +212,7 @@ def _render_result(trained: Trained, prefix: str, lang: str) -> Shown:
         format_func=lambda s: t("train_step_label", lang, step=s),
         help=t("train_shown_step_help", lang),
     )  # fmt: skip
-    _chart(figures.training_spec(result.steps, result.losses, result.accuracies, step))
+    chart(training_spec(result.steps, result.losses, result.accuracies, step), "training", None)
     rows = [
         {t("train_col_step", lang): s, **_prediction_columns(result, s, lang)} for s in snapshots
     ]
@@ -266,7 +266,3 @@ def _render_keep(trained: Trained | None, prefix: str, lang: str) -> None:
         problem = st.session_state.get(_key(prefix, "upload_error"))
         if problem:
             st.error(f"**{t('train_upload_bad', lang)}** {problem}", icon="🛑")
-
-
-def _chart(spec: dict) -> None:
-    chart(spec, "training", None)

@@ -15,6 +15,7 @@ import streamlit as st
 
 from components import figures
 from components.controls import turn_on_batch_first
+from components.figure_parts import visible_token
 from components.stepper import render_stepper
 from components.text import t
 from model.config import quoted
@@ -156,7 +157,7 @@ def render_input(trace: Trace, seq: int, lang: str) -> None:
         show_vector = len(encoded.vocab) <= MAX_ONE_HOT_SHOWN
         rows = [
             {
-                t("vocab_col_token", lang): figures_token(token),
+                t("vocab_col_token", lang): visible_token(token),
                 t("vocab_col_index", lang): index,
                 t("vocab_col_onehot", lang): str(vector) if show_vector else "…",
             }
@@ -249,10 +250,6 @@ def _built_once(slot: str, trace: Trace, key: tuple, build):
     if slot not in store or store[slot][0] != full_key:
         store[slot] = (full_key, build(), trace)
     return store[slot][1]
-
-
-def figures_token(token: str) -> str:
-    return "␣" if token == " " else token
 
 
 def _keep_sequence(key: str, labels: list[str]) -> None:

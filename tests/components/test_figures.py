@@ -9,6 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
+from components import figure_parts as parts
 from components import figures
 from model.config import ExplorerConfig
 from model.presets import PRESETS
@@ -142,7 +143,7 @@ def test_unit_lines_are_the_trace(case):
     result, figure, seq, layer, direction = case
     states = result.hidden[layer, direction, seq]
     lines = [trace for trace in figure.data if trace.legendgroup == "units"]
-    units = list(range(min(states.shape[1], len(figures.UNIT_COLOURS))))
+    units = list(range(min(states.shape[1], len(parts.UNIT_COLOURS))))
     assert [line.name for line in lines] == [f"h[{u}]" for u in units]
     for unit, line in zip(units, lines, strict=True):
         np.testing.assert_array_equal(np.asarray(line.y), states[:, unit])
@@ -220,7 +221,7 @@ def test_time_axis_labels_are_the_tokens(case):
     for axis in time_axes(figure):
         assert list(axis.tickvals) == list(range(len(tokens)))
         assert [label.split("<br>")[0] for label in axis.ticktext] == [
-            figures.display_token(token) for token in tokens
+            parts.display_token(token) for token in tokens
         ]
     assert all(token in "".join(time_axes(figure)[0].ticktext) for token in tokens)
 
@@ -300,8 +301,8 @@ def test_a_space_token_is_shown_visibly(traced):
 
 def check_frames(figure: go.Figure, steps: int, cursors: int) -> list[int]:
     frames = figure.to_plotly_json()["frames"]
-    assert 1 <= len(frames) <= figures.MAX_FRAMES
-    assert len(frames) == min(steps, len(figures.frame_steps(steps)))
+    assert 1 <= len(frames) <= parts.MAX_FRAMES
+    assert len(frames) == min(steps, len(parts.frame_steps(steps)))
     shown = []
     for frame in frames:
         assert set(frame) <= {"name", "layout"}, "frames must not carry trace data"
@@ -352,7 +353,7 @@ def test_three_d_frames_label_the_point_in_the_scene(traced):
 
 
 def test_long_sequences_get_at_most_max_frames(traced):
-    steps = figures.MAX_FRAMES + 51
+    steps = parts.MAX_FRAMES + 51
     line = " ".join(f"{math.sin(t / 5):.2f}" for t in range(steps))
     config = ExplorerConfig(sequences=(line,), tokens="numbers", cell="gru", hidden_size=2)
     result = traced(config)
@@ -451,7 +452,7 @@ def test_input_figure_is_what_each_step_was_fed(name, traced):
     np.testing.assert_array_equal(z, result.inputs[seq].T)
     if config.encoding == "onehot":
         labels = list(figure.layout.yaxis.ticktext)
-        assert labels == [figures.display_token(t) for t in result.encoded.vocab]
+        assert labels == [parts.display_token(t) for t in result.encoded.vocab]
     else:
         assert z.shape[0] == config.input_size
 
@@ -485,7 +486,7 @@ def test_three_d_scene_stays_in_its_column(traced):
     config, seq, layer, direction = CASES["gru_h3_scene"]
     spec = figures.timeline_spec(traced(config), seq, layer, direction)
     scene = spec["layout"]["scene"]
-    assert scene["domain"]["x"] == list(figures.RIGHT)
+    assert scene["domain"]["x"] == list(parts.RIGHT)
     assert scene["xaxis"]["title"]["text"] == "h[0]"
     assert len(scene["annotations"]) == 1
 
