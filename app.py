@@ -5,6 +5,7 @@ import torch
 
 from components import views
 from components.controls import render_controls, seed_widgets
+from components.lessons import render_lessons
 from components.scene import safe_scene
 from components.text import t
 from components.training_view import render_training
@@ -48,15 +49,5 @@ trace = scene.trace
 views.render_shapes(trace, PREFIX, LANG)
 seq, layer, direction, units = views.render_selection(trace, PREFIX, LANG)
 views.render_timeline(trace, seq, layer, direction, units, LANG)
-gates, inputs, code, export = st.tabs(
-    [t("tab_gates", LANG), t("tab_input", LANG), t("tab_code", LANG), t("tab_export", LANG)]
-)
-with gates:
-    views.render_gates(trace, seq, layer, direction, units, LANG)
-with inputs:
-    views.render_input(trace, seq, LANG)
-with code:
-    views.render_code(scene, LANG)
-with export:
-    views.render_export(trace, LANG)
+render_lessons(scene, seq, layer, direction, units, LANG)
 views.render_check(trace, LANG)

@@ -55,9 +55,9 @@ st_config.set_option("logger.level", "error")
 st_logger.set_log_level("error")
 
 from components import figures  # noqa: E402
+from components.charting import _SpecFigure as SpecFigure  # noqa: E402
 from components.scene import SHARED_CACHE_VALUES, Scene  # noqa: E402
 from components.urlstate import parse_query  # noqa: E402
-from components.views import _SpecFigure as SpecFigure  # noqa: E402
 from model import trace as trace_module  # noqa: E402
 from model.cells import build_model, make_input  # noqa: E402
 from model.codegen import python_code  # noqa: E402

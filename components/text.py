@@ -1,11 +1,16 @@
-"""Every piece of text the UI shows, in one table. Views call `t(key, **values)`.
+"""Every piece of text the UI shows, in one table. Views call `t(key, lang, **values)`.
 
-English is complete; a language added later adds a table with the same keys (a test
-checks the keys match).
+The table is assembled from parts so that each area of the page keeps its words in one
+file: the core texts here (English) and `text_ko.py` (their Korean), and one
+`text_<area>.py` per lesson panel holding both languages (`EN` and `KO` dicts). A test
+checks that every language has exactly the same keys and the same format fields.
 """
 
 from __future__ import annotations
 
+import importlib
+
+from components import text_ko
 from model.config import (
     MAX_FEATURES,
     MAX_HIDDEN,
@@ -150,7 +155,14 @@ EN: dict[str, str] = {
         "This layer has more than {most} units: the gates show the units chosen for the "
         "lines above."
     ),
+    "tab_step": "The step in numbers",
     "tab_gates": "Gates & cell state",
+    "tab_weights": "Shared weights",
+    "tab_repeats": "Same token, different state",
+    "tab_unit_text": "A unit in the text",
+    "tab_patterns": "Usage patterns",
+    "tab_compare": "RNN · LSTM · GRU",
+    "tab_order": "Why recurrence",
     "tab_input": "Input & vocabulary",
     "tab_code": "PyTorch code",
     "tab_export": "Export",
@@ -254,7 +266,26 @@ EN: dict[str, str] = {
     "code_caption_untrained_too": "The untrained scene, as plain PyTorch:",
 }
 
-TABLES: dict[str, dict[str, str]] = {"en": EN}
+CORE_EN = EN
+PARTS = tuple(
+    importlib.import_module(f"components.text_{name}")
+    for name in ("step", "weights", "patterns", "units", "compare", "queue", "limits")
+)
+
+
+def _merged(lang: str, core: dict[str, str]) -> dict[str, str]:
+    table = dict(core)
+    for part in PARTS:
+        extra = getattr(part, lang.upper())
+        clash = set(extra) & set(table)
+        assert not clash, f"{part.__name__} repeats keys {sorted(clash)}"
+        table.update(extra)
+    return table
+
+
+EN = _merged("en", CORE_EN)
+KO = _merged("ko", text_ko.KO)
+TABLES: dict[str, dict[str, str]] = {"en": EN, "ko": KO}
 LANGUAGES = tuple(TABLES)
 
 

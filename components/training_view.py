@@ -11,10 +11,10 @@ import pandas as pd
 import streamlit as st
 import torch
 
+from components.charting import chart
 from components.controls import seed_widgets
 from components.text import t
 from components.training_figure import training_spec
-from components.views import chart
 from model.checkpoint import load_checkpoint, save_checkpoint
 from model.config import MAX_SEED, ConfigError, ExplorerConfig
 from model.training import (

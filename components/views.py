@@ -6,14 +6,11 @@ Plotly labels (escaped in the figure builders), never through HTML.
 
 from __future__ import annotations
 
-import base64
-
-import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from components import figures
+from components.charting import built_once, chart
 from components.controls import turn_on_batch_first
 from components.figure_parts import visible_token
 from components.stepper import render_stepper
@@ -122,7 +119,7 @@ def render_selection(trace: Trace, prefix: str, lang: str) -> tuple[int, int, in
 
 def render_timeline(trace: Trace, seq: int, layer: int, direction: int, units, lang: str):
     key = (seq, layer, direction, tuple(units))
-    spec = _built_once(
+    spec = built_once(
         "timeline", trace, key, lambda: figures.timeline_spec(trace, seq, layer, direction, units)
     )
     name = figures.png_filename("hidden-state", trace, seq, layer, direction)
@@ -135,7 +132,7 @@ def render_timeline(trace: Trace, seq: int, layer: int, direction: int, units, l
 def render_gates(trace: Trace, seq: int, layer: int, direction: int, units, lang: str) -> None:
     chosen = tuple(units) if trace.hidden.shape[-1] > figures.MAX_GATE_UNITS else None
     key = (seq, layer, direction, chosen)
-    spec = _built_once(
+    spec = built_once(
         "gates", trace, key, lambda: figures.gates_spec(trace, seq, layer, direction, units)
     )
     if spec is None:
@@ -166,7 +163,7 @@ def render_input(trace: Trace, seq: int, lang: str) -> None:
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="content")
     st.caption(t("input_caption", lang))
     name = figures.png_filename("input", trace, seq, 0, 0)
-    spec = _built_once("input", trace, (seq,), lambda: figures.input_spec(trace, seq))
+    spec = built_once("input", trace, (seq,), lambda: figures.input_spec(trace, seq))
     chart(spec, name, "input_chart")
 
 
@@ -202,54 +199,6 @@ def render_export(trace: Trace, lang: str) -> None:
 def render_check(trace: Trace, lang: str) -> None:
     key = "check_ok" if trace.max_error < 1e-5 else "check_bad"
     st.caption(t(key, lang, error=trace.max_error) + " " + t("share_caption", lang))
-
-
-class _SpecFigure(go.Figure):
-    """Hands st.plotly_chart a finished spec as it is. Streamlit turns a Figure into JSON
-    through `to_dict()`; a validated go.Figure of a long scene (hundreds of frames, large
-    arrays) costs about a second to build and copy, the plain spec almost nothing. The
-    app tests read back every chart's JSON, so a change in Streamlit's path shows there."""
-
-    def __init__(self, spec: dict):  # no Figure internals: only to_dict is ever used
-        object.__setattr__(self, "_spec", spec)
-
-    def to_dict(self) -> dict:
-        return _binary(self._spec)
-
-
-def _binary(spec: dict) -> dict:
-    """numpy arrays -> plotly.js typed-array specs (base64), as Plotly's own Figure does.
-    The builders put arrays only at the top level of traces; layout and frames are plain."""
-    data = [{key: _typed(value) for key, value in trace.items()} for trace in spec["data"]]
-    return {**spec, "data": data}
-
-
-def _typed(value):
-    if not isinstance(value, np.ndarray):
-        return value
-    if value.dtype.kind not in "fiu":
-        return value.tolist()  # hover text
-    # plotly.js reads f4/f8 and 32-bit integers (our integers are small step indices)
-    array = np.ascontiguousarray(value, dtype=value.dtype if value.dtype.kind == "f" else np.int32)
-    typed = {"dtype": array.dtype.str[1:], "bdata": base64.b64encode(array).decode("ascii")}
-    if array.ndim > 1:
-        typed["shape"] = ", ".join(str(n) for n in array.shape)
-    return typed
-
-
-def chart(spec: dict, png_name: str, key: str | None) -> None:
-    st.plotly_chart(_SpecFigure(spec), config=figures.chart_config(png_name), key=key, theme=None)
-
-
-def _built_once(slot: str, trace: Trace, key: tuple, build):
-    """Rebuild a figure spec only when what it shows changed: one spec per slot per
-    session. The scene is identified by its Trace object, held in the store so its id
-    cannot be reused (a trained and an untrained scene share a config)."""
-    store = st.session_state.setdefault("_figure_specs", {})
-    full_key = (id(trace), *key)
-    if slot not in store or store[slot][0] != full_key:
-        store[slot] = (full_key, build(), trace)
-    return store[slot][1]
 
 
 def _keep_sequence(key: str, labels: list[str]) -> None:

@@ -18,6 +18,8 @@ import torch
 from streamlit.testing.v1 import AppTest
 from torch import nn
 
+from components.lessons import TAB_KEY
+from components.text import t
 from model.config import ExplorerConfig
 from model.trace import trace
 
@@ -75,6 +77,11 @@ class Page:
 
     def value(self, key: str):
         return self.widget(key).value
+
+    def open(self, tab: str, lang: str = "en") -> Page:
+        """Open a lesson tab by its text key (e.g. "tab_code"); tabs are lazy."""
+        self.at.session_state[TAB_KEY] = t(tab, lang)
+        return self.run()
 
     # charts
     def charts(self) -> dict[str, dict]:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from components.lessons import TABS
 from components.text import EN, LANGUAGES, TABLES, t
 from model.config import CELLS, ENCODINGS, INIT_STATES, TOKENIZERS
 from model.presets import PRESETS
@@ -56,6 +57,8 @@ def _strings(node: ast.AST, function: ast.AST) -> set[str]:
         found = _assigned_strings(function, node.id)
         if not found and getattr(function, "name", "") == "render_notices":
             return set(notice_keys())  # the keys come from urlstate's notices
+        if not found and getattr(function, "name", "") == "render_lessons":
+            return {key for key, *_ in TABS}  # the tab labels
         assert found, f"cannot resolve the key variable {node.id!r}"
         return found
     if (

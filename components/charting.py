@@ -1,0 +1,73 @@
+"""Putting a figure spec on the page: one path for every chart.
+
+`chart(spec, png_name, key)` draws a spec from a pure figure builder. In presenter mode
+(the sidebar switch) every font, marker and line in the spec is enlarged here, so the
+builders stay pure and know nothing about the lecture hall.
+"""
+
+from __future__ import annotations
+
+import base64
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+
+from components.display import presenting
+from components.figure_parts import enlarge
+from components.figures import chart_config
+from model.trace import Trace
+
+
+class _SpecFigure(go.Figure):
+    """Hands st.plotly_chart a finished spec as it is. Streamlit turns a Figure into JSON
+    through `to_dict()`; a validated go.Figure of a long scene (hundreds of frames, large
+    arrays) costs about a second to build and copy, the plain spec almost nothing. The
+    app tests read back every chart's JSON, so a change in Streamlit's path shows there."""
+
+    def __init__(self, spec: dict):  # no Figure internals: only to_dict is ever used
+        object.__setattr__(self, "_spec", spec)
+
+    def to_dict(self) -> dict:
+        return _binary(self._spec)
+
+
+def _binary(spec: dict) -> dict:
+    """numpy arrays -> plotly.js typed-array specs (base64), as Plotly's own Figure does.
+    The builders put arrays only at the top level of traces; layout and frames are plain."""
+    data = [{key: _typed(value) for key, value in trace.items()} for trace in spec["data"]]
+    return {**spec, "data": data}
+
+
+def _typed(value):
+    if not isinstance(value, np.ndarray):
+        return value
+    if value.dtype.kind not in "fiu":
+        return value.tolist()  # hover text
+    # plotly.js reads f4/f8 and 32-bit integers (our integers are small step indices)
+    array = np.ascontiguousarray(value, dtype=value.dtype if value.dtype.kind == "f" else np.int32)
+    typed = {"dtype": array.dtype.str[1:], "bdata": base64.b64encode(array).decode("ascii")}
+    if array.ndim > 1:
+        typed["shape"] = ", ".join(str(n) for n in array.shape)
+    return typed
+
+
+def chart(spec: dict, png_name: str, key: str | None, **select) -> object:
+    """Draw a spec. `select` passes on_select / selection_mode to st.plotly_chart and the
+    selection state is returned (None otherwise)."""
+    if presenting():
+        spec = enlarge(spec)
+    return st.plotly_chart(
+        _SpecFigure(spec), config=chart_config(png_name), key=key, theme=None, **select
+    )
+
+
+def built_once(slot: str, trace: Trace, key: tuple, build):
+    """Rebuild a figure spec only when what it shows changed: one spec per slot per
+    session. The scene is identified by its Trace object, held in the store so its id
+    cannot be reused (a trained and an untrained scene share a config)."""
+    store = st.session_state.setdefault("_figure_specs", {})
+    full_key = (id(trace), *key)
+    if slot not in store or store[slot][0] != full_key:
+        store[slot] = (full_key, build(), trace)
+    return store[slot][1]
