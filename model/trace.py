@@ -65,6 +65,10 @@ class Trace:
     c_n: np.ndarray | None  # module's c_n (L*D, N, H)
     max_error: float  # largest |trace - module| / max(1, |module|) over every checked value
     printed: str  # what `print(outputs); print(outputs.size())` prints for the module
+    # the module's parameters by PyTorch's names (weight_ih_l0, bias_hh_l1_reverse, ...),
+    # float32 copies: W_ih (G*H, I), W_hh (G*H, H), biases (G*H,), G gates in
+    # PyTorch's order (LSTM i, f, g, o; GRU r, z, n)
+    weights: dict[str, np.ndarray]
 
     @property
     def num_layers(self) -> int:
@@ -146,6 +150,7 @@ def trace_model(config: ExplorerConfig, encoded: EncodedBatch, built: BuiltModel
         c_n=None if c_n is None else c_n.numpy(),
         max_error=error,
         printed=printed,
+        weights={name: p.detach().numpy().copy() for name, p in rnn.named_parameters()},
     )
 
 
