@@ -11,6 +11,7 @@ LECTURE = PRESETS["lecture"]
 
 
 def test_code_panel_shows_the_code_and_its_printout(page):
+    page.open("tab_code")
     code, printed = (block.value.rstrip("\n") for block in page.at.code)
     assert code == python_code(LECTURE).rstrip("\n")
     assert "torch.manual_seed(0)" in code and "rnn = torch.nn.RNN(4, 2)" in code
@@ -22,6 +23,7 @@ def test_code_panel_shows_the_code_and_its_printout(page):
 
 
 def test_code_panel_follows_the_scene(page):
+    page.open("tab_code")
     page.set(main_cell="lstm", main_batch_first=True, main_sequences="hello\nhi")
     config = LECTURE.with_changes(cell="lstm", batch_first=True, sequences=("hello", "hi"))
     code, printed = (block.value.rstrip("\n") for block in page.at.code)
@@ -33,6 +35,7 @@ def test_code_panel_follows_the_scene(page):
 
 
 def test_export_tab_has_csv_and_npz_downloads(page):
+    page.open("tab_export")
     buttons = page.at.get("download_button")
     labels = [button.proto.label for button in buttons]
     assert labels == [t("export_csv", "en"), t("export_npz", "en")]

@@ -23,6 +23,7 @@ def assert_scene(page, config, ref, seq=0, layer=0, direction=0) -> None:
 
 
 def test_first_visit_shows_the_lecture_as_pytorch_printed_it(page, ref):
+    page.open("tab_code")
     outputs = ref.lecture_outputs()  # (3, 5, 2): seq 3, batch 5 as PyTorch read it
     z = page.heatmap()
     assert z.dtype == np.float32 and z.shape == (2, 3)
@@ -87,11 +88,12 @@ def test_words_tokens(page, ref):
     spec = page.charts()["timeline_chart"]
     ticks = spec["layout"]["xaxis"]["ticktext"]
     assert [tick.split("<br>")[0] for tick in ticks] == ["the", "cat", "sat"]
-    vocab = page.at.dataframe[0].value
+    vocab = page.open("tab_input").at.dataframe[0].value
     assert list(vocab.iloc[:, 0]) == ["the", "cat", "sat", "dog", "ran"]
 
 
 def test_numbers_tokens(page, ref):
+    page.open("tab_input")
     page.set(main_sequences="0.1, 0.5, 0.9\n1 2 3", main_tokens="numbers")
     config = LECTURE.with_changes(sequences=("0.1, 0.5, 0.9", "1 2 3"), tokens="numbers")
     assert_scene(page, config, ref)
@@ -109,8 +111,8 @@ def test_embedding_and_its_size(page, ref):
     page.set(main_input_size=6)
     config = LECTURE.with_changes(encoding="embedding", input_size=6)
     assert_scene(page, config, ref)
-    assert page.heatmap("input_chart").shape == (6, 3)
-    assert "torch.nn.Embedding(len(vocab), 6)" in page.at.code[0].value
+    assert page.open("tab_input").heatmap("input_chart").shape == (6, 3)
+    assert "torch.nn.Embedding(len(vocab), 6)" in page.open("tab_code").at.code[0].value
 
 
 @pytest.mark.parametrize(
@@ -119,6 +121,7 @@ def test_embedding_and_its_size(page, ref):
      ("gru", ["reset gate r", "update gate z", "candidate n"])],
 )  # fmt: skip
 def test_gated_cells_show_their_gates(cell, panels, page, ref):
+    page.open("tab_gates")
     assert "gates_chart" not in page.charts()
     assert t("gates_rnn", "en", act="tanh") in page.bodies("info")
     assert not page.widget("main_nonlinearity").disabled
@@ -140,6 +143,7 @@ def test_gated_cells_show_their_gates(cell, panels, page, ref):
 
 
 def test_relu(page, ref):
+    page.open("tab_code")
     page.set(main_nonlinearity="relu", main_seed=3)
     config = LECTURE.with_changes(nonlinearity="relu", seed=3)
     assert_scene(page, config, ref)
@@ -210,6 +214,7 @@ def test_batch_first_on_reads_each_line_as_a_sequence(page, ref):
 
 
 def test_seed_changes_the_weights_as_torch_does(page, ref):
+    page.open("tab_code")
     before = page.heatmap()
     page.set(main_seed=1)
     after = page.heatmap()
@@ -220,6 +225,7 @@ def test_seed_changes_the_weights_as_torch_does(page, ref):
 
 
 def test_random_initial_state(page, ref):
+    page.open("tab_code")
     before = page.heatmap()
     page.set(main_init_state="random")
     config = LECTURE.with_changes(init_state="random")

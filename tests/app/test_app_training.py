@@ -55,7 +55,7 @@ def test_training_draws_every_view_with_the_trained_weights(hihello):
     assert "first equalled the target at step" in summary and "did not hold" in summary
     assert t("train_logits_bounded", "en") in summary  # the lecture's run oscillates
     assert step_slider(hihello).value == 100
-    codes = [block.value for block in hihello.at.code]
+    codes = [block.value for block in hihello.open("tab_code").at.code]
     assert codes[0].rstrip() == training_code(HIHELLO, TrainConfig()).rstrip()
     assert codes[1].rstrip() == expected_printout(HIHELLO, TrainConfig()).rstrip()
     assert codes[2].startswith("import torch")  # the untrained scene's code as well
@@ -103,7 +103,7 @@ def test_divergence_is_a_lesson_not_a_crash(make_app):
     assert result.message in warnings
     assert np.isfinite(page.heatmap()).all()
     np.testing.assert_allclose(page.heatmap(), trained_hidden(config, result.weights), atol=1e-6)
-    assert "diverged at step" in page.at.code[1].value  # the printout says where it stopped
+    assert "diverged at step" in page.open("tab_code").at.code[1].value  # the printout says where it stopped
 
 
 def test_a_settings_mistake_is_a_message(make_app):

@@ -27,7 +27,7 @@ def test_a_link_reproduces_its_scene(make_app, ref):
         bidirectional=True, batch_first=True, seed=5, init_state="random",
     )  # fmt: skip
     np.testing.assert_array_equal(page.heatmap(), ref.hidden(config))
-    assert len(page.heatmaps("gates_chart")) == 5
+    assert len(page.open("tab_gates").heatmaps("gates_chart")) == 5
     assert page.value("main_sequences") == "abc\ncab\nbb"
     assert page.value("main_cell") == "lstm"
     assert page.value("main_hidden_size") == 3
@@ -54,7 +54,7 @@ def test_a_preset_link_opens_the_preset(make_app, ref):
     assert page.value("main_preset") == "korean"
     assert page.value("main_sequences") == "안녕하세요"
     assert page.query()["preset"] == ["korean"]
-    assert len(page.heatmaps("gates_chart")) == 3
+    assert len(page.open("tab_gates").heatmaps("gates_chart")) == 3
 
 
 def test_the_lecture_link_equals_the_first_visit(make_app):
