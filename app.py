@@ -5,11 +5,19 @@ import torch
 
 from components import views
 from components.controls import render_controls, seed_widgets
+from components.display import (
+    language,
+    presenting,
+    render_display_settings,
+    seed_display,
+    view_settings,
+)
 from components.lessons import render_lessons
+from components.panel_shapes import render_shapes
 from components.scene import safe_scene
 from components.text import t
 from components.training_view import render_training
-from components.urlstate import parse_query, to_query
+from components.urlstate import parse_query, parse_view, to_query
 
 PREFIX = "main"
 # Fixed CSS (no user text): less empty space above the charts on a projector.
@@ -18,19 +26,29 @@ PAGE_STYLE = """<style>
 [data-testid="stSidebarUserContent"] { padding-top: 1rem; }
 h1 { padding-top: 0 !important; }
 </style>"""
-LANG = "en"
+# Presenter mode (fixed CSS, no user text): larger text everywhere on the page.
+PRESENTER_STYLE = """<style>
+[data-testid="stMain"] { font-size: 1.3rem; }
+[data-testid="stMain"] p, [data-testid="stMain"] li { font-size: 1.3rem; }
+[data-testid="stMain"] button p { font-size: 1.2rem; }
+</style>"""
 torch.set_num_threads(1)  # small models on a shared 2-core server: see bench/rerun.py
-
-st.set_page_config(page_title=t("page_title", LANG), page_icon="🔁", layout="wide")
-st.html(PAGE_STYLE)
 
 if "notices" not in st.session_state:  # first run of this session: the URL decides
     query = {name: st.query_params.get_all(name) for name in st.query_params}
-    config, preset, st.session_state.notices = parse_query(query)
+    config, preset, notices = parse_query(query)
+    view, view_notices = parse_view(query)
+    st.session_state.notices = notices + view_notices
     seed_widgets(PREFIX, config, preset)
+    seed_display(view)
+LANG = language()
+
+st.set_page_config(page_title=t("page_title", LANG), page_icon="🔁", layout="wide")
+st.html(PAGE_STYLE + (PRESENTER_STYLE if presenting() else ""))
 
 with st.sidebar:
-    config, error = render_controls(PREFIX, LANG)
+    render_display_settings(LANG)
+    config, error = render_controls(PREFIX, LANG, compact=presenting())
 
 st.title(t("app_title", LANG))
 st.caption(t("app_caption", LANG))
@@ -44,9 +62,9 @@ if scene is None:
     views.render_error(error or "", LANG)
     st.stop()
 
-st.query_params.from_dict(to_query(config))
+st.query_params.from_dict(to_query(config, view_settings()))
 trace = scene.trace
-views.render_shapes(trace, PREFIX, LANG)
+render_shapes(trace, PREFIX, LANG)
 seq, layer, direction, units = views.render_selection(trace, PREFIX, LANG)
 views.render_timeline(trace, seq, layer, direction, units, LANG)
 render_lessons(scene, seq, layer, direction, units, LANG)

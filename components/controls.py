@@ -68,70 +68,31 @@ def turn_on_batch_first(prefix: str) -> None:
     _mark_custom(prefix)
 
 
-def render_controls(prefix: str, lang: str = "en") -> tuple[ExplorerConfig | None, str | None]:
-    """Draw the controls; return (config, None) or (None, a message for the user)."""
+def render_controls(
+    prefix: str, lang: str = "en", compact: bool = False
+) -> tuple[ExplorerConfig | None, str | None]:
+    """Draw the controls; return (config, None) or (None, a message for the user).
+    `compact` (presenter mode) folds the settings a lecture rarely touches into an
+    expander."""
     key = lambda name: _key(prefix, name)  # noqa: E731
     custom = {"on_change": _mark_custom, "args": (prefix,)}
     st.header(t("controls_header", lang))
     st.selectbox(
-        t("preset", lang),
-        options=[*PRESETS, CUSTOM],
-        format_func=lambda name: t("preset_" + name, lang),
-        key=key("preset"),
-        on_change=_apply_preset,
-        args=(prefix,),
-        help=t("preset_help", lang),
-    )
+        t("preset", lang), options=[*PRESETS, CUSTOM],
+        format_func=lambda name: t("preset_" + name, lang), key=key("preset"),
+        on_change=_apply_preset, args=(prefix,), help=t("preset_help", lang),
+    )  # fmt: skip
     st.text_area(
-        t("sequences", lang),
-        key=key("sequences"),
-        height=110,
-        max_chars=MAX_TEXT_CHARS,
-        help=t("sequences_help", lang),
-        **custom,
-    )
+        t("sequences", lang), key=key("sequences"), height=110, max_chars=MAX_TEXT_CHARS,
+        help=t("sequences_help", lang), **custom,
+    )  # fmt: skip
     st.radio(
-        t("tokens", lang),
-        TOKENIZERS,
-        format_func=lambda v: t("tokens_" + v, lang),
-        key=key("tokens"),
-        horizontal=True,
-        help=t("tokens_help", lang),
-        **custom,
-    )
-    numbers = st.session_state[key("tokens")] == "numbers"
+        t("tokens", lang), TOKENIZERS, format_func=lambda v: t("tokens_" + v, lang),
+        key=key("tokens"), horizontal=True, help=t("tokens_help", lang), **custom,
+    )  # fmt: skip
     st.radio(
-        t("encoding", lang),
-        ENCODINGS,
-        format_func=lambda v: t("encoding_" + v, lang),
-        key=key("encoding"),
-        horizontal=True,
-        disabled=numbers,
-        help=t("encoding_help", lang),
+        t("cell", lang), CELLS, format_func=CELL_LABELS.get, key=key("cell"), horizontal=True,
         **custom,
-    )
-    embedding = not numbers and st.session_state[key("encoding")] == "embedding"
-    st.number_input(
-        t("input_size", lang),
-        min_value=1,
-        max_value=MAX_INPUT_SIZE,
-        step=1,
-        key=key("input_size"),
-        disabled=not embedding,
-        help=t("input_size_help", lang),
-        **custom,
-    )
-    st.radio(
-        t("cell", lang),
-        CELLS,
-        format_func=CELL_LABELS.get,
-        key=key("cell"),
-        horizontal=True,
-        **custom,
-    )
-    st.radio(
-        t("nonlinearity", lang), NONLINEARITIES, key=key("nonlinearity"), horizontal=True,
-        disabled=st.session_state[key("cell")] != "rnn", **custom,
     )  # fmt: skip
     left, right = st.columns(2)
     with left:
@@ -145,11 +106,36 @@ def render_controls(prefix: str, lang: str = "en") -> tuple[ExplorerConfig | Non
             key=key("num_layers"), **custom,
         )  # fmt: skip
     st.toggle(t("bidirectional", lang), key=key("bidirectional"), **custom)
-    st.toggle(t("bias", lang), key=key("bias"), **custom)
     st.toggle(
         t("batch_first", lang), key=key("batch_first"), help=t("batch_first_help", lang),
         **custom,
     )  # fmt: skip
+    more = st.expander(t("more_settings", lang)) if compact else st.container()
+    with more:
+        _more_controls(key, custom, lang)
+    st.caption(t("limits", lang))
+    return config_from_state(prefix)
+
+
+def _more_controls(key, custom: dict, lang: str) -> None:
+    """Encoding, input size, nonlinearity, bias, seed and initial state."""
+    numbers = st.session_state[key("tokens")] == "numbers"
+    st.radio(
+        t("encoding", lang), ENCODINGS, format_func=lambda v: t("encoding_" + v, lang),
+        key=key("encoding"), horizontal=True, disabled=numbers, help=t("encoding_help", lang),
+        **custom,
+    )  # fmt: skip
+    embedding = not numbers and st.session_state[key("encoding")] == "embedding"
+    st.number_input(
+        t("input_size", lang), min_value=1, max_value=MAX_INPUT_SIZE, step=1,
+        key=key("input_size"), disabled=not embedding, help=t("input_size_help", lang),
+        **custom,
+    )  # fmt: skip
+    st.radio(
+        t("nonlinearity", lang), NONLINEARITIES, key=key("nonlinearity"), horizontal=True,
+        disabled=st.session_state[key("cell")] != "rnn", **custom,
+    )  # fmt: skip
+    st.toggle(t("bias", lang), key=key("bias"), **custom)
     left, right = st.columns(2)
     with left:
         st.number_input(
@@ -161,8 +147,6 @@ def render_controls(prefix: str, lang: str = "en") -> tuple[ExplorerConfig | Non
             t("init_state", lang), INIT_STATES, format_func=lambda v: t("init_" + v, lang),
             key=key("init_state"), **custom,
         )  # fmt: skip
-    st.caption(t("limits", lang))
-    return config_from_state(prefix)
 
 
 def config_from_state(prefix: str) -> tuple[ExplorerConfig | None, str | None]:

@@ -231,6 +231,7 @@ def end_label(values: np.ndarray, label: str) -> list[str]:
 
 PRESENTER_FONT = 1.4  # presenter mode: fonts x1.4, markers x1.6, lines x1.6
 PRESENTER_MARK = 1.6
+PRESENTER_STEP_FONT = 44  # the slider's "time step: 3 · l" read-out
 
 
 def enlarge(spec: dict) -> dict:
@@ -241,6 +242,10 @@ def enlarge(spec: dict) -> dict:
     layout = big.setdefault("layout", {})
     if "height" in layout:
         layout["height"] = int(layout["height"] * 1.15)
+    for slider in layout.get("sliders", []):  # the current time step, in large type
+        current = slider.get("currentvalue", {})
+        if "font" in current:
+            current["font"]["size"] = PRESENTER_STEP_FONT
     return big
 
 

@@ -31,6 +31,14 @@ EN: dict[str, str] = {
     ),
     # controls
     "controls_header": "Scene",
+    "language": "Language",
+    "presenter": "Presenter mode",
+    "presenter_help": (
+        "For the lecture hall: bigger text and charts, the time step in large type, fewer "
+        "controls (the rest fold into 'More settings'). Step through time with the ← → keys "
+        "after clicking a chart."
+    ),
+    "more_settings": "More settings",
     "preset": "Preset",
     "preset_help": (
         "Ready-made scenes. The lecture preset is the RNN basics lecture exactly as its code "
@@ -109,12 +117,35 @@ EN: dict[str, str] = {
     "select_units_help": "Up to 8 units; the heatmap always shows every unit.",
     # explanations
     "shapes_title": "Shapes",
-    "shape_input": "input_data, as built: {shape} (batch, seq, input)",
-    "shape_read_bf": "PyTorch reads it as (batch={batch}, seq={steps}, input={input})",
-    "shape_read_sf": "PyTorch reads it as (seq={steps}, batch={batch}, input={input})",
-    "shape_output": "outputs: {shape}",
-    "shape_h_n": "h_n: {shape} (layers × directions, batch, hidden)",
-    "shape_c_n": "c_n: {shape}",
+    "shapes_all": "Every tensor and its shape",
+    "shapes_read": "input_data as read",
+    "shapes_col_tensor": "tensor",
+    "shapes_col_shape": "shape",
+    "shapes_col_dims": "what each dimension is",
+    "shapes_caption": (
+        "Weights are stacked per gate in PyTorch's order (LSTM: i, f, g, o; GRU: r, z, n). "
+        "Layer k > 0 reads the outputs of layer k − 1 (both directions when bidirectional)."
+    ),
+    "dims_built": "(batch = lines, seq = tokens, input = features per token)",
+    "dims_bf": "(batch, seq, input): batch_first=True reads it as built",
+    "dims_sf": "(seq, batch, input): batch_first=False reads the first dimension as time",
+    "dims_output_bf": "(batch, seq, directions × hidden): h_t of the top layer",
+    "dims_output_sf": "(seq, batch, directions × hidden): h_t of the top layer",
+    "dims_state": "(layers × directions, batch, hidden): the last state of every layer",
+    "dims_weight_ih": "({gates} × hidden, input of this layer)",
+    "dims_weight_hh": "({gates} × hidden, hidden)",
+    "dims_bias_ih": "({gates} × hidden,)",
+    "dims_bias_hh": "({gates} × hidden,)",
+    "pitfall_title": "What you typed, and what PyTorch read with batch_first=False",
+    "pitfall_typed": "You meant {lines} sequences of {steps} steps",
+    "pitfall_read": "PyTorch read {steps} sequences of {lines} steps",
+    "pitfall_typed_x": "token position",
+    "pitfall_typed_y": "line you typed",
+    "pitfall_read_x": "time step as read",
+    "pitfall_read_y": "sequence as read",
+    "pitfall_line": "line",
+    "pitfall_sequence": "sequence",
+    "pitfall_step": "step",
     "batch_first_pitfall": (
         "batch_first is off, so PyTorch reads the first dimension as time. You typed "
         "{lines} × {steps} (lines × tokens); PyTorch read {steps} × {lines} (sequences × "

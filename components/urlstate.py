@@ -41,7 +41,13 @@ PARAMS: dict[str, tuple[str, str, object]] = {
     "seed": ("seed", "int", (0, MAX_SEED)),
     "init": ("init_state", "choice", INIT_STATES),
 }
-KNOWN = {"seq", "preset", *PARAMS}
+# How the page is shown, not what it computes: language and presenter mode.
+VIEW_PARAMS: dict[str, tuple[str, object]] = {
+    "lang": ("choice", ("en", "ko")),
+    "present": ("bool", None),
+}
+VIEW_DEFAULTS = {"lang": "en", "present": False}
+KNOWN = {"seq", "preset", *PARAMS, *VIEW_PARAMS}
 Notice = tuple[str, dict]
 
 
@@ -54,7 +60,7 @@ def parse_query(query: Mapping[str, Sequence[str]]) -> tuple[ExplorerConfig, str
     if preset is not None and preset not in PRESETS:
         notices.append(("notice_bad_preset", {"value": preset[:40]}))
         preset = None
-    if preset is None and not set(query) & KNOWN:
+    if preset is None and not set(query) & (KNOWN - set(VIEW_PARAMS)):
         preset = DEFAULT_PRESET
     base = PRESETS[preset] if preset else ExplorerConfig()
     values = asdict(base)
@@ -78,15 +84,34 @@ def parse_query(query: Mapping[str, Sequence[str]]) -> tuple[ExplorerConfig, str
     except ConfigError as error:  # e.g. text too long: keep the rest, drop the text
         notices.append(("notice_bad_config", {"reason": str(error)}))
         config = ExplorerConfig(**{**values, "sequences": base.sequences})
-    explicit = set(query) - {"preset"}
+    explicit = set(query) - {"preset", *VIEW_PARAMS}
     if preset and explicit & KNOWN and config != PRESETS[preset]:
         preset = None
     return config, preset, notices
 
 
-def to_query(config: ExplorerConfig) -> dict[str, str | list[str]]:
-    """Config -> query parameters; names the preset when the scene is exactly one."""
+def parse_view(query: Mapping[str, Sequence[str]]) -> tuple[dict, list]:
+    """Query parameters -> ({"lang": ..., "present": ...}, notices for bad values)."""
+    view, notices = dict(VIEW_DEFAULTS), []
+    for name, (kind, allowed) in VIEW_PARAMS.items():
+        raw = _last(query, name)
+        if raw is None:
+            continue
+        value = _convert(raw, kind, allowed)
+        if value is None:
+            notices.append(("notice_bad_value", {"name": name, "value": raw[:40]}))
+        else:
+            view[name] = value
+    return view, notices
+
+
+def to_query(config: ExplorerConfig, view: Mapping | None = None) -> dict[str, str | list[str]]:
+    """Config (and view settings that differ from the defaults) -> query parameters;
+    names the preset when the scene is exactly one."""
     query: dict[str, str | list[str]] = {"seq": list(config.sequences)}
+    for name, value in (view or {}).items():
+        if name in VIEW_PARAMS and value != VIEW_DEFAULTS[name]:
+            query[name] = ("1" if value else "0") if isinstance(value, bool) else str(value)
     for name, (field, kind, _) in PARAMS.items():
         value = getattr(config, field)
         query[name] = ("1" if value else "0") if kind == "bool" else str(value)

@@ -11,7 +11,6 @@ import streamlit as st
 
 from components import figures
 from components.charting import built_once, chart
-from components.controls import turn_on_batch_first
 from components.figure_parts import visible_token
 from components.stepper import render_stepper
 from components.text import t
@@ -33,40 +32,6 @@ def render_notices(notices: list, lang: str) -> None:
 def render_error(message: str, lang: str) -> None:
     # backend messages quote user text as code spans (model.config.quoted)
     st.error(f"**{t('error_title', lang)}.** {message}", icon="🛑")
-
-
-def render_shapes(trace: Trace, prefix: str, lang: str) -> None:
-    config, encoded = trace.config, trace.encoded
-    batch, steps, width = encoded.batch_size, encoded.max_length, trace.inputs.shape[-1]
-    read_batch, read_steps = trace.hidden.shape[2], trace.hidden.shape[3]
-    hidden = config.hidden_size
-    directions = config.num_directions
-    output_shape = (
-        (read_batch, read_steps, directions * hidden)
-        if config.batch_first
-        else (read_steps, read_batch, directions * hidden)
-    )
-    state_shape = (config.num_layers * directions, read_batch, hidden)
-    read = "shape_read_bf" if config.batch_first else "shape_read_sf"
-    lines = [
-        t("shape_input", lang, shape=_shape((batch, steps, width))),
-        t(read, lang, batch=read_batch, steps=read_steps, input=width),
-        t("shape_output", lang, shape=_shape(output_shape)),
-        t("shape_h_n", lang, shape=_shape(state_shape)),
-    ]
-    if config.cell == "lstm":
-        lines.append(t("shape_c_n", lang, shape=_shape(state_shape)))
-    st.markdown("**" + t("shapes_title", lang) + "** · " + " · ".join(f"`{x}`" for x in lines))
-    if not config.batch_first:
-        st.info(t("batch_first_pitfall", lang, lines=batch, steps=steps), icon="💡")
-        st.button(
-            t("batch_first_fix", lang), key=f"{prefix}_fix_batch_first",
-            on_click=turn_on_batch_first, args=(prefix,),
-        )  # fmt: skip
-        if len(set(encoded.lengths.tolist())) > 1:
-            st.caption(t("batch_first_padding", lang))
-    elif trace.packed:
-        st.caption(t("packed_note", lang))
 
 
 def sequence_label(trace: Trace, index: int) -> str:

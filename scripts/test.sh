@@ -6,10 +6,12 @@ cd "$(dirname "$0")/.."
 
 python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 
-if [ ! -x /usr/bin/chromium ]; then  # the browser tests drive Debian's Chromium
+# The browser tests drive Debian's Chromium; a Korean font lets it draw the Korean UI
+# (without one, Hangul shows as empty boxes in screenshots).
+if [ ! -x /usr/bin/chromium ] || ! fc-list :lang=ko | grep -q . || ! fc-list | grep -qi emoji; then
   if [ "$(id -u)" = "0" ]; then APT=(apt-get); else APT=(sudo apt-get); fi
   "${APT[@]}" update -qq
-  DEBIAN_FRONTEND=noninteractive "${APT[@]}" install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive "${APT[@]}" install -y -qq chromium fonts-nanum fonts-noto-color-emoji >/dev/null
 fi
 
 python -m ruff check .

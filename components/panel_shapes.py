@@ -1,0 +1,75 @@
+"""Panel 1, shapes: every tensor with its shape and what each dimension means, and the
+batch_first pitfall drawn as the grid typed beside the grid PyTorch read."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from components import shapes_figure
+from components.charting import built_once, chart
+from components.controls import turn_on_batch_first
+from components.text import t
+from model.trace import Trace
+
+
+def tensor_shapes(trace: Trace, lang: str) -> list[tuple[str, tuple[int, ...], str]]:
+    """(name, shape, dimension-names text key) for every tensor of the scene, in the
+    order the code meets them. Shapes are read off the trace's own arrays."""
+    config, encoded = trace.config, trace.encoded
+    read_batch, read_steps, width = trace.inputs.shape
+    built = (encoded.batch_size, encoded.max_length, width)
+    read = ("dims_bf", "dims_sf")[not config.batch_first]
+    output = trace.output.shape if config.batch_first else (read_steps, read_batch,
+                                                           trace.output.shape[-1])  # fmt: skip
+    rows = [
+        ("input_data", built, "dims_built"),
+        (t("shapes_read", lang), (read_batch, read_steps, width) if config.batch_first
+         else (read_steps, read_batch, width), read),
+        ("outputs", output, "dims_output_bf" if config.batch_first else "dims_output_sf"),
+        ("h_n", trace.h_n.shape, "dims_state"),
+    ]  # fmt: skip
+    if trace.c_n is not None:
+        rows.append(("c_n", trace.c_n.shape, "dims_state"))
+    for name, values in trace.weights.items():
+        kind = name.split("_l")[0]  # weight_ih, weight_hh, bias_ih, bias_hh
+        rows.append((name, values.shape, "dims_" + kind))
+    return rows
+
+
+def render_shapes(trace: Trace, prefix: str, lang: str) -> None:
+    config, encoded = trace.config, trace.encoded
+    rows = tensor_shapes(trace, lang)
+    states = 5 if trace.c_n is not None else 4  # inputs, outputs, h_n (, c_n)
+    short = [f"`{name}` {_shape(shape)}" for name, shape, _ in rows[:states]]
+    st.markdown(f"**{t('shapes_title', lang)}** · " + " · ".join(short))
+    with st.expander(t("shapes_all", lang)):
+        gates = {"rnn": 1, "lstm": 4, "gru": 3}[config.cell]
+        table = pd.DataFrame(
+            {
+                t("shapes_col_tensor", lang): [name for name, _, _ in rows],
+                t("shapes_col_shape", lang): [_shape(shape) for _, shape, _ in rows],
+                t("shapes_col_dims", lang): [t(dims, lang, gates=gates) for *_, dims in rows],
+            }
+        )
+        st.dataframe(table, hide_index=True, width="stretch")
+        st.caption(t("shapes_caption", lang))
+    if not config.batch_first:
+        lines, steps = encoded.batch_size, encoded.max_length
+        st.info(t("batch_first_pitfall", lang, lines=lines, steps=steps), icon="💡")
+        if shapes_figure.grid_fits(trace):
+            spec = built_once("pitfall", trace, (lang,),
+                              lambda: shapes_figure.pitfall_spec(trace, lang))  # fmt: skip
+            chart(spec, "batch-first-pitfall", "pitfall_chart")
+        st.button(
+            t("batch_first_fix", lang), key=f"{prefix}_fix_batch_first",
+            on_click=turn_on_batch_first, args=(prefix,), type="primary",
+        )  # fmt: skip
+        if len(set(encoded.lengths.tolist())) > 1:
+            st.caption(t("batch_first_padding", lang))
+    elif trace.packed:
+        st.caption(t("packed_note", lang))
+
+
+def _shape(shape: tuple[int, ...]) -> str:
+    return "(" + ", ".join(str(s) for s in shape) + ")"
