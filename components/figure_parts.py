@@ -11,6 +11,7 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
+from components.text import t as tr
 from model.trace import Trace
 
 DIVERGING = "RdBu_r"  # blue = negative, white = 0, red = positive
@@ -21,14 +22,16 @@ PATH_BLUE = "#2b6cb0"
 UNIT_COLOURS = (
     "#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666",
 )  # fmt: skip
-GATE_LABELS = {
-    "input": "input gate i",
-    "forget": "forget gate f",
-    "candidate": "candidate g",
-    "output": "output gate o",
-    "reset": "reset gate r",
-    "update": "update gate z",
-}
+GATE_NAMES = ("input", "forget", "candidate", "output", "reset", "update")
+
+
+def gate_label(name: str, cell: str, lang: str = "en") -> str:
+    """'input gate i', ...; GRU's candidate is n, LSTM's g."""
+    if name == "candidate" and cell == "gru":
+        return tr("gate_candidate_n", lang)
+    return tr("gate_" + name, lang)
+
+
 FONT_SIZE = 16
 MAX_FRAMES = 250  # longer sequences get a frame every k steps
 MAX_TICK_LABELS = 60  # beyond this many steps, the time axis shows numbers only
@@ -107,15 +110,17 @@ def base_layout(title: str, height: int) -> dict:
     }
 
 
-def time_axis(tokens: tuple[str, ...], title: bool, with_step: bool = True, **extra) -> dict:
+def time_axis(
+    tokens: tuple[str, ...], title: bool, with_step: bool = True, lang: str = "en", **extra
+) -> dict:
     steps = len(tokens)
     axis = {"range": [-0.5, steps - 0.5], "showgrid": False, "zeroline": False, "tickangle": 0}
     if tokens_fit(tokens):
         labels = time_labels(tokens, with_step)
         axis.update(tickmode="array", tickvals=list(range(steps)), ticktext=labels)
-        name = "time step (token)"
+        name = tr("fig_time_token", lang)
     else:
-        name = "time step (hover for the token)"
+        name = tr("fig_time_hover", lang)
     if title:
         axis["title"] = {"text": name}
     return {**axis, **extra}
@@ -139,18 +144,22 @@ def subplot_title(text: str, x: tuple[float, float], y_top: float) -> dict:
     }  # fmt: skip
 
 
-def coloraxis(zmin: float, zmax: float, **colorbar) -> dict:
+def coloraxis(zmin: float, zmax: float, lang: str = "en", **colorbar) -> dict:
     return {
         "colorscale": DIVERGING_SCALE,
         "cmin": zmin,
         "cmax": zmax,
-        "colorbar": {"title": {"text": "value", "side": "top"}, "thickness": 14, **colorbar},
-    }
+        "colorbar": {"title": {"text": tr("fig_value", lang), "side": "top"}, "thickness": 14,
+                     **colorbar},
+    }  # fmt: skip
 
 
-def heatmap(values: np.ndarray, tokens, name: str, xaxis: str, yaxis: str) -> dict:
+def heatmap(
+    values: np.ndarray, tokens, name: str, xaxis: str, yaxis: str, lang: str = "en"
+) -> dict:
     """values (T, H) -> a heatmap with units on y and time on x, on the shared colour axis."""
     steps, units = values.shape
+    value = tr("fig_value", lang)
     trace = {
         "type": "heatmap",
         "z": np.ascontiguousarray(values.T, dtype=np.float32),
@@ -161,13 +170,13 @@ def heatmap(values: np.ndarray, tokens, name: str, xaxis: str, yaxis: str) -> di
         "xaxis": xaxis,
         "yaxis": yaxis,
         "hoverongaps": False,
-        "hovertemplate": f"{name}[%{{y}}]<br>t = %{{x}}<br>value = %{{z:.4f}}<extra></extra>",
+        "hovertemplate": f"{name}[%{{y}}]<br>t = %{{x}}<br>{value} = %{{z:.4f}}<extra></extra>",
     }
     if steps * units <= MAX_HOVER_CELLS:
         hover_tokens = np.array([display_token(t) for t in tokens], dtype=object)
         trace["customdata"] = np.broadcast_to(hover_tokens, (units, steps))
         trace["hovertemplate"] = (
-            f"{name}[%{{y}}]<br>t = %{{x}} (%{{customdata}})<br>value = %{{z:.4f}}<extra></extra>"
+            f"{name}[%{{y}}]<br>t = %{{x}} (%{{customdata}})<br>{value} = %{{z:.4f}}<extra></extra>"
         )
     return trace
 
@@ -179,7 +188,9 @@ def cursor_shape(t: int, xref: str, yref: str) -> dict:
     }  # fmt: skip
 
 
-def animation(layout: dict, layout_at, steps: int, tokens, redraw: bool) -> list[dict]:
+def animation(
+    layout: dict, layout_at, steps: int, tokens, redraw: bool, lang: str = "en"
+) -> list[dict]:
     """Layout-only frames (plotly.js drops a heatmap when frames animate trace data), the
     slider and the play/pause buttons; the page opens at t = 0."""
     shown = frame_steps(steps)
@@ -192,15 +203,16 @@ def animation(layout: dict, layout_at, steps: int, tokens, redraw: bool) -> list
         "type": "buttons", "direction": "left", "x": 0.0, "y": below, "xanchor": "left",
         "yanchor": "top", "pad": {"t": 30, "r": 10}, "showactive": False,
         "buttons": [
-            {"label": "▶ play", "method": "animate",
+            {"label": tr("fig_play", lang), "method": "animate",
              "args": [None, {**step_args, "fromcurrent": True}]},
-            {"label": "❚❚ pause", "method": "animate",
+            {"label": tr("fig_pause", lang), "method": "animate",
              "args": [[None], {**step_args, "frame": {"duration": 0, "redraw": redraw}}]},
         ],
     }]  # fmt: skip
     layout["sliders"] = [{
         "active": 0, "x": 0.26, "len": 0.74, "y": below, "yanchor": "top", "pad": {"t": 30},
-        "currentvalue": {"prefix": "time step: ", "font": {"size": FONT_SIZE + 2}},
+        "currentvalue": {"prefix": tr("fig_time_prefix", lang) + " ",
+                         "font": {"size": FONT_SIZE + 2}},
         "font": {"size": FONT_SIZE - 4},
         "steps": [
             {"method": "animate", "label": f"{display_token(tokens[t])} · {t}",
@@ -211,13 +223,25 @@ def animation(layout: dict, layout_at, steps: int, tokens, redraw: bool) -> list
     return [{"name": str(t), "layout": layout_at(t)} for t in shown]
 
 
-def chart_title(what: str, trace: Trace, seq: int, layer: int, direction: int) -> str:
-    parts = [f"{what} · {trace.config.cell.upper()} · sequence {seq + 1}"]
+def chart_title(
+    what: str, trace: Trace, seq: int, layer: int, direction: int, lang: str = "en"
+) -> str:
+    parts = [what, trace.config.cell.upper(), tr("fig_sequence_n", lang, n=seq + 1)]
     if trace.num_layers > 1:
-        parts.append(f"layer {layer + 1}")
+        parts.append(tr("fig_layer_n", lang, n=layer + 1))
     if trace.num_directions > 1:
-        parts.append("forward" if direction == 0 else "reverse")
+        parts.append(tr("direction_forward" if direction == 0 else "direction_reverse", lang))
     return " · ".join(parts)
+
+
+def projection_titles(projection, lang: str = "en") -> tuple[str, ...]:
+    """Axis titles of the state-space plot: h[i], or PC k with its share of variance."""
+    if not projection.is_pca:
+        return projection.axis_titles
+    return tuple(
+        tr("fig_pc", lang, k=k + 1, share=f"{share:.0%}")
+        for k, share in enumerate(projection.shares)
+    )
 
 
 def end_label(values: np.ndarray, label: str) -> list[str]:

@@ -23,7 +23,6 @@ from components.figure_parts import (
     CURSOR,
     DIVERGING_SCALE,
     FONT_SIZE,
-    GATE_LABELS,
     LEFT,
     MAX_GATE_UNITS,
     MAX_POINT_LABELS,
@@ -40,13 +39,16 @@ from components.figure_parts import (
     cursor_shape,
     display_token,
     end_label,
+    gate_label,
     heatmap,
     is_bounded,
+    projection_titles,
     subplot_title,
     time_axis,
     tokens_fit,
     unit_axis,
 )
+from components.text import t as tr
 from model.projection import Projection, project_states
 from model.trace import Trace
 
@@ -103,7 +105,12 @@ def _scene_label(coords: np.ndarray, tokens, t: int) -> list[dict]:
 
 
 def timeline_spec(
-    trace: Trace, seq: int, layer: int, direction: int, units: list[int] | None = None
+    trace: Trace,
+    seq: int,
+    layer: int,
+    direction: int,
+    units: list[int] | None = None,
+    lang: str = "en",
 ) -> dict:
     """The main view: heatmap of h_t (units x time), each chosen unit as a line, and the
     path of h_t through state space, with one time cursor across all three."""
@@ -116,7 +123,7 @@ def timeline_spec(
     projection = project_states(trace.hidden[layer, direction])
     coords = projection.coords[seq]  # (T, K)
     three_d = coords.shape[1] == 3
-    data = [heatmap(states, tokens, "h", "x", "y")]
+    data = [heatmap(states, tokens, "h", "x", "y", lang)]
     for index, unit in enumerate(units):
         colour = UNIT_COLOURS[index % len(UNIT_COLOURS)]
         data.append({
@@ -129,20 +136,23 @@ def timeline_spec(
             "xaxis": "x3", "yaxis": "y3",
         })  # fmt: skip
     data += _state_space_traces(trace, seq, projection, three_d)
-    layout = base_layout(chart_title("Hidden state", trace, seq, layer, direction), 670)
+    title = chart_title(tr("fig_hidden_state", lang), trace, seq, layer, direction, lang)
+    layout = base_layout(title, 670)
     layout.update(
-        xaxis=time_axis(tokens, title=False, with_step=False, domain=list(LEFT), anchor="y"),
-        yaxis=unit_axis(hidden, "hidden unit", domain=list(TOP), anchor="x"),
-        xaxis3=time_axis(tokens, title=True, domain=list(LEFT), anchor="y3"),
-        yaxis3={"title": {"text": "value"}, "range": [zmin * 1.05, zmax * 1.05],
+        xaxis=time_axis(tokens, title=False, with_step=False, lang=lang, domain=list(LEFT),
+                        anchor="y"),
+        yaxis=unit_axis(hidden, tr("fig_hidden_unit", lang), domain=list(TOP), anchor="x"),
+        xaxis3=time_axis(tokens, title=True, lang=lang, domain=list(LEFT), anchor="y3"),
+        yaxis3={"title": {"text": tr("fig_value", lang)}, "range": [zmin * 1.05, zmax * 1.05],
                 "domain": list(BOTTOM), "anchor": "x3", "gridcolor": "white"},
-        coloraxis=coloraxis(zmin, zmax, x=0.5, xanchor="left", len=0.5, y=0.78),
+        coloraxis=coloraxis(zmin, zmax, lang, x=0.5, xanchor="left", len=0.5, y=0.78),
     )  # fmt: skip
-    layout.update(_state_space_axes(projection, bounded, three_d))
+    layout.update(_state_space_axes(projection, bounded, three_d, lang))
+    space = tr("fig_state_space_pca" if projection.is_pca else "fig_state_space", lang)
     titles = [
-        subplot_title("h_t, every unit (colour = value)", LEFT, TOP[1]),
-        subplot_title("h_t in state space" + (" (PCA)" if projection.is_pca else ""), RIGHT, 1.0),
-        subplot_title("chosen units over time", LEFT, BOTTOM[1]),
+        subplot_title(tr("fig_every_unit", lang), LEFT, TOP[1]),
+        subplot_title(space, RIGHT, 1.0),
+        subplot_title(tr("fig_chosen_units", lang), LEFT, BOTTOM[1]),
     ]
 
     def layout_at(t: int) -> dict:
@@ -154,14 +164,16 @@ def timeline_spec(
         return {"shapes": shapes, "annotations": titles + _point_label(coords, tokens, t)}
 
     scene = layout.get("scene", {})  # animation sets the t = 0 layout, scene included
-    frames = animation(layout, layout_at, steps, tokens, redraw=three_d)
+    frames = animation(layout, layout_at, steps, tokens, redraw=three_d, lang=lang)
     if three_d:
         layout["scene"] = {**scene, **layout_at(0)["scene"]}
     return {"data": data, "layout": layout, "frames": frames}
 
 
-def timeline_figure(trace: Trace, seq: int, layer: int, direction: int, units=None) -> go.Figure:
-    return as_figure(timeline_spec(trace, seq, layer, direction, units))
+def timeline_figure(
+    trace: Trace, seq: int, layer: int, direction: int, units=None, lang: str = "en"
+) -> go.Figure:
+    return as_figure(timeline_spec(trace, seq, layer, direction, units, lang))
 
 
 def _state_space_traces(trace: Trace, seq: int, projection: Projection, three_d: bool) -> list:
@@ -206,8 +218,8 @@ def _state_space_traces(trace: Trace, seq: int, projection: Projection, three_d:
     return traces
 
 
-def _state_space_axes(projection: Projection, bounded: bool, three_d: bool) -> dict:
-    titles = projection.axis_titles
+def _state_space_axes(projection: Projection, bounded: bool, three_d: bool, lang: str) -> dict:
+    titles = projection_titles(projection, lang)
     limit = None
     if bounded and not projection.is_pca:  # symmetric around 0, never past tanh's [-1, 1]
         finite = projection.coords[np.isfinite(projection.coords)]
@@ -225,8 +237,8 @@ def _state_space_axes(projection: Projection, bounded: bool, three_d: bool) -> d
     x_axis = {"domain": list(RIGHT), "anchor": "y2", "title": {"text": titles[0]},
               "gridcolor": "white", **ranged}  # fmt: skip
     if len(titles) == 1:
-        y_axis = {"domain": [0.0, 1.0], "anchor": "x2", "title": {"text": "time step"},
-                  "autorange": "reversed", "gridcolor": "white"}  # fmt: skip
+        y_axis = {"domain": [0.0, 1.0], "anchor": "x2", "autorange": "reversed",
+                  "title": {"text": tr("fig_time_step", lang)}, "gridcolor": "white"}  # fmt: skip
     else:
         y_axis = {"domain": [0.0, 1.0], "anchor": "x2", "title": {"text": titles[1]},
                   "gridcolor": "white", "scaleanchor": "x2", "scaleratio": 1,
@@ -238,7 +250,9 @@ def _state_space_axes(projection: Projection, bounded: bool, three_d: bool) -> d
 # --- gates -----------------------------------------------------------------------------
 
 
-def gates_spec(trace: Trace, seq: int, layer: int, direction: int, units=None) -> dict | None:
+def gates_spec(
+    trace: Trace, seq: int, layer: int, direction: int, units=None, lang: str = "en"
+) -> dict | None:
     """LSTM: c_t and the input, forget, candidate and output gates; GRU: reset, update and
     candidate. One heatmap each, time shared, one colour scale, one cursor. Layers wider
     than MAX_GATE_UNITS show only `units` (a 256-row strip is unreadable anyway)."""
@@ -247,12 +261,9 @@ def gates_spec(trace: Trace, seq: int, layer: int, direction: int, units=None) -
     tokens = trace.tokens[seq]
     panels: list[tuple[str, np.ndarray]] = []
     if trace.cell is not None:
-        panels.append(("cell state c", trace.cell[layer, direction, seq]))
-    labels = dict(GATE_LABELS)
-    if trace.config.cell == "gru":
-        labels["candidate"] = "candidate n"
+        panels.append((tr("fig_cell_state", lang), trace.cell[layer, direction, seq]))
     for name, values in trace.gates.items():
-        panels.append((labels[name], values[layer, direction, seq]))
+        panels.append((gate_label(name, trace.config.cell, lang), values[layer, direction, seq]))
     steps, hidden = panels[0][1].shape
     shown_units = list(range(hidden))
     if hidden > MAX_GATE_UNITS:
@@ -267,19 +278,19 @@ def gates_spec(trace: Trace, seq: int, layer: int, direction: int, units=None) -
         suffix = "" if row == 0 else str(row + 1)
         top = 1.0 - row * (height + gap)
         domain = [max(0.0, round(top - height, 6)), min(1.0, round(top, 6))]
-        data.append(heatmap(values, tokens, name.split()[-1], "x", "y" + suffix))
+        data.append(heatmap(values, tokens, name.split()[-1], "x", "y" + suffix, lang))
         layout_axes["yaxis" + suffix] = unit_axis(
-            len(shown_units), "unit", unit_labels, domain=domain, anchor="x"
+            len(shown_units), tr("fig_unit", lang), unit_labels, domain=domain, anchor="x"
         )
         titles.append(subplot_title(name, (0.0, 1.0), top))
     last_y = "y" + ("" if rows == 1 else str(rows))
-    title = "Gates" + (" and cell state" if trace.cell is not None else "")
+    title = tr("fig_gates_cell" if trace.cell is not None else "fig_gates", lang)
     layout = base_layout(
-        chart_title(title, trace, seq, layer, direction), CONTROLS_MARGIN + 80 + 160 * rows
+        chart_title(title, trace, seq, layer, direction, lang), CONTROLS_MARGIN + 80 + 160 * rows
     )
     layout.update(
-        xaxis=time_axis(tokens, title=True, anchor=last_y, domain=[0.0, 1.0]),
-        coloraxis=coloraxis(-1.0, 1.0),
+        xaxis=time_axis(tokens, title=True, lang=lang, anchor=last_y, domain=[0.0, 1.0]),
+        coloraxis=coloraxis(-1.0, 1.0, lang),
         **layout_axes,
     )
     y_refs = ["y" + ("" if row == 0 else str(row + 1)) for row in range(rows)]
@@ -287,19 +298,19 @@ def gates_spec(trace: Trace, seq: int, layer: int, direction: int, units=None) -
     def layout_at(t: int) -> dict:
         return {"shapes": [cursor_shape(t, "x", ref) for ref in y_refs], "annotations": titles}
 
-    frames = animation(layout, layout_at, steps, tokens, redraw=False)
+    frames = animation(layout, layout_at, steps, tokens, redraw=False, lang=lang)
     return {"data": data, "layout": layout, "frames": frames}
 
 
-def gates_figure(trace: Trace, seq: int, layer: int, direction: int, units=None):
-    spec = gates_spec(trace, seq, layer, direction, units)
+def gates_figure(trace: Trace, seq: int, layer: int, direction: int, units=None, lang="en"):
+    spec = gates_spec(trace, seq, layer, direction, units, lang)
     return None if spec is None else as_figure(spec)
 
 
 # --- input -----------------------------------------------------------------------------
 
 
-def input_spec(trace: Trace, seq: int) -> dict:
+def input_spec(trace: Trace, seq: int, lang: str = "en") -> dict:
     """What each step was fed: one-hot rows per token, embedding or number features."""
     encoded = trace.encoded
     values = trace.inputs[seq]  # (T, I)
@@ -307,21 +318,22 @@ def input_spec(trace: Trace, seq: int) -> dict:
     features = values.shape[1]
     if encoded.values is None and trace.config.encoding == "onehot":
         labels = [display_token(t) for t in encoded.vocab]
-        y_title = "vocabulary (one-hot position)"
+        y_title = tr("fig_vocab_onehot", lang)
     else:
         labels = [str(i) for i in range(features)]
-        y_title = "input feature"
+        y_title = tr("fig_input_feature", lang)
     zmin, zmax = colour_range(values, bounded=False)
     feed = {
         "type": "heatmap", "z": np.ascontiguousarray(values.T, dtype=np.float32),
         "x": list(range(len(tokens))), "y": list(range(features)),
         "colorscale": DIVERGING_SCALE, "zmin": zmin, "zmax": zmax,
-        "colorbar": {"title": {"text": "value", "side": "top"}, "thickness": 14},
-        "hovertemplate": "t = %{x}, feature %{y}: %{z:.4f}<extra></extra>",
+        "colorbar": {"title": {"text": tr("fig_value", lang), "side": "top"}, "thickness": 14},
+        "hovertemplate": "t = %{x}, " + tr("fig_feature", lang) + " %{y}: %{z:.4f}<extra></extra>",
     }  # fmt: skip
-    layout = base_layout(f"Input x_t · sequence {seq + 1}", 230 + 28 * min(features, 16))
+    title = tr("fig_input_title", lang) + " · " + tr("fig_sequence_n", lang, n=seq + 1)
+    layout = base_layout(title, 230 + 28 * min(features, 16))
     layout.update(
-        xaxis=time_axis(tokens, title=True),
+        xaxis=time_axis(tokens, title=True, lang=lang),
         yaxis=unit_axis(features, y_title, labels if features <= 32 else None),
         margin={"l": 80, "r": 40, "t": 80, "b": 80},
     )

@@ -83,9 +83,12 @@ def render_selection(trace: Trace, prefix: str, lang: str) -> tuple[int, int, in
 
 
 def render_timeline(trace: Trace, seq: int, layer: int, direction: int, units, lang: str):
-    key = (seq, layer, direction, tuple(units))
+    key = (seq, layer, direction, tuple(units), lang)
     spec = built_once(
-        "timeline", trace, key, lambda: figures.timeline_spec(trace, seq, layer, direction, units)
+        "timeline",
+        trace,
+        key,
+        lambda: figures.timeline_spec(trace, seq, layer, direction, units, lang),
     )
     name = figures.png_filename("hidden-state", trace, seq, layer, direction)
     chart(spec, name, "timeline_chart")
@@ -96,9 +99,9 @@ def render_timeline(trace: Trace, seq: int, layer: int, direction: int, units, l
 
 def render_gates(trace: Trace, seq: int, layer: int, direction: int, units, lang: str) -> None:
     chosen = tuple(units) if trace.hidden.shape[-1] > figures.MAX_GATE_UNITS else None
-    key = (seq, layer, direction, chosen)
+    key = (seq, layer, direction, chosen, lang)
     spec = built_once(
-        "gates", trace, key, lambda: figures.gates_spec(trace, seq, layer, direction, units)
+        "gates", trace, key, lambda: figures.gates_spec(trace, seq, layer, direction, units, lang)
     )
     if spec is None:
         st.info(t("gates_rnn", lang, act=trace.config.nonlinearity))
@@ -128,7 +131,7 @@ def render_input(trace: Trace, seq: int, lang: str) -> None:
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="content")
     st.caption(t("input_caption", lang))
     name = figures.png_filename("input", trace, seq, 0, 0)
-    spec = built_once("input", trace, (seq,), lambda: figures.input_spec(trace, seq))
+    spec = built_once("input", trace, (seq, lang), lambda: figures.input_spec(trace, seq, lang))
     chart(spec, name, "input_chart")
 
 

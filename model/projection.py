@@ -13,6 +13,7 @@ class Projection:
     coords: np.ndarray  # (N, T, K) float32, K = min(H, 3) or the PCA components; NaN kept
     axis_titles: tuple[str, ...]  # e.g. ("h[0]", "h[1]") or ("PC1 (71%)", "PC2 (20%)")
     is_pca: bool
+    shares: tuple[float, ...] = ()  # PCA: the share of variance each axis explains
 
 
 def project_states(states: np.ndarray, components: int = 2) -> Projection:
@@ -36,4 +37,5 @@ def project_states(states: np.ndarray, components: int = 2) -> Projection:
     share = variance[:k] / total if total > 0 else np.zeros(k)
     coords = (flat - mean) @ axes.T  # NaN rows stay NaN
     titles = tuple(f"PC{i + 1} · {share[i]:.0%} of variance" for i in range(k))
-    return Projection(coords.reshape(n, t, k).astype(np.float32), titles, True)
+    shares = tuple(float(s) for s in share)
+    return Projection(coords.reshape(n, t, k).astype(np.float32), titles, True, shares)
