@@ -3,18 +3,21 @@ browser. Plotly's own controls can play and jump but have no "next step"; this a
 Plotly to animate to the neighbouring frame of each chart that has frames, so the
 hidden-state and gates charts move together and nothing reaches the server.
 
-The JavaScript below is fixed text: no user input ever goes into it.
+The JavaScript below is fixed text: no user input ever goes into it. Its words come
+from the text table as `data` and are set as textContent (never as HTML).
 """
 
 from __future__ import annotations
 
 from streamlit.components.v2 import component
 
+from components.text import t
+
 HTML = """
-<div class="hse-stepper" role="group" aria-label="time step">
-  <button type="button" data-step="-1" title="previous step (←)">◀ step</button>
-  <button type="button" data-step="1" title="next step (→)">step ▶</button>
-  <span class="hse-hint">or the ← → keys</span>
+<div class="hse-stepper" role="group">
+  <button type="button" data-step="-1" data-word="previous"></button>
+  <button type="button" data-step="1" data-word="next"></button>
+  <span class="hse-hint" data-word="hint"></span>
 </div>
 """
 
@@ -53,6 +56,12 @@ function step(delta) {
 
 export default function (component) {
   const root = component.parentElement;
+  const words = component.data || {};
+  root.querySelectorAll("[data-word]").forEach((element) => {
+    element.textContent = words[element.dataset.word] || "";
+  });
+  const group = root.querySelector(".hse-stepper");
+  if (group) group.setAttribute("aria-label", words.group || "");
   root.querySelectorAll("button[data-step]").forEach((button) => {
     button.onclick = () => step(Number(button.dataset.step));
   });
@@ -73,5 +82,11 @@ export default function (component) {
 _stepper = component("hse_time_stepper", html=HTML, css=CSS, js=JS)
 
 
-def render_stepper(key: str) -> None:
-    _stepper(key=key)
+def render_stepper(key: str, lang: str = "en") -> None:
+    words = {
+        "previous": t("stepper_previous", lang),
+        "next": t("stepper_next", lang),
+        "hint": t("stepper_hint", lang),
+        "group": t("fig_time_step", lang),
+    }
+    _stepper(key=key, data=words)

@@ -187,6 +187,9 @@ EN: dict[str, str] = {
         "lines above."
     ),
     # figures
+    "stepper_previous": "◀ step",
+    "stepper_next": "step ▶",
+    "stepper_hint": "or the ← → keys",
     "fig_time_token": "time step (token)",
     "fig_time_hover": "time step (hover for the token)",
     "fig_time_step": "time step",

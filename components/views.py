@@ -92,7 +92,7 @@ def render_timeline(trace: Trace, seq: int, layer: int, direction: int, units, l
     )
     name = figures.png_filename("hidden-state", trace, seq, layer, direction)
     chart(spec, name, "timeline_chart")
-    render_stepper(key="time_stepper")
+    render_stepper(key="time_stepper", lang=lang)
     pca = t("timeline_caption_pca", lang) if trace.hidden.shape[-1] > 3 else ""
     st.caption(t("timeline_caption", lang, pca=pca))
 
