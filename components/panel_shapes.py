@@ -12,6 +12,8 @@ from components.controls import turn_on_batch_first
 from components.text import t
 from model.trace import Trace
 
+NAMES = ("input_data", "outputs", "h_n", "c_n")  # the short line: the tensors code prints
+
 
 def tensor_shapes(trace: Trace, lang: str) -> list[tuple[str, tuple[int, ...], str]]:
     """(name, shape, dimension-names text key) for every tensor of the scene, in the
@@ -41,7 +43,7 @@ def render_shapes(trace: Trace, prefix: str, lang: str) -> None:
     config, encoded = trace.config, trace.encoded
     rows = tensor_shapes(trace, lang)
     states = 5 if trace.c_n is not None else 4  # inputs, outputs, h_n (, c_n)
-    short = [f"`{name}` {_shape(shape)}" for name, shape, _ in rows[:states]]
+    short = [f"`{name}` {_shape(shape)}" for name, shape, _ in rows[:states] if name in NAMES]
     st.markdown(f"**{t('shapes_title', lang)}** · " + " · ".join(short))
     with st.expander(t("shapes_all", lang)):
         gates = {"rnn": 1, "lstm": 4, "gru": 3}[config.cell]
@@ -49,7 +51,7 @@ def render_shapes(trace: Trace, prefix: str, lang: str) -> None:
             {
                 t("shapes_col_tensor", lang): [name for name, _, _ in rows],
                 t("shapes_col_shape", lang): [_shape(shape) for _, shape, _ in rows],
-                t("shapes_col_dims", lang): [t(dims, lang, gates=gates) for *_, dims in rows],
+                t("shapes_col_dims", lang): [_dims(dims, gates, lang) for *_, dims in rows],
             }
         )
         st.dataframe(table, hide_index=True, width="stretch")
@@ -69,6 +71,11 @@ def render_shapes(trace: Trace, prefix: str, lang: str) -> None:
             st.caption(t("batch_first_padding", lang))
     elif trace.packed:
         st.caption(t("packed_note", lang))
+
+
+def _dims(key: str, gates: int, lang: str) -> str:
+    per_gate = key.startswith(("dims_weight", "dims_bias"))  # "(4 × hidden, input)"
+    return t(key, lang, **({"gates": gates} if per_gate else {}))
 
 
 def _shape(shape: tuple[int, ...]) -> str:
