@@ -1,0 +1,45 @@
+"""Presenter mode and Korean in a real Chromium: what the back row of a lecture hall sees."""
+
+from __future__ import annotations
+
+import pytest
+
+from components.figure_parts import PRESENTER_STEP_FONT
+from components.text import t
+from tests.e2e.test_browser import READ_CHART_JS, TIMELINE, open_scene, screenshot
+
+pytestmark = pytest.mark.e2e
+
+READOUT_JS = """() => {
+  const text = document.querySelector('.st-key-timeline_chart text.slider-current-value');
+  if (!text) return null;
+  return {text: text.textContent, size: parseFloat(getComputedStyle(text).fontSize)};
+}"""
+
+
+def test_presenter_mode_big_step_readout_and_keyboard_stepping(page, app_url, screenshot_dir):
+    open_scene(page, app_url, "?preset=lecture&present=1")
+    readout = page.evaluate(READOUT_JS)
+    assert readout is not None and readout["size"] == PRESENTER_STEP_FONT
+    assert readout["text"].startswith(t("fig_time_prefix", "en")) and readout["text"].endswith("0")
+    more = page.get_by_text(t("more_settings", "en"))
+    assert more.is_visible()  # the advanced settings are folded away
+    assert not page.get_by_text(t("seed", "en"), exact=True).is_visible()
+    page.locator(".st-key-timeline_chart .js-plotly-plot").click(position={"x": 5, "y": 5})
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        """() => document.querySelector('.st-key-timeline_chart .js-plotly-plot')
+                ._fullLayout.sliders[0].active === 2"""
+    )
+    assert page.evaluate(READ_CHART_JS, TIMELINE)["cursor"] == 2
+    assert page.evaluate(READOUT_JS)["text"].endswith("2")
+    screenshot(page, screenshot_dir, "20-presenter-mode")
+
+
+def test_korean_page(page, app_url, screenshot_dir):
+    chart = open_scene(page, app_url, "?preset=korean&lang=ko")
+    assert chart["title"].startswith(t("fig_hidden_state", "ko"))
+    assert page.get_by_role("heading", name=t("app_title", "ko")).is_visible()
+    assert page.get_by_role("tab", name=t("tab_gates", "ko")).is_visible()
+    screenshot(page, screenshot_dir, "21-korean")
