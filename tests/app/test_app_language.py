@@ -100,10 +100,12 @@ def outside_table(strings: list[str]) -> list[str]:
     """Strings with a Latin word that is neither bracketed nor a shared name."""
     bad = []
     for original in strings:
-        rest = re.sub(r"⟦.*?⟧", " ", original, flags=re.S)
+        rest, count = original, 1
+        while count:  # innermost first: a translated text can hold another one
+            rest, count = re.subn(r"⟦[^⟦⟧]*⟧", " ", rest)
         rest = re.sub(r"`[^`]*`", " ", rest)  # code spans: tensor names, code
         rest = re.sub(r"%\{[^}]*\}|<extra></extra>|</?(br|sub|b|i)>", " ", rest)
-        rest = re.sub(r"\b[hcxW]\w*\[[^\]]*\]|\b[hcxyW]_\w+", " ", rest)  # h[0], h_t, W_ih
+        rest = re.sub(r"\b[hcxW]\w*\[[^\]]*\]|\b[bhcxyzW]_\w+", " ", rest)  # h[0], h_t, W_ih
         words = [w for w in re.findall(r"[A-Za-z]{2,}", rest) if w not in NAMES]
         if words:
             bad.append(original)
