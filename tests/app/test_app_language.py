@@ -30,7 +30,7 @@ SCENES = {
     "lstm": {
         "seq": ["안녕하세요", "하세요안녕"],
         "cell": "lstm",
-        "hidden": "3",
+        "hidden": "5",
         "layers": "2",
         "bidirectional": "1",
         "batch_first": "1",
