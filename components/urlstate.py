@@ -3,7 +3,9 @@
 Names: seq (repeated, one per sequence), tokens, encoding, input, cell, nonlinearity,
 hidden, layers, bidirectional, bias, batch_first, seed, init, preset. Booleans are 0/1.
 Unknown or invalid values fall back to the preset's (or the default) value and produce a
-notice: a (text key, parameters) pair the view translates.
+notice: a (text key, parameters) pair the view translates. A link with many unknown
+names gives at most MAX_UNKNOWN_NOTICES notices (the page stays readable, and a crafted
+link cannot make the server draw thousands of boxes).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from model.config import (
     ConfigError,
     ExplorerConfig,
 )
+from model.encoding import clean_text
 from model.presets import DEFAULT_PRESET, PRESETS
 
 # URL name -> (config field, kind, allowed choices or (low, high))
@@ -48,14 +51,13 @@ VIEW_PARAMS: dict[str, tuple[str, object]] = {
 }
 VIEW_DEFAULTS = {"lang": "en", "present": False}
 KNOWN = {"seq", "preset", *PARAMS, *VIEW_PARAMS}
+MAX_UNKNOWN_NOTICES = 5  # unknown names in a link: one notice each up to this many
 Notice = tuple[str, dict]
 
 
 def parse_query(query: Mapping[str, Sequence[str]]) -> tuple[ExplorerConfig, str | None, list]:
     """Query parameters (name -> list of values) -> (config, preset name or None, notices)."""
-    notices: list[Notice] = []
-    for name in sorted(set(query) - KNOWN):
-        notices.append(("notice_unknown_param", {"name": name[:40]}))
+    notices: list[Notice] = _unknown_notices(set(query) - KNOWN)
     preset = _last(query, "preset")
     if preset is not None and preset not in PRESETS:
         notices.append(("notice_bad_preset", {"value": preset[:40]}))
@@ -65,7 +67,9 @@ def parse_query(query: Mapping[str, Sequence[str]]) -> tuple[ExplorerConfig, str
     base = PRESETS[preset] if preset else ExplorerConfig()
     values = asdict(base)
     if "seq" in query:
-        sequences = tuple(s for s in query["seq"] if s.strip())
+        typed = query["seq"]
+        typed = [typed] if isinstance(typed, str) else typed
+        sequences = tuple(s for s in typed if clean_text(s).strip())  # not only invisible
         if sequences:
             values["sequences"] = sequences
         else:
@@ -82,7 +86,8 @@ def parse_query(query: Mapping[str, Sequence[str]]) -> tuple[ExplorerConfig, str
     try:
         config = ExplorerConfig(**values)
     except ConfigError as error:  # e.g. text too long: keep the rest, drop the text
-        notices.append(("notice_bad_config", {"reason": str(error)}))
+        # the error itself: shown as its English sentence, or translated (its text key)
+        notices.append(("notice_bad_config", {"reason": error}))
         config = ExplorerConfig(**{**values, "sequences": base.sequences})
     explicit = set(query) - {"preset", *VIEW_PARAMS}
     if preset and explicit & KNOWN and config != PRESETS[preset]:
@@ -120,6 +125,14 @@ def to_query(config: ExplorerConfig, view: Mapping | None = None) -> dict[str, s
             query["preset"] = name
             break
     return query
+
+
+def _unknown_notices(unknown: set[str]) -> list[Notice]:
+    names = sorted(unknown)
+    if len(names) <= MAX_UNKNOWN_NOTICES:
+        return [("notice_unknown_param", {"name": name[:40]}) for name in names]
+    listed = ", ".join(name[:12] for name in names[:3])  # the view shows 24 characters
+    return [("notice_unknown_param", {"name": f"{listed}, …"})]
 
 
 def _last(query: Mapping[str, Sequence[str]], name: str) -> str | None:

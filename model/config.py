@@ -2,11 +2,12 @@
 
 Every limit is a named constant here. `ExplorerConfig.__post_init__` raises a
 `ConfigError` (a `ValueError`) with a sentence a user can act on; the UI shows that
-sentence, never a traceback.
+sentence (in the user's language, through the error's text key), never a traceback.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, fields, replace
 
 # --- limits (one place; the UI shows them in help texts) -----------------------------
@@ -20,6 +21,9 @@ MAX_HIDDEN = 512
 MAX_LAYERS = 4
 MAX_SEED = 2**31 - 1
 MAX_ABS_NUMBER = 1e6  # numeric inputs beyond this are almost certainly a typo
+# characters (code points) in one token: a word, or one character with its combining marks.
+# Every chart repeats a token in its labels and hover text (up to 4,000 cells a heatmap).
+MAX_TOKEN_CHARS = 50
 # Budget for the traced state: batch x steps x hidden x layers x directions.
 # The largest advertised scene (1 x 1000 x 256 x 2 x 2) uses 1,024,000.
 MAX_STATE_VALUES = 2_100_000
@@ -32,16 +36,36 @@ INIT_STATES = ("zeros", "random")
 
 
 class ConfigError(ValueError):
-    """A setting or an input the explorer cannot use; the message is for the user."""
+    """A setting or an input the explorer cannot use; the message is for the user.
+
+    `str(error)` is the English sentence (a notebook shows it as is). `key` and `fields`
+    say the same for any language: the UI shows `t(key, lang, **fields)`, whose English
+    text equals `str(error)` (components/text_limits.py, tested). A field may itself be a
+    ConfigError (a reason inside a message); it is translated the same way."""
+
+    def __init__(self, message: str, key: str | None = None, **fields: object):
+        super().__init__(message)
+        self.key = key
+        self.fields = fields
 
 
 def quoted(text: object, limit: int = 24) -> str:
     """User text inside a message, as a Markdown code span: shown literally wherever the
-    message is rendered (no links, no directives), and readable as plain text too."""
+    message is rendered (no links, no directives), and readable as plain text too. Cut to
+    `limit` characters; white space and controls become spaces, a lone surrogate (which
+    no browser message can carry) U+FFFD, and at most 2 accent marks stay on a letter
+    (a pile of hundreds would paint over the lines above)."""
     text = str(text)
     short = text[:limit] + ("…" if len(text) > limit else "")
-    safe = "".join(" " if ch.isspace() or ord(ch) < 32 else ch for ch in short)
-    return "`" + safe.replace("`", "ʹ") + "`"
+    safe, marks = [], 0
+    for ch in short:
+        marks = marks + 1 if unicodedata.category(ch).startswith("M") else 0
+        if marks > 2:
+            continue
+        if "\ud800" <= ch <= "\udfff":
+            ch = "\ufffd"
+        safe.append(" " if ch.isspace() or ord(ch) < 32 else ch)
+    return "`" + "".join(safe).replace("`", "ʹ") + "`"
 
 
 @dataclass(frozen=True)
@@ -74,14 +98,16 @@ class ExplorerConfig:
         _check_int("seed", self.seed, 0, MAX_SEED)
         for name in ("bidirectional", "bias", "batch_first"):
             if not isinstance(getattr(self, name), bool):
-                raise ConfigError(f"{name} must be true or false.")
+                raise ConfigError(f"{name} must be true or false.", "err_not_bool", name=name)
         if not isinstance(self.sequences, tuple) or not all(
             isinstance(s, str) for s in self.sequences
         ):
-            raise ConfigError("sequences must be a tuple of strings.")
+            raise ConfigError("sequences must be a tuple of strings.", "err_sequences_type")
         if sum(len(s) for s in self.sequences) > MAX_TEXT_CHARS:
             raise ConfigError(
-                f"The text is too long: at most {MAX_TEXT_CHARS:,} characters in all."
+                f"The text is too long: at most {MAX_TEXT_CHARS:,} characters in all.",
+                "err_text_too_long",
+                limit=MAX_TEXT_CHARS,
             )
 
     @property
@@ -97,12 +123,37 @@ def field_names() -> tuple[str, ...]:
 
 
 def _check_choice(name: str, value: object, choices: tuple[str, ...]) -> None:
-    if value not in choices:
-        raise ConfigError(f"{name} must be one of {', '.join(choices)} (got {quoted(value)}).")
+    if not isinstance(value, str) or value not in choices:
+        options, got = ", ".join(choices), quoted(value)
+        raise ConfigError(
+            f"{name} must be one of {options} (got {got}).",
+            "err_choice",
+            name=name,
+            options=options,
+            got=got,
+        )
 
 
 def _check_int(name: str, value: object, low: int, high: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ConfigError(f"{name} must be a whole number (got {quoted(value)}).")
+        got = quoted(value)
+        raise ConfigError(
+            f"{name} must be a whole number (got {got}).", "err_not_int", name=name, got=got
+        )
     if not low <= value <= high:
-        raise ConfigError(f"{name} must be between {low} and {high:,} (got {value:,}).")
+        got = _grouped(value)
+        raise ConfigError(
+            f"{name} must be between {low} and {high:,} (got {got}).",
+            "err_int_range",
+            name=name,
+            low=low,
+            high=high,
+            got=got,
+        )
+
+
+def _grouped(value: int, limit: int = 24) -> str:
+    """An integer with thousands separators, cut short if it is absurdly long."""
+    if abs(value) >= 10**limit:  # formatting a 4,000-digit number is slow and unreadable
+        return ("-" if value < 0 else "") + "1e" + str(limit) + "+"
+    return f"{value:,}"
