@@ -13,6 +13,7 @@ from components.display import (
     view_settings,
 )
 from components.lessons import render_lessons
+from components.limits_view import render_limits
 from components.panel_shapes import render_shapes
 from components.scene import safe_scene
 from components.text import t
@@ -49,6 +50,7 @@ st.html(PAGE_STYLE + (PRESENTER_STYLE if presenting() else ""))
 with st.sidebar:
     render_display_settings(LANG)
     config, error = render_controls(PREFIX, LANG, compact=presenting())
+    render_limits(LANG)
 
 st.title(t("app_title", LANG))
 st.caption(t("app_caption", LANG))

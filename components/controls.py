@@ -11,6 +11,7 @@ from dataclasses import asdict
 
 import streamlit as st
 
+from components.limits_view import error_text
 from components.text import t
 from model.config import (
     CELLS,
@@ -114,7 +115,7 @@ def render_controls(
     with more:
         _more_controls(key, custom, lang)
     st.caption(t("limits", lang))
-    return config_from_state(prefix)
+    return config_from_state(prefix, lang)
 
 
 def _more_controls(key, custom: dict, lang: str) -> None:
@@ -149,7 +150,7 @@ def _more_controls(key, custom: dict, lang: str) -> None:
         )  # fmt: skip
 
 
-def config_from_state(prefix: str) -> tuple[ExplorerConfig | None, str | None]:
+def config_from_state(prefix: str, lang: str = "en") -> tuple[ExplorerConfig | None, str | None]:
     state = st.session_state
     try:
         config = ExplorerConfig(
@@ -168,5 +169,5 @@ def config_from_state(prefix: str) -> tuple[ExplorerConfig | None, str | None]:
             init_state=state[_key(prefix, "init_state")],
         )
     except ConfigError as error:
-        return None, str(error)
+        return None, error_text(error, lang)
     return config, None

@@ -12,6 +12,7 @@ import streamlit as st
 from components import figures
 from components.charting import built_once, chart
 from components.figure_parts import visible_token
+from components.limits_view import error_text
 from components.stepper import render_stepper
 from components.text import t
 from model.config import quoted
@@ -25,7 +26,10 @@ MAX_ONE_HOT_SHOWN = 32
 
 def render_notices(notices: list, lang: str) -> None:
     for key, values in notices:  # link text goes in code spans: shown as typed, never as links
-        safe = {name: v if name == "reason" else quoted(v) for name, v in values.items()}
+        safe = {
+            name: error_text(v, lang) if name == "reason" else quoted(v)
+            for name, v in values.items()
+        }
         st.warning(t(key, lang, **safe), icon="⚠️")
 
 

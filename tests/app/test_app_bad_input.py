@@ -100,7 +100,7 @@ def test_script_tags_are_shown_as_text(tokens, page, ref):
         assert "<script" not in dumped and "<img" not in dumped and "&lt;" in dumped
     if tokens == "words":
         assert "'<script>alert(1)</script>'" in page.open("tab_code").at.code[0].value
-        vocab = list(page.open("tab_input").at.dataframe[0].value.iloc[:, 0])
+        vocab = list(page.open("tab_input").at.dataframe[-1].value.iloc[:, 0])
         assert vocab[0] == "<script>alert(1)</script>"
     labels = page.widget("main_view_seq").options
     assert labels[0].startswith("1: <script>alert(1)</script>")  # a plain-text option
@@ -118,7 +118,7 @@ def test_script_tags_quoted_in_an_error_are_escaped(page, ref):
 def test_emoji_with_skin_tones_are_one_token_each(page, ref):
     page.set(main_sequences="👍🏽👍🏿👍🏽\n👋🏻👍🏿", main_batch_first=True)
     assert not page.at.error
-    vocab = list(page.open("tab_input").at.dataframe[0].value.iloc[:, 0])
+    vocab = list(page.open("tab_input").at.dataframe[-1].value.iloc[:, 0])
     assert vocab == ["👍🏽", "👍🏿", "👋🏻"]
     config = LECTURE.with_changes(sequences=("👍🏽👍🏿👍🏽", "👋🏻👍🏿"), batch_first=True)
     np.testing.assert_array_equal(page.heatmap(), ref.hidden(config))
@@ -131,7 +131,7 @@ def test_korean_typed_as_decomposed_jamo_is_one_token_per_syllable(page, ref):
     assert len(decomposed) > 5
     page.set(main_sequences=decomposed, main_batch_first=True, main_cell="gru")
     assert not page.at.error
-    assert list(page.open("tab_input").at.dataframe[0].value.iloc[:, 0]) == list("안녕하세요")
+    assert list(page.open("tab_input").at.dataframe[-1].value.iloc[:, 0]) == list("안녕하세요")
     config = ExplorerConfig(sequences=("안녕하세요",), cell="gru", seed=0)
     np.testing.assert_array_equal(page.heatmap(), ref.hidden(config))
     assert page.heatmap().shape == (2, 5)

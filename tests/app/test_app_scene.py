@@ -88,7 +88,7 @@ def test_words_tokens(page, ref):
     spec = page.charts()["timeline_chart"]
     ticks = spec["layout"]["xaxis"]["ticktext"]
     assert [tick.split("<br>")[0] for tick in ticks] == ["the", "cat", "sat"]
-    vocab = page.open("tab_input").at.dataframe[0].value
+    vocab = page.open("tab_input").at.dataframe[-1].value
     assert list(vocab.iloc[:, 0]) == ["the", "cat", "sat", "dog", "ran"]
 
 

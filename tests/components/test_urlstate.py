@@ -9,7 +9,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from components.text import t
-from components.urlstate import KNOWN, PARAMS, parse_query, to_query
+from components.urlstate import (
+    KNOWN,
+    PARAMS,
+    VIEW_DEFAULTS,
+    VIEW_PARAMS,
+    parse_query,
+    parse_view,
+    to_query,
+)
 from model.config import (
     CELLS,
     ENCODINGS,
@@ -100,7 +108,7 @@ def test_random_valid_configs_round_trip(config):
 
 def test_to_query_writes_every_setting_with_booleans_as_0_1():
     query = to_query(PRESETS["lecture"])
-    assert set(query) == KNOWN
+    assert set(query) == KNOWN - set(VIEW_PARAMS)  # view settings only when not default
     assert query["batch_first"] == "0" and query["bias"] == "1" and query["bidirectional"] == "0"
     assert (query["hidden"], query["layers"], query["seed"], query["cell"]) == (
         "2",
@@ -277,3 +285,22 @@ def test_any_single_value_is_used_or_reported(name, value):
         assert getattr(config, field) == getattr(DEFAULT, field)
     else:
         assert asdict(config) == {**asdict(DEFAULT), field: getattr(config, field)}
+
+
+def test_view_settings_round_trip_and_only_differences_are_written():
+    config = PRESETS["lecture"]
+    assert "lang" not in to_query(config, VIEW_DEFAULTS)
+    query = to_query(config, {"lang": "ko", "present": True})
+    assert query["lang"] == "ko" and query["present"] == "1"
+    view, notices = parse_view({k: [v] if isinstance(v, str) else v for k, v in query.items()})
+    assert view == {"lang": "ko", "present": True} and notices == []
+    # a view setting alone does not make the scene custom
+    _, preset, _ = parse_query({"preset": ["lecture"], "lang": ["ko"]})
+    assert preset == "lecture"
+
+
+@pytest.mark.parametrize(("name", "raw"), [("lang", "fr"), ("lang", "<b>"), ("present", "2")])
+def test_a_bad_view_setting_is_a_notice_and_the_default(name, raw):
+    view, notices = parse_view({name: [raw]})
+    assert view == VIEW_DEFAULTS
+    assert notices == [("notice_bad_value", {"name": name, "value": raw})]
