@@ -76,13 +76,15 @@ def _render_cells(comparison, trace: Trace, seq: int, layer: int, direction: int
             st.warning(
                 t("cmp_cell_error", lang, cell=figures.CELL_NAMES[run.cell], reason=run.error)
             )
-    key = (seq, layer, direction)
+    key = (seq, layer, direction, lang)
     cells = built_once(
         "compare_cells", trace, key,
-        lambda: figures.cells_spec(comparison, trace, seq, layer, direction),
+        lambda: figures.cells_spec(comparison, trace, seq, layer, direction, lang),
     )  # fmt: skip
     chart(cells, png_filename("cells", trace, seq, layer, direction), "compare_cells_chart")
-    costs = built_once("compare_costs", trace, (), lambda: figures.costs_spec(comparison))
+    costs = built_once(
+        "compare_costs", trace, (lang,), lambda: figures.costs_spec(comparison, lang)
+    )
     chart(costs, f"costs_h{trace.config.hidden_size}", "compare_costs_chart")
     blocks = {run.cell: run.gate_blocks for run in comparison.runs}
     st.caption(t("cmp_costs_caption", lang, runs=TIMED_RUNS, **blocks))
@@ -102,8 +104,8 @@ def _render_pair(trace: Trace, layer: int, direction: int, lang: str) -> None:
         second = _pick_sequence(t("cmp_seq_b", lang), "compare_seq_b", labels, 1)
     seqs = (first, second)
     spec = built_once(
-        "compare_pair", trace, (seqs, layer, direction),
-        lambda: figures.pair_spec(trace, seqs, layer, direction),
+        "compare_pair", trace, (seqs, layer, direction, lang),
+        lambda: figures.pair_spec(trace, seqs, layer, direction, lang),
     )  # fmt: skip
     chart(
         spec, png_filename("two-sequences", trace, seqs[0], layer, direction), "compare_pair_chart"
@@ -122,7 +124,9 @@ def _render_layers(trace: Trace, seq: int, lang: str) -> None:
     if trace.num_layers == 1 and trace.num_directions == 1:
         st.info(t("cmp_layers_single", lang))
         return
-    spec = built_once("compare_layers", trace, (seq,), lambda: figures.layers_spec(trace, seq))
+    spec = built_once(
+        "compare_layers", trace, (seq, lang), lambda: figures.layers_spec(trace, seq, lang)
+    )
     chart(spec, png_filename("layers", trace, seq, 0, 0), "compare_layers_chart")
     st.caption(t("cmp_layers_caption", lang))
 
@@ -177,8 +181,8 @@ def render_order(trace: Trace, seq: int, layer: int, direction: int, lang: str) 
         st.info(t("order_all_same", lang))
     _render_distances(run, trace, layer, direction, cell, lang)
     spec = built_once(
-        "order", trace, (seq, layer, direction, seed),
-        lambda: figures.order_spec(run, trace, layer, direction),
+        "order", trace, (seq, layer, direction, seed, lang),
+        lambda: figures.order_spec(run, trace, layer, direction, lang),
     )  # fmt: skip
     chart(spec, png_filename("order", trace, seq, layer, direction), "order_chart")
     st.caption(t("order_caption", lang, cell=cell))

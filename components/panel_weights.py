@@ -8,12 +8,11 @@ import streamlit as st
 
 from components.charting import built_once, chart
 from components.text import t
-from components.unrolled_figures import (
-    MAX_DRAWN,
+from components.unrolled_figures import MAX_DRAWN, shared_weights_spec
+from components.weights_figure import (
     MAX_WEIGHT_COLUMNS,
     MAX_WEIGHT_UNITS,
     parameter_names,
-    shared_weights_spec,
     weights_cut,
     weights_spec,
 )

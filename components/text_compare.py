@@ -46,6 +46,16 @@ EN: dict[str, str] = {
         "This scene has one layer and one direction. Set Layers above 1 or turn on "
         "Bidirectional in the sidebar to see several at once."
     ),
+    # the charts (components/compare_figures.py)
+    "cmp_fig_cells": "h_t of each cell",
+    "cmp_fig_parameters": "{n} parameters",
+    "cmp_fig_cannot_run": "cannot run this scene:<br>see below",
+    "cmp_fig_costs": "What each cell costs",
+    "cmp_fig_param_axis": "parameters",
+    "cmp_fig_time_axis": "forward time (ms), median",
+    "cmp_fig_ms": "{ms} ms",
+    "cmp_fig_two_sequences": "{cell}: two sequences",
+    "cmp_fig_every_layer": "{cell}: every layer and direction",
     # Why recurrence
     "order_intro": (
         "Why recurrence? Sequence {number} and the same tokens in another order go through the "
@@ -105,6 +115,13 @@ EN: dict[str, str] = {
         "difference {error:.1e})."
     ),
     "order_failed": "The shuffled run could not be computed for this scene.",
+    # the chart (components/compare_figures.py)
+    "order_fig_title": "Same tokens, another order",
+    "order_fig_rnn_original": "{cell} h_t · original order",
+    "order_fig_rnn_shuffled": "{cell} h_t · shuffled",
+    "order_fig_ff_original": "feed-forward {formula} · original",
+    "order_fig_ff_shuffled": "feed-forward · shuffled",
+    "order_fig_ff_name": "feed-forward",
 }
 
 KO: dict[str, str] = {
@@ -149,6 +166,16 @@ KO: dict[str, str] = {
         "이 장면은 층 하나, 방향 하나입니다. 여러 개를 함께 보려면 사이드바에서 층 수를 2 이상으로 "
         "하거나 양방향(Bidirectional)을 켜세요."
     ),
+    # the charts (components/compare_figures.py)
+    "cmp_fig_cells": "셀별 h_t",
+    "cmp_fig_parameters": "파라미터 {n}개",
+    "cmp_fig_cannot_run": "이 장면은 실행할 수 없습니다:<br>아래를 보세요",
+    "cmp_fig_costs": "셀마다 드는 비용",
+    "cmp_fig_param_axis": "파라미터 수",
+    "cmp_fig_time_axis": "순전파 시간 (ms, 중앙값)",
+    "cmp_fig_ms": "{ms} ms",
+    "cmp_fig_two_sequences": "{cell}: 두 시퀀스",
+    "cmp_fig_every_layer": "{cell}: 모든 층과 방향",
     # Why recurrence
     "order_intro": (
         "왜 순환 구조일까요? {number}번 시퀀스와 같은 토큰을 다른 순서로 섞은 것을 같은 모듈에 "
@@ -207,4 +234,11 @@ KO: dict[str, str] = {
         "확인: 섞은 순서로 실행한 추적 결과가 모듈 자신의 출력과 일치합니다(최대 차이 {error:.1e})."
     ),
     "order_failed": "이 장면에서는 섞은 순서의 실행을 계산할 수 없습니다.",
+    # the chart (components/compare_figures.py)
+    "order_fig_title": "같은 토큰, 다른 순서",
+    "order_fig_rnn_original": "{cell} h_t · 원래 순서",
+    "order_fig_rnn_shuffled": "{cell} h_t · 섞은 순서",
+    "order_fig_ff_original": "피드포워드 {formula} · 원래 순서",
+    "order_fig_ff_shuffled": "피드포워드 · 섞은 순서",
+    "order_fig_ff_name": "피드포워드",
 }

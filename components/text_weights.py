@@ -3,7 +3,8 @@
 The keys of EN and KO must match (tests/components/test_text.py)."""
 
 EN: dict[str, str] = {
-    # the unrolled network (components/unrolled_figures.py)
+    "weights_hover_column": "column",
+    # the unrolled network (components/weights_figure.py)
     "unrolled_title": "Unrolled over sequence {seq}{where}: the same weights at every step",
     "unrolled_initial": "initial<br>state",
     "unrolled_row_input": "input x<sub>t</sub>",
@@ -86,6 +87,7 @@ EN: dict[str, str] = {
 }
 
 KO: dict[str, str] = {
+    "weights_hover_column": "열",
     "unrolled_title": "펼친 모습 · 시퀀스 {seq}{where}: 모든 시점에서 같은 가중치",
     "unrolled_initial": "초기<br>상태",
     "unrolled_row_input": "입력 x<sub>t</sub>",

@@ -104,8 +104,10 @@ def outside_table(strings: list[str]) -> list[str]:
         while count:  # innermost first: a translated text can hold another one
             rest, count = re.subn(r"⟦[^⟦⟧]*⟧", " ", rest)
         rest = re.sub(r"`[^`]*`", " ", rest)  # code spans: tensor names, code
-        rest = re.sub(r"%\{[^}]*\}|<extra></extra>|</?(br|sub|b|i)>", " ", rest)
-        rest = re.sub(r"\b[hcxW]\w*\[[^\]]*\]|\b[bhcxyzW]_\w+", " ", rest)  # h[0], h_t, W_ih
+        rest = re.sub(r"\b[A-Za-z]<sub>\w+</sub>", " ", rest)  # W<sub>ih</sub>: a symbol
+        rest = re.sub(r"%\{[^}]*\}|<extra></extra>|</?(br|sub|b|i)( [^>]*)?>", " ", rest)
+        rest = re.sub(r"\b(output|[hcxW]\w*)\[[^\]]*\]|\b[bhcxyzW]_\w+", " ", rest)  # h[0], W_ih
+        rest = re.sub(r"\b(weight|bias)_(ih|hh)_l\d+(_reverse)?\b", " ", rest)  # torch's names
         words = [w for w in re.findall(r"[A-Za-z]{2,}", rest) if w not in NAMES]
         if words:
             bad.append(original)
