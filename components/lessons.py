@@ -38,11 +38,7 @@ def render_lessons(scene, seq: int, layer: int, direction: int, units, lang: str
         if not tab.open:
             continue
         with tab:
-            try:  # DEVELOPMENT ONLY: panels being written; removed before landing
-                render = getattr(importlib.import_module(f"components.{module}"), function)
-            except (ModuleNotFoundError, AttributeError):
-                st.info(f"{module}.{function} is not written yet")
-                continue
+            render = getattr(importlib.import_module(f"components.{module}"), function)
             if takes == "pick":
                 render(trace, seq, layer, direction, lang)
             elif takes == "units":
