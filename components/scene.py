@@ -7,6 +7,13 @@ Two levels, both holding only numpy arrays and text (no torch module is ever sha
 * small scenes also go in `st.cache_data`, shared by every session: a class opening the
   lecture link computes it once. Large scenes stay per session, since a shared cache
   pickles its value on every store and hit (about 150 ms for the largest scene).
+
+The shared cache is bounded in entries, in the size of each entry and in time: at most
+CACHE_ENTRIES scenes, each with at most SHARED_CACHE_VALUES traced values and
+SHARED_CACHE_WEIGHTS weights (the Trace carries the module's parameters: an LSTM of
+hidden size 512, 4 layers, both directions, traces few values on a short word but
+pickles to 82 MB), each kept at most CACHE_SECONDS. Per session, `st.session_state`
+holds one scene and one trained scene, replaced when the configuration changes.
 """
 
 from __future__ import annotations
@@ -18,15 +25,18 @@ import streamlit as st
 
 from components.training_view import Shown
 from model.codegen import python_code
-from model.config import ConfigError, ExplorerConfig
+from model.config import MAX_VOCAB, ConfigError, ExplorerConfig
 from model.trace import Trace, trace, trace_model
 from model.training import built_model_for
 from model.training_code import divergence_note, training_code
 from model.training_data import training_data
 
 log = logging.getLogger(__name__)
-CACHE_ENTRIES = 64  # small scenes kept for everyone; least recently used go first
-SHARED_CACHE_VALUES = 50_000  # scenes up to this many traced values share the cache
+CACHE_ENTRIES = 32  # small scenes kept for everyone; least recently used go first
+CACHE_SECONDS = 3600  # a shared scene is recomputed after an hour (a lecture)
+SHARED_CACHE_VALUES = 50_000  # scenes up to this many traced values share the cache ...
+SHARED_CACHE_WEIGHTS = 500_000  # ... and up to this many weights (2 MB of float32)
+GATE_BLOCKS = {"rnn": 1, "lstm": 4, "gru": 3}  # weight blocks per layer: PyTorch's layout
 
 
 @dataclass(frozen=True, eq=False)
@@ -43,7 +53,7 @@ def _compute(config: ExplorerConfig) -> Scene:
     return Scene(result, python_code(config, result.encoded), result.printed)
 
 
-@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+@st.cache_data(max_entries=CACHE_ENTRIES, ttl=CACHE_SECONDS, show_spinner=False)
 def _shared_scene(config: ExplorerConfig) -> Scene:
     return _compute(config)
 
@@ -54,11 +64,35 @@ def traced_values_bound(config: ExplorerConfig) -> int:
     return characters * config.hidden_size * config.num_layers * config.num_directions
 
 
+def weights_bound(config: ExplorerConfig) -> int:
+    """An upper bound on the module's weights (and the embedding's), before encoding: the
+    vocabulary or feature count is at most the number of characters typed."""
+    characters = sum(len(line) for line in config.sequences)
+    vocab = min(characters, MAX_VOCAB)
+    embedding = config.encoding == "embedding" and config.tokens != "numbers"
+    inputs = config.input_size if embedding else vocab
+    hidden, directions = config.hidden_size, config.num_directions
+    blocks = GATE_BLOCKS[config.cell] * hidden
+    total = vocab * config.input_size if embedding else 0
+    for layer in range(config.num_layers):
+        layer_inputs = inputs if layer == 0 else hidden * directions
+        total += directions * blocks * (layer_inputs + hidden + 2)  # W_ih, W_hh, two biases
+    return total
+
+
+def shared(config: ExplorerConfig) -> bool:
+    """Whether the scene is small enough for the cache every session shares."""
+    return (
+        traced_values_bound(config) <= SHARED_CACHE_VALUES
+        and weights_bound(config) <= SHARED_CACHE_WEIGHTS
+    )
+
+
 def compute_scene(config: ExplorerConfig) -> Scene:
     memo = st.session_state.get("_scene")
     if memo is not None and memo[0] == config:
         return memo[1]
-    small = traced_values_bound(config) <= SHARED_CACHE_VALUES
+    small = shared(config)
     scene = _shared_scene(config) if small else _compute(config)
     st.session_state["_scene"] = (config, scene)
     return scene

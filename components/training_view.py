@@ -1,10 +1,17 @@
 """Train it: the training controls, the live run, its history, and which weights the
 explorer's views show. The model lives in this browser session only (st.session_state);
 nothing mutable is shared between sessions.
+
+Sharing the server: a run takes a core from `model.run_queue.RUNS` (the others wait in a
+visible queue) and stops after MAX_TRAIN_SECONDS. While it waits or trains, the view
+draws something at least every WAIT_UPDATE_SECONDS / PROGRESS_SECONDS: each st.* call is
+where Streamlit stops a script whose tab closed (or that a new click replaced), by
+raising StopException / RerunException; the queue's `with` block then gives the core back.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import pandas as pd
@@ -17,19 +24,24 @@ from components.text import t
 from components.training_figure import training_spec
 from model.checkpoint import load_checkpoint, save_checkpoint
 from model.config import MAX_SEED, ConfigError, ExplorerConfig
+from model.run_queue import RUNS, Ticket
 from model.training import (
     HEADS,
     MAX_LEARNING_RATE,
+    MAX_TRAIN_SECONDS,
     MAX_TRAIN_STEPS,
     MIN_LEARNING_RATE,
     OPTIMIZERS,
     TrainConfig,
+    TrainingRun,
     TrainResult,
     train,
 )
 from model.training_code import printed_line
 
-LIVE_UPDATES = 25  # progress redraws per run: often enough to watch, cheap to send
+LIVE_UPDATES = 25  # loss chart redraws per run: often enough to watch, cheap to send
+PROGRESS_SECONDS = 0.25  # the progress bar redraws at least this often while training
+WAIT_UPDATE_SECONDS = 0.5  # the waiting message redraws this often while in the queue
 
 
 @dataclass(frozen=True, eq=False)
@@ -123,6 +135,8 @@ def render_training(config: ExplorerConfig, prefix: str, lang: str) -> Shown | N
             columns[3].number_input(
                 t("train_steps", lang), min_value=1, max_value=MAX_TRAIN_STEPS, step=10,
                 key=_key(prefix, "steps"),
+                help=t("queue_steps_help", lang, steps=MAX_TRAIN_STEPS,
+                       seconds=f"{MAX_TRAIN_SECONDS:g}"),
             )  # fmt: skip
             columns[4].number_input(
                 t("train_seed", lang), min_value=0, max_value=MAX_SEED, step=1,
@@ -151,18 +165,49 @@ def _train_config(prefix: str, numbers: bool) -> TrainConfig:
 
 
 def _run(config: ExplorerConfig, prefix: str, lang: str) -> Trained | None:
-    """Train with live progress. A rerun (any click) stops the loop; what ran is kept."""
+    """Wait for a core, then train with live progress. A rerun (any click) or a closed
+    tab stops the wait or the loop at its next redraw; the core is given back either way."""
     try:
         train_config = _train_config(prefix, config.tokens == "numbers")
-        run = train(config, train_config)
+        run = train(config, train_config, time_limit=MAX_TRAIN_SECONDS)
     except ConfigError as error:
         st.error(f"**{t('train_cannot', lang)}** {error}", icon="🛑")
         return None
+    with RUNS.place() as ticket:  # leaves the queue however this block ends
+        _wait_for_core(ticket, lang)
+        return _train_live(run, prefix, lang)
+
+
+def _wait_for_core(ticket: Ticket, lang: str) -> None:
+    """Show the place in the queue, redrawn every WAIT_UPDATE_SECONDS, until a core is
+    free; then say how long it took (nothing when a core was free at once)."""
+    if RUNS.wait(ticket, 0):
+        return
+    note = st.empty()
+    started = time.monotonic()
+    while True:
+        ahead, cores = RUNS.ahead(ticket), RUNS.slots
+        seconds = int(time.monotonic() - started)
+        if ahead:
+            text = t("queue_wait_ahead", lang, ahead=ahead, cores=cores, seconds=seconds)
+        else:
+            text = t("queue_wait_next", lang, cores=cores, seconds=seconds)
+        note.info(text, icon="⏳")
+        if RUNS.wait(ticket, WAIT_UPDATE_SECONDS):
+            break
+    note.caption(t("queue_waited", lang, seconds=round(time.monotonic() - started)))
+
+
+def _train_live(run: TrainingRun, prefix: str, lang: str) -> Trained:
+    """Train, redrawing the bar at least every PROGRESS_SECONDS and the loss chart
+    LIVE_UPDATES times; what ran is kept when a rerun interrupts the loop."""
+    config, train_config = run.config, run.train_config
     progress = st.progress(0.0, text=t("train_starting", lang))
     live = st.empty()  # the loss (and accuracy) so far, redrawn as it trains
     every = max(1, train_config.steps // LIVE_UPDATES)
     history: list[dict] = []
     printed = []
+    drawn = time.monotonic()
     try:
         for record in run:
             printed.append(printed_line(record) + "\n")
@@ -170,13 +215,16 @@ def _run(config: ExplorerConfig, prefix: str, lang: str) -> Trained | None:
             if record.accuracy is not None:
                 row["accuracy"] = record.accuracy
             history.append(row)
-            if record.step % every == 0 or record.step == train_config.steps:
+            scheduled = record.step % every == 0 or record.step == train_config.steps
+            if scheduled or time.monotonic() - drawn >= PROGRESS_SECONDS:
                 guess = " · ".join(record.predictions)
                 progress.progress(
                     record.step / train_config.steps,
                     text=t("train_progress", lang, step=record.step, total=train_config.steps,
                            loss=record.loss, guess=guess),
                 )  # fmt: skip
+                drawn = time.monotonic()
+            if scheduled:
                 live.line_chart(
                     pd.DataFrame(history), x_label=t("train_col_step", lang), height=260
                 )
@@ -197,6 +245,10 @@ def _render_result(trained: Trained, prefix: str, lang: str) -> Shown:
         return Shown(trained, None)
     if result.diverged:
         st.warning(result.message, icon="⚠️")
+    elif result.timed_out:
+        limit = t("queue_time_limit", lang, seconds=f"{MAX_TRAIN_SECONDS:g}",
+                  step=result.last_step, total=result.train_config.steps)  # fmt: skip
+        st.warning(limit + " " + _summary(result, lang), icon="⏱️")
     else:
         st.success(_summary(result, lang), icon="✅")
     if result.scale_min is not None:  # numbers: the scaling is part of the lesson

@@ -42,6 +42,14 @@ Drive it from a UI::
             break                               # simply stop consuming
     result = run.result()                       # TrainResult of what has run so far
 
+Time: a run stops by itself after `time_limit` seconds (MAX_TRAIN_SECONDS by default),
+counted from the first record; the steps done so far are kept, `TrainResult.timed_out`
+is set and `message` says so. MAX_TRAIN_WORK (model.training_data) refuses, before
+anything runs, settings whose hidden values over all steps are clearly too many; it
+counts values, not seconds, and the time per value varies several-fold with the
+shapes (per timestep overhead, hidden size), so the clock is the bound on wall time.
+A capped run is a prefix of the full one: its step k equals step k of the full run.
+
 No global thread settings are changed here (the app chooses them); the run is
 deterministic: the same configs give bit-identical histories.
 """
@@ -49,7 +57,8 @@ deterministic: the same configs give bit-identical histories.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -81,6 +90,10 @@ MIN_LEARNING_RATE = 1e-5
 MAX_LEARNING_RATE = 10.0
 MAX_SNAPSHOTS = 50  # weight snapshots kept per run, step 0 and the last step included
 MAX_SNAPSHOT_BYTES = 64 * 2**20  # the snapshots of one run (one session) at most
+# Wall time of one run, from its first step: on a shared server, nobody holds a core for
+# minutes. (Measured on one core: 2,000 steps of an LSTM of hidden size 128 on 50
+# characters take ~11 s; some settings MAX_TRAIN_WORK allows would take ~3 minutes.)
+MAX_TRAIN_SECONDS = 60.0
 
 HEADS = ("logits", "linear")
 OPTIMIZERS = ("adam", "sgd")
@@ -174,7 +187,8 @@ def first_and_held(all_correct: np.ndarray | None) -> tuple[int | None, bool]:
 
 @dataclass(frozen=True, eq=False)
 class TrainResult:
-    """What a run did, up to where it ended (completed, diverged, or stopped early)."""
+    """What a run did, up to where it ended (completed, diverged, out of time, or stopped
+    early by its consumer)."""
 
     config: ExplorerConfig
     train_config: TrainConfig
@@ -187,11 +201,12 @@ class TrainResult:
     snapshots: dict[int, dict[str, torch.Tensor]]  # step -> Network state_dict (CPU copies)
     weights: dict[str, torch.Tensor]  # the kept weights = snapshots[last_step]
     last_step: int  # the step whose weights are kept
-    completed: bool  # every step ran (not diverged, not stopped early)
+    completed: bool  # every step ran (not diverged, not out of time, not stopped early)
     first_all_correct: int | None  # first step where every prediction equals its target
     held_to_end: bool  # ... and every later step too
     diverged: bool
     diverged_at: int | None  # the step whose loss or weights were not finite
+    timed_out: bool  # stopped by the run's time limit (MAX_TRAIN_SECONDS by default)
     message: str  # plain English, for the user: what happened and what to try; "" if fine
 
     @property
@@ -249,10 +264,18 @@ def predict(
 
 
 class TrainingRun:
-    """An iterator of TrainStep records (steps 0 .. steps); `result()` at any time."""
+    """An iterator of TrainStep records (steps 0 .. steps); `result()` at any time.
+    `time_limit` in seconds of `clock` (None: no limit), counted from the first record."""
 
-    def __init__(self, config: ExplorerConfig, train_config: TrainConfig):
+    def __init__(
+        self,
+        config: ExplorerConfig,
+        train_config: TrainConfig,
+        time_limit: float | None = MAX_TRAIN_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.config, self.train_config = config, train_config
+        self.time_limit, self._clock = time_limit, clock
         self.data = training_data(config)
         self.network = build_network(config, train_config, self.data)
         state = self._state()
@@ -287,6 +310,7 @@ class TrainingRun:
         self._snapshots: dict[int, dict[str, torch.Tensor]] = {}
         self._last_good = (0, state, outputs.detach())
         self._diverged_at: int | None = None
+        self._timed_out = False
         self._message = ""
         self._completed = False
         self._loop = self._steps()
@@ -312,12 +336,17 @@ class TrainingRun:
     def _steps(self) -> Iterator[TrainStep]:
         total, data = self.train_config.steps, self.data
         outputs, loss = self._pending
+        limit = self.time_limit
+        deadline = None if limit is None else self._clock() + limit
         step = 0
         while True:
             record = self._record(step, outputs, loss)
             self._completed = step == total  # all ran, even if the consumer stops here
             yield record
             if step == total:
+                return
+            if deadline is not None and self._clock() >= deadline:
+                self._out_of_time(step)
                 return
             self.optimizer.zero_grad()
             loss.backward()
@@ -389,6 +418,15 @@ class TrainingRun:
             f"Try {', '.join(tips[:-1]) + ' or ' + tips[-1] if len(tips) > 1 else tips[0]}."
         )
 
+    def _out_of_time(self, step: int) -> None:
+        self._timed_out = True
+        self._message = (
+            f"Training stopped after {self.time_limit:g} seconds, the time limit for one run "
+            f"on this shared server, at step {step:,} of {self.train_config.steps:,}. The "
+            f"weights of step {step:,} are kept. To train to the end, use fewer steps, a "
+            "smaller hidden size, fewer layers or shorter text."
+        )
+
     def result(self) -> TrainResult:
         last_step, last_state, last_outputs = self._last_good
         snapshots = {**self._snapshots, last_step: last_state}
@@ -415,17 +453,26 @@ class TrainingRun:
             held_to_end=held,
             diverged=self._diverged_at is not None,
             diverged_at=self._diverged_at,
+            timed_out=self._timed_out,
             message=self._message,
         )
 
 
-def train(config: ExplorerConfig, train_config: TrainConfig) -> TrainingRun:
+def train(
+    config: ExplorerConfig,
+    train_config: TrainConfig,
+    time_limit: float | None = MAX_TRAIN_SECONDS,
+    clock: Callable[[], float] = time.monotonic,
+) -> TrainingRun:
     """Validate, build the seeded network and return the run (nothing trained yet)."""
-    return TrainingRun(config, train_config)
+    return TrainingRun(config, train_config, time_limit, clock)
 
 
-def train_to_end(config: ExplorerConfig, train_config: TrainConfig) -> TrainResult:
-    run = train(config, train_config)
+def train_to_end(
+    config: ExplorerConfig, train_config: TrainConfig, time_limit: float | None = MAX_TRAIN_SECONDS
+) -> TrainResult:
+    """Every step, unless `time_limit` seconds run out first (then `timed_out` is set)."""
+    run = train(config, train_config, time_limit)
     for _ in run:
         pass
     return run.result()

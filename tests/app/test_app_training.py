@@ -34,6 +34,13 @@ def press_train(page, **form) -> None:
     page.run()
 
 
+def training_bodies(page, kind: str) -> list[str]:
+    """Texts of one kind ("success", "warning", "error", "caption", "info") inside the
+    training expander (the lesson panels below have alerts of their own)."""
+    (expander,) = [e for e in page.at.expander if e.label == t("train_title", "en")]
+    return [element.proto.body for element in getattr(expander, kind)]
+
+
 def step_slider(page):
     (slider,) = [s for s in page.at.select_slider if s.key == "main_train_step"]
     return slider
@@ -51,7 +58,7 @@ def test_training_draws_every_view_with_the_trained_weights(hihello):
         hihello.heatmap(), trained_hidden(HIHELLO, result.weights), rtol=0, atol=1e-6
     )
     assert not np.allclose(hihello.heatmap(), trace(HIHELLO).hidden[0, 0, 0].T)
-    (summary,) = hihello.bodies("success")
+    (summary,) = training_bodies(hihello, "success")
     assert "first equalled the target at step" in summary and "did not hold" in summary
     assert t("train_logits_bounded", "en") in summary  # the lecture's run oscillates
     assert step_slider(hihello).value == 100
@@ -99,17 +106,18 @@ def test_divergence_is_a_lesson_not_a_crash(make_app):
         config, TrainConfig(head="linear", optimizer="sgd", learning_rate=10.0, steps=40)
     )
     assert result.diverged
-    warnings = page.bodies("warning")
+    warnings = training_bodies(page, "warning")
     assert result.message in warnings
     assert np.isfinite(page.heatmap()).all()
     np.testing.assert_allclose(page.heatmap(), trained_hidden(config, result.weights), atol=1e-6)
-    assert "diverged at step" in page.open("tab_code").at.code[1].value  # the printout says where it stopped
+    printout = page.open("tab_code").at.code[1].value
+    assert "diverged at step" in printout  # the printout says where it stopped
 
 
 def test_a_settings_mistake_is_a_message(make_app):
     page = make_app({"seq": "hello", "hidden": "3", "batch_first": "1"})  # hidden != vocab
     press_train(page)
-    errors = page.bodies("error")
+    errors = training_bodies(page, "error")
     assert len(errors) == 1 and t("train_cannot", "en") in errors[0]
     assert "timeline_chart" in page.charts()
 
@@ -126,7 +134,7 @@ def test_upload_restores_the_scene_and_a_bad_file_changes_nothing(make_app):
     page.run()
     assert page.value("main_cell") == "gru" and page.value("main_sequences") == "hihello"
     np.testing.assert_allclose(page.heatmap(), trained_hidden(config, result.weights), atol=1e-6)
-    assert any("20 steps" in body for body in page.bodies("success"))
+    assert any("20 steps" in body for body in training_bodies(page, "success"))
 
 
 def test_numbers_train_and_show_their_scaling(make_app):
@@ -138,6 +146,6 @@ def test_numbers_train_and_show_their_scaling(make_app):
     )
     result = train_to_end(config, TrainConfig(head="linear", steps=30))
     assert t("train_scaling", "en", low="1", high="10") in page.bodies("caption")
-    assert page.bodies("success") == [
+    assert training_bodies(page, "success") == [
         t("train_loss_change", "en", start=result.losses[0], end=result.losses[-1])
     ]
