@@ -59,7 +59,8 @@ SAMPLE_PROGRESS_JS = """() => {
     const last = window.__progress[window.__progress.length - 1];
     if (text && (!last || last.text !== text)) window.__progress.push({t: Date.now(), text});
     if (text) window.__lastProgressAt = Date.now();
-    if (!window.__doneAt && document.querySelector('[data-testid=stAlertContentSuccess]'))
+    const box = document.querySelector('[data-testid=stMain] [data-testid=stExpander]');
+    if (!window.__doneAt && box && box.querySelector('[data-testid=stAlertContentSuccess]'))
       window.__doneAt = Date.now();
   }, 20);
 }"""
@@ -115,6 +116,11 @@ def assert_differs(z: list[list[float]], other: torch.Tensor, what: str) -> None
 # --- driving the training section ---------------------------------------------------------
 
 
+def training(page):
+    """The training expander (the lesson panels below have alerts of their own)."""
+    return page.locator("[data-testid=stExpander]", has_text=EXPANDER_TITLE)
+
+
 def open_training(page) -> None:
     """Open the training expander (collapsed until this session has a current model)."""
     expander = page.locator("[data-testid=stExpander]", has_text=EXPANDER_TITLE)
@@ -141,7 +147,7 @@ def start_training(page, steps: int | None = None, learning_rate: float | None =
 
 
 def wait_until_trained(page) -> None:
-    page.locator(SUCCESS).first.wait_for(timeout=TRAIN_TIMEOUT_MS)
+    training(page).locator(SUCCESS).wait_for(timeout=TRAIN_TIMEOUT_MS)
     wait_for_rerun(page, timeout_ms=TRAIN_TIMEOUT_MS)
 
 
@@ -185,7 +191,7 @@ def test_training_shows_live_progress_then_the_result(page, app_url, screenshot_
     page.evaluate(SAMPLE_PROGRESS_JS)
     page.locator(SUBMIT).click()
 
-    page.locator(PROGRESS).wait_for(timeout=TRAIN_TIMEOUT_MS)
+    training(page).locator(PROGRESS).wait_for(timeout=TRAIN_TIMEOUT_MS)
     # The bar may go at any moment now: read it without waiting, then take the picture.
     seen = page.evaluate(
         "() => { const b = document.querySelector('[data-testid=stProgress]');"
@@ -208,9 +214,9 @@ def test_training_shows_live_progress_then_the_result(page, app_url, screenshot_
     assert all("loss" in text for text in texts), texts
     assert samples["done"] is not None and samples["last"] < samples["done"] + 100, samples
 
-    assert page.locator(PROGRESS).count() == 0, "the progress bar stayed after the run"
+    assert training(page).locator(PROGRESS).count() == 0, "the progress bar stayed after the run"
     result = trained(PRESETS["hihello"], TrainConfig(steps=600))
-    success = page.locator(SUCCESS).inner_text()
+    success = training(page).locator(SUCCESS).inner_text()
     assert f"{result.losses[-1]:.4f}" in success, success
     loss = training_chart(page)[0]
     assert loss["name"] == "loss" and loss["x"][-1] == 600, loss["x"][-3:]
@@ -309,8 +315,8 @@ def test_two_sessions_train_at_once_and_a_download_restores(
         wait_for_rerun(c)
         z = heatmap_z(c, until=showing(states_a))
         assert_close(z, states_a, "restored model heatmap")
-        assert c.locator(SUCCESS).count() == 1, "no 'restored' message"
-        assert f"{steps} steps" in c.locator(SUCCESS).inner_text()
+        assert training(c).locator(SUCCESS).count() == 1, "no 'restored' message"
+        assert f"{steps} steps" in training(c).locator(SUCCESS).inner_text()
         assert c.locator(".st-key-main_sequences textarea").input_value() == "hihello"
         assert c.locator(".st-key-main_hidden_size input").input_value() == "5"
         assert selected_radio(c, "main_cell") == "RNN"
@@ -339,5 +345,5 @@ def test_a_bad_upload_is_refused_and_the_page_keeps_working(
     assert error.count() == 1, page.locator("[data-testid=stAlert]").all_inner_texts()
     assert page.locator("[data-testid=stException]").count() == 0, "a traceback is shown"
     assert_close(heatmap_z(page), untrained, "heatmap after a refused upload")
-    assert page.locator(SUCCESS).count() == 0, "a refused upload must change nothing"
+    assert training(page).locator(SUCCESS).count() == 0, "a refused upload must change nothing"
     screenshot(page, screenshot_dir, "23-bad-upload")
