@@ -59,7 +59,7 @@ views.render_notices(st.session_state.notices, LANG)
 scene = None
 if config is not None:
     shown = render_training(config, PREFIX, LANG)
-    scene, error = safe_scene(config, shown)
+    scene, error = safe_scene(config, shown, LANG)
 if scene is None:
     views.render_error(error or "", LANG)
     st.stop()

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from components.limits_view import error_text
+from components.text import t
 from components.training_view import Shown
 from model.codegen import python_code
 from model.config import MAX_VOCAB, ConfigError, ExplorerConfig
@@ -122,7 +124,7 @@ def trained_scene(config: ExplorerConfig, shown: Shown) -> Scene:
 
 
 def safe_scene(
-    config: ExplorerConfig, shown: Shown | None = None
+    config: ExplorerConfig, shown: Shown | None = None, lang: str = "en"
 ) -> tuple[Scene | None, str | None]:
     """(scene, None), or (None, a message for the user); never raises."""
     try:
@@ -130,7 +132,7 @@ def safe_scene(
             return trained_scene(config, shown), None
         return compute_scene(config), None
     except ConfigError as error:
-        return None, str(error)
+        return None, error_text(error, lang)
     except Exception:  # a bug or a torch failure: log it, tell the user plainly
         log.exception("scene failed for %r", config)
-        return None, "Something went wrong computing this scene. Try other settings."
+        return None, t("error_scene_failed", lang)

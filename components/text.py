@@ -106,6 +106,20 @@ EN: dict[str, str] = {
     "notice_empty_seq": "The link's sequences were empty; the preset's are shown instead.",
     "notice_bad_value": "The link's value for {name} ({value}) is not valid; the default is used.",
     "notice_bad_config": "The link's settings could not be used: {reason} Defaults are shown.",
+    "train_diverged": (
+        "Training diverged at step {step}: {problem}. The learning rate {lr} made the "
+        "updates too big, and the numbers blew up. The weights of step {good_step}, the last "
+        "good step, are kept. Try {tips}."
+    ),
+    "train_problem_weights": "some weights became infinite or not a number after the update",
+    "train_problem_nan": "the loss became NaN (not a number)",
+    "train_problem_inf": "the loss became infinite",
+    "train_tip_lr": "a smaller learning rate (say {lr})",
+    "train_tip_adam": "Adam instead of SGD",
+    "train_tip_tanh": "tanh instead of ReLU",
+    "train_tip_layers": "fewer layers",
+    "train_tip_or": " or ",
+    "error_scene_failed": "Something went wrong computing this scene. Try other settings.",
     "error_title": "This scene cannot be shown",
     # selection
     "select_sequence": "Sequence",

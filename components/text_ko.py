@@ -103,6 +103,20 @@ KO: dict[str, str] = {
     "notice_empty_seq": "링크의 시퀀스가 비어 있어 프리셋의 시퀀스를 대신 보여 드립니다.",
     "notice_bad_value": "링크의 {name} 값({value})이 올바르지 않아 기본값을 사용합니다.",
     "notice_bad_config": "링크의 설정을 사용할 수 없습니다: {reason} 기본값을 보여 드립니다.",
+    "train_diverged": (
+        "스텝 {step}에서 학습이 발산했습니다: {problem}. 학습률 {lr}이 너무 커서 업데이트가 "
+        "지나치게 커졌고 값이 폭주했습니다. 마지막 정상 스텝 {good_step}의 가중치를 "
+        "유지합니다. 다음을 시도해 보세요: {tips}."
+    ),
+    "train_problem_weights": "업데이트 후 일부 가중치가 무한대 또는 NaN이 되었습니다",
+    "train_problem_nan": "손실이 NaN(숫자가 아님)이 되었습니다",
+    "train_problem_inf": "손실이 무한대가 되었습니다",
+    "train_tip_lr": "더 작은 학습률 (예: {lr})",
+    "train_tip_adam": "SGD 대신 Adam",
+    "train_tip_tanh": "ReLU 대신 tanh",
+    "train_tip_layers": "더 적은 층 수",
+    "train_tip_or": " 또는 ",
+    "error_scene_failed": "이 장면을 계산하는 중 문제가 생겼습니다. 다른 설정으로 시도해 보세요.",
     "error_title": "이 장면을 표시할 수 없습니다",
     # selection
     "select_sequence": "시퀀스",

@@ -20,10 +20,11 @@ import torch
 
 from components.charting import chart
 from components.controls import seed_widgets
+from components.limits_view import error_text
 from components.text import t
 from components.training_figure import training_spec
 from model.checkpoint import load_checkpoint, save_checkpoint
-from model.config import MAX_SEED, ConfigError, ExplorerConfig
+from model.config import MAX_SEED, ConfigError, ExplorerConfig, quoted
 from model.run_queue import RUNS, Ticket
 from model.training import (
     HEADS,
@@ -88,7 +89,7 @@ def _restore(prefix: str) -> None:
     try:
         checkpoint = load_checkpoint(upload)
     except ConfigError as error:
-        st.session_state[_key(prefix, "upload_error")] = str(error)
+        st.session_state[_key(prefix, "upload_error")] = error
         return
     st.session_state[_key(prefix, "upload_error")] = None
     seed_widgets(prefix, checkpoint.config, None)
@@ -171,7 +172,7 @@ def _run(config: ExplorerConfig, prefix: str, lang: str) -> Trained | None:
         train_config = _train_config(prefix, config.tokens == "numbers")
         run = train(config, train_config, time_limit=MAX_TRAIN_SECONDS)
     except ConfigError as error:
-        st.error(f"**{t('train_cannot', lang)}** {error}", icon="🛑")
+        st.error(f"**{t('train_cannot', lang)}** {error_text(error, lang)}", icon="🛑")
         return None
     with RUNS.place() as ticket:  # leaves the queue however this block ends
         _wait_for_core(ticket, lang)
@@ -211,13 +212,13 @@ def _train_live(run: TrainingRun, prefix: str, lang: str) -> Trained:
     try:
         for record in run:
             printed.append(printed_line(record) + "\n")
-            row = {"loss": record.loss}
+            row = {t("fig_train_loss", lang): record.loss}
             if record.accuracy is not None:
-                row["accuracy"] = record.accuracy
+                row[t("fig_train_accuracy", lang)] = record.accuracy
             history.append(row)
             scheduled = record.step % every == 0 or record.step == train_config.steps
             if scheduled or time.monotonic() - drawn >= PROGRESS_SECONDS:
-                guess = " · ".join(record.predictions)
+                guess = " · ".join(quoted(p) for p in record.predictions)  # user tokens
                 progress.progress(
                     record.step / train_config.steps,
                     text=t("train_progress", lang, step=record.step, total=train_config.steps,
@@ -244,7 +245,7 @@ def _render_result(trained: Trained, prefix: str, lang: str) -> Shown:
         st.success(t("train_uploaded", lang, steps=trained.train_config.steps), icon="📦")
         return Shown(trained, None)
     if result.diverged:
-        st.warning(result.message, icon="⚠️")
+        st.warning(diverged_text(result, lang), icon="⚠️")
     elif result.timed_out:
         limit = t("queue_time_limit", lang, seconds=f"{MAX_TRAIN_SECONDS:g}",
                   step=result.last_step, total=result.train_config.steps)  # fmt: skip
@@ -264,7 +265,8 @@ def _render_result(trained: Trained, prefix: str, lang: str) -> Shown:
         format_func=lambda s: t("train_step_label", lang, step=s),
         help=t("train_shown_step_help", lang),
     )  # fmt: skip
-    chart(training_spec(result.steps, result.losses, result.accuracies, step), "training", None)
+    spec = training_spec(result.steps, result.losses, result.accuracies, step, lang)
+    chart(spec, "training", None)
     rows = [
         {t("train_col_step", lang): s, **_prediction_columns(result, s, lang)} for s in snapshots
     ]
@@ -317,4 +319,16 @@ def _render_keep(trained: Trained | None, prefix: str, lang: str) -> None:
         )  # fmt: skip
         problem = st.session_state.get(_key(prefix, "upload_error"))
         if problem:
-            st.error(f"**{t('train_upload_bad', lang)}** {problem}", icon="🛑")
+            st.error(f"**{t('train_upload_bad', lang)}** {error_text(problem, lang)}", icon="🛑")
+
+
+def diverged_text(result, lang: str) -> str:
+    """The divergence message in the page's language (the backend's English otherwise)."""
+    if result.reason is None:
+        return result.message
+    _, fields = result.reason
+    tips = [t(tip, lang, **values) for tip, values in fields["tips"]]
+    joined = ", ".join(tips[:-1]) + t("train_tip_or", lang) + tips[-1] if len(tips) > 1 else tips[0]
+    problem_key = fields["problem"]
+    return t("train_diverged", lang, step=fields["step"], problem=t(problem_key, lang),
+             lr=fields["lr"], good_step=fields["good_step"], tips=joined)  # fmt: skip

@@ -99,6 +99,21 @@ HEADS = ("logits", "linear")
 OPTIMIZERS = ("adam", "sgd")
 
 
+# What went wrong and what to try, in English; the UI translates the same keys
+# (components/text.py: train_problem_*, train_tip_*).
+PROBLEMS = {
+    "train_problem_weights": "some weights became infinite or not a number after the update",
+    "train_problem_nan": "the loss became NaN (not a number)",
+    "train_problem_inf": "the loss became infinite",
+}
+TIPS = {
+    "train_tip_lr": "a smaller learning rate (say {lr})",
+    "train_tip_adam": "Adam instead of SGD",
+    "train_tip_tanh": "tanh instead of ReLU",
+    "train_tip_layers": "fewer layers",
+}
+
+
 @dataclass(frozen=True)
 class TrainConfig:
     """How to train. Hashable; validated on creation (ConfigError with a sentence)."""
@@ -208,6 +223,9 @@ class TrainResult:
     diverged_at: int | None  # the step whose loss or weights were not finite
     timed_out: bool  # stopped by the run's time limit (MAX_TRAIN_SECONDS by default)
     message: str  # plain English, for the user: what happened and what to try; "" if fine
+    # the same for any language: (text key, fields) of the divergence message, fields
+    # "problem" a key and "tips" a list of (key, fields); None when it did not diverge
+    reason: tuple[str, dict] | None = None
 
     @property
     def targets(self) -> tuple[str, ...]:
@@ -312,6 +330,7 @@ class TrainingRun:
         self._diverged_at: int | None = None
         self._timed_out = False
         self._message = ""
+        self._reason: tuple[str, dict] | None = None
         self._completed = False
         self._loop = self._steps()
 
@@ -386,16 +405,17 @@ class TrainingRun:
         )
 
     def _problem(self, loss: torch.Tensor) -> str:
+        """The text key of what went wrong ("" if nothing): see PROBLEMS."""
         params = list(self.network.parameters())
         # one reduction first: any inf or NaN makes the sum non-finite (so does a finite
         # overflow, which the exact check below then tells apart)
         total = torch.stack([p.detach().sum() for p in params]).sum()
         if not torch.isfinite(total) and not all(torch.isfinite(p).all() for p in params):
-            return "some weights became infinite or not a number after the update"
+            return "train_problem_weights"
         if torch.isnan(loss):
-            return "the loss became NaN (not a number)"
+            return "train_problem_nan"
         if not torch.isfinite(loss):
-            return "the loss became infinite"
+            return "train_problem_inf"
         return ""
 
     def _diverge(self, step: int, problem: str) -> None:
@@ -404,13 +424,19 @@ class TrainingRun:
         self._diverged_at = step
         cfg, tc = self.config, self.train_config
         smaller = max(tc.learning_rate / 10, MIN_LEARNING_RATE)
-        tips = [f"a smaller learning rate (say {smaller:g})"]
+        tip_keys = [("train_tip_lr", {"lr": f"{smaller:g}"})]
         if tc.optimizer == "sgd":
-            tips.append("Adam instead of SGD")
+            tip_keys.append(("train_tip_adam", {}))
         if cfg.cell == "rnn" and cfg.nonlinearity == "relu":
-            tips.append("tanh instead of ReLU")
+            tip_keys.append(("train_tip_tanh", {}))
         if cfg.num_layers > 1:
-            tips.append("fewer layers")
+            tip_keys.append(("train_tip_layers", {}))
+        self._reason = ("train_diverged", {
+            "step": step, "problem": problem, "lr": f"{tc.learning_rate:g}",
+            "good_step": good_step, "tips": tip_keys,
+        })  # fmt: skip
+        tips = [TIPS[key].format(**fields) for key, fields in tip_keys]
+        problem = PROBLEMS[problem]
         self._message = (
             f"Training diverged at step {step}: {problem}. The learning rate "
             f"{tc.learning_rate:g} made the updates too big, and the numbers blew up. "
@@ -455,6 +481,7 @@ class TrainingRun:
             diverged_at=self._diverged_at,
             timed_out=self._timed_out,
             message=self._message,
+            reason=self._reason,
         )
 
 

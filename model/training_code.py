@@ -97,6 +97,11 @@ def expected_printout(config: ExplorerConfig, train_config: TrainConfig) -> str:
 def divergence_note(result: TrainResult) -> str:
     """A line to show under a diverged run's printout ("" when it did not diverge); the
     panel shows `result.message` (what happened, what to try) beside it."""
+    if result.timed_out:
+        return (
+            f"# The explorer stopped this run at its time limit after step {result.last_step}"
+            f" of {result.train_config.steps} and kept that step; the code runs every step."
+        )
     if not result.diverged:
         return ""
     return (

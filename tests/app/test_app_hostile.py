@@ -341,11 +341,6 @@ def test_training_too_heavy_for_the_server_is_a_message_and_the_charts_stay(make
 # --- the user's language ---------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the views show str(error) (English); wiring components.limits_view.error_text "
-    "into controls, scene and training_view makes this pass (see the issue note)",
-)
 def test_a_refusal_is_shown_in_korean_in_the_korean_page(make_app):
     page = make_app({"lang": "ko", "seq": "0,5 1,5", "tokens": "numbers"})
     (error,) = page.bodies("error")

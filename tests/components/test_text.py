@@ -14,7 +14,7 @@ from components.lessons import TABS
 from components.text import EN, LANGUAGES, TABLES, t
 from model.config import CELLS, ENCODINGS, INIT_STATES, TOKENIZERS
 from model.presets import PRESETS
-from model.training import HEADS
+from model.training import HEADS, PROBLEMS, TIPS
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = sorted((ROOT / "components").glob("*.py")) + [ROOT / "app.py"]
@@ -34,6 +34,8 @@ VARIABLE_KEYS = {
     ("_dims", "key"): {key for key in EN if key.startswith("dims_")},
     ("_hover", "row"): {"pitfall_line", "pitfall_sequence"},
     ("_hover", "what"): {"fig_train_loss", "fig_train_accuracy"},
+    ("diverged_text", "tip"): set(TIPS),
+    ("diverged_text", "problem_key"): set(PROBLEMS),
 }
 
 
@@ -62,14 +64,14 @@ def _strings(node: ast.AST, function: ast.AST) -> set[str]:
     if isinstance(node, ast.IfExp):
         return _strings(node.body, function) | _strings(node.orelse, function)
     if isinstance(node, ast.Name):
+        where = (getattr(function, "name", ""), node.id)
+        if where in VARIABLE_KEYS:
+            return VARIABLE_KEYS[where]
         found = _assigned_strings(function, node.id)
         if not found and getattr(function, "name", "") == "render_notices":
             return set(notice_keys())  # the keys come from urlstate's notices
         if not found and getattr(function, "name", "") == "render_lessons":
             return {key for key, *_ in TABS}  # the tab labels
-        where = (getattr(function, "name", ""), node.id)
-        if not found and where in VARIABLE_KEYS:
-            return VARIABLE_KEYS[where]
         assert found, f"cannot resolve the key variable {node.id!r}"
         return found
     if (
@@ -178,3 +180,10 @@ def test_unknown_language_falls_back_to_english_and_unknown_key_fails_loudly():
     assert t("app_title", "xx") == EN["app_title"]
     with pytest.raises(KeyError):
         t("no_such_key")
+
+
+def test_the_backends_training_words_are_the_tables_english():
+    """model/training.py writes its English message from the same keys the page
+    translates: the two English texts must not drift apart."""
+    for key, english in {**PROBLEMS, **TIPS}.items():
+        assert EN[key] == english, key
