@@ -44,6 +44,9 @@ def render_shapes(trace: Trace, prefix: str, lang: str) -> None:
     rows = tensor_shapes(trace, lang)
     states = 5 if trace.c_n is not None else 4  # inputs, outputs, h_n (, c_n)
     short = [f"`{name}` {_shape(shape)}" for name, shape, _ in rows[:states] if name in NAMES]
+    read_batch, read_steps, width = trace.inputs.shape
+    read = "shapes_read_bf" if config.batch_first else "shapes_read_sf"
+    short.insert(1, t(read, lang, batch=read_batch, steps=read_steps, input=width))
     st.markdown(f"**{t('shapes_title', lang)}** · " + " · ".join(short))
     with st.expander(t("shapes_all", lang)):
         gates = {"rnn": 1, "lstm": 4, "gru": 3}[config.cell]

@@ -31,7 +31,7 @@ def pitfall_spec(trace: Trace, lang: str) -> dict:
     colours = LINE_COLOURS[: max(lines, 1)]
     scale = _discrete(colours)
     layout = base_layout(t("pitfall_title", lang), height=120 + 44 * max(lines, steps))
-    layout["margin"] = {"l": 150, "r": 20, "t": 90, "b": 60}
+    layout["margin"] = {"l": 150, "r": 20, "t": 90, "b": 90}
     layout["plot_bgcolor"] = "white"
     left, right = (0.0, 0.42), (0.58, 1.0)
     layout["xaxis"] = _axis(left, t("pitfall_typed_x", lang), "y")

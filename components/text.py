@@ -133,6 +133,8 @@ EN: dict[str, str] = {
     "shapes_title": "Shapes",
     "shapes_all": "Every tensor and its shape",
     "shapes_read": "input_data as read",
+    "shapes_read_bf": "read as (batch={batch}, seq={steps}, input={input})",
+    "shapes_read_sf": "read as (seq={steps}, batch={batch}, input={input})",
     "shapes_col_tensor": "tensor",
     "shapes_col_shape": "shape",
     "shapes_col_dims": "what each dimension is",

@@ -20,6 +20,8 @@ from model.config import (
 )
 
 KO: dict[str, str] = {
+    "shapes_read_bf": "(batch={batch}, seq={steps}, input={input})로 읽음",
+    "shapes_read_sf": "(seq={steps}, batch={batch}, input={input})로 읽음",
     "page_title": "은닉 상태 탐색기",
     "app_title": "은닉 상태 탐색기",
     "app_caption": (

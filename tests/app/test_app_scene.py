@@ -189,7 +189,7 @@ def test_layers_and_bidirectional_make_layer_and_direction_choosable(page, ref):
     filename = page.chart_config("timeline_chart")["toImageButtonOptions"]["filename"]
     assert filename == "hidden-state_rnn_h2_seq1_layer2_reverse"
     shapes = next(body for body in page.bodies("markdown") if body.startswith("**Shapes**"))
-    assert "h_n: (4, 5, 2)" in shapes and "outputs: (3, 5, 4)" in shapes
+    assert "`h_n` (4, 5, 2)" in shapes and "`outputs` (3, 5, 4)" in shapes
 
 
 def test_bias_off_matches_torch(page, ref):
