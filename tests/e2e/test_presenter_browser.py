@@ -10,8 +10,9 @@ from tests.e2e.test_browser import READ_CHART_JS, TIMELINE, open_scene, screensh
 
 pytestmark = pytest.mark.e2e
 
-READOUT_JS = """() => {
-  const text = document.querySelector('.st-key-timeline_chart text.slider-current-value');
+READOUT_JS = """(prefix) => {  // the slider's current-value text ("time step: h · 0")
+  const texts = document.querySelectorAll('.st-key-timeline_chart .slider-container text');
+  const text = Array.from(texts).find(t => t.textContent.startsWith(prefix));
   if (!text) return null;
   return {text: text.textContent, size: parseFloat(getComputedStyle(text).fontSize)};
 }"""
@@ -19,7 +20,7 @@ READOUT_JS = """() => {
 
 def test_presenter_mode_big_step_readout_and_keyboard_stepping(page, app_url, screenshot_dir):
     open_scene(page, app_url, "?preset=lecture&present=1")
-    readout = page.evaluate(READOUT_JS)
+    readout = page.evaluate(READOUT_JS, t("fig_time_prefix", "en"))
     assert readout is not None and readout["size"] == PRESENTER_STEP_FONT
     assert readout["text"].startswith(t("fig_time_prefix", "en")) and readout["text"].endswith("0")
     more = page.get_by_text(t("more_settings", "en"))
@@ -33,7 +34,7 @@ def test_presenter_mode_big_step_readout_and_keyboard_stepping(page, app_url, sc
                 ._fullLayout.sliders[0].active === 2"""
     )
     assert page.evaluate(READ_CHART_JS, TIMELINE)["cursor"] == 2
-    assert page.evaluate(READOUT_JS)["text"].endswith("2")
+    assert page.evaluate(READOUT_JS, t("fig_time_prefix", "en"))["text"].endswith("2")
     screenshot(page, screenshot_dir, "20-presenter-mode")
 
 

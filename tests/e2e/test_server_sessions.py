@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import concurrent.futures
 import json
 from dataclasses import replace
 from urllib.parse import parse_qs
@@ -113,9 +114,16 @@ async def crowd(app_url: str, students: list[Student]) -> list[Record]:
         await asyncio.gather(*(s.close() for s in sessions))
 
 
+def run_async(coroutine):
+    """asyncio.run in its own thread: Playwright's sync API (the browser tests in the same
+    session) keeps an event loop running in the main thread, where asyncio.run refuses."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def test_every_interaction_of_four_students_at_once_is_answered(app_url):
     students = make_students(4, "hihello", STEPS, seed=11)
-    records = asyncio.run(crowd(app_url, students))
+    records = run_async(crowd(app_url, students))
     for record in records:
         assert not record.failure, f"student {record.student}: {record.failed_at}: {record.failure}"
         assert list(record.runs) == list(INTERACTIONS)
@@ -158,7 +166,7 @@ def test_two_sessions_training_at_once_each_get_their_own_model(app_url):
     # Same cell and shapes, different words: either model could be drawn on either page.
     a = Student(0, "hihello", "hiheoll", "GRU", STEPS)
     b = Student(1, "hihello", "olleihh", "GRU", STEPS)
-    (page_a, page_b), records, seen = asyncio.run(train_two_at_once(app_url, a, b))
+    (page_a, page_b), records, seen = run_async(train_two_at_once(app_url, a, b))
     assert [r.outcome for r in records[:2]] == ["trained", "trained"]
 
     # The two runs really were on the server at the same time: each page's progress bar
