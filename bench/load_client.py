@@ -287,6 +287,10 @@ class Session:
             run.exceptions.append(element.exception.message or element.exception.type)
         elif kind == "progress":
             run.progress.append(time.monotonic())
+        elif kind in VALUE_FIELD:
+            proto = getattr(element, kind)
+            if getattr(proto, "set_value", False):  # the app set this widget's value
+                self._values.pop(proto.id, None)  # (the browser takes it; so does the server)
 
     def _resolve(self, msg: ForwardMsg) -> ForwardMsg:
         """Replace a reference by the cached message; cache big messages (as the browser)."""
