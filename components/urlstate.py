@@ -74,15 +74,7 @@ def parse_query(query: Mapping[str, Sequence[str]]) -> tuple[ExplorerConfig, str
             values["sequences"] = sequences
         else:
             notices.append(("notice_empty_seq", {}))
-    for name, (field, kind, allowed) in PARAMS.items():
-        raw = _last(query, name)
-        if raw is None:
-            continue
-        value = _convert(raw, kind, allowed)
-        if value is None:
-            notices.append(("notice_bad_value", {"name": name, "value": raw[:40]}))
-        else:
-            values[field] = value
+    values.update(_read(query, PARAMS, notices))
     try:
         config = ExplorerConfig(**values)
     except ConfigError as error:  # e.g. text too long: keep the rest, drop the text
@@ -97,8 +89,15 @@ def parse_query(query: Mapping[str, Sequence[str]]) -> tuple[ExplorerConfig, str
 
 def parse_view(query: Mapping[str, Sequence[str]]) -> tuple[dict, list]:
     """Query parameters -> ({"lang": ..., "present": ...}, notices for bad values)."""
-    view, notices = dict(VIEW_DEFAULTS), []
-    for name, (kind, allowed) in VIEW_PARAMS.items():
+    notices: list[Notice] = []
+    fields = {name: (name, kind, allowed) for name, (kind, allowed) in VIEW_PARAMS.items()}
+    return {**VIEW_DEFAULTS, **_read(query, fields, notices)}, notices
+
+
+def _read(query: Mapping[str, Sequence[str]], fields: Mapping, notices: list) -> dict:
+    """URL name -> (key, kind, allowed): the valid values by key; a notice for each bad one."""
+    values = {}
+    for name, (key, kind, allowed) in fields.items():
         raw = _last(query, name)
         if raw is None:
             continue
@@ -106,8 +105,8 @@ def parse_view(query: Mapping[str, Sequence[str]]) -> tuple[dict, list]:
         if value is None:
             notices.append(("notice_bad_value", {"name": name, "value": raw[:40]}))
         else:
-            view[name] = value
-    return view, notices
+            values[key] = value
+    return values
 
 
 def to_query(config: ExplorerConfig, view: Mapping | None = None) -> dict[str, str | list[str]]:
