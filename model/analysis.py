@@ -175,8 +175,8 @@ def rank_units(values: np.ndarray, start: int, stop: int) -> UnitRanking | None:
     steps = values.shape[0]
     computed = np.isfinite(values).all(axis=1)
     start, stop = max(0, min(start, stop)), min(steps - 1, max(start, stop))
-    in_range = np.zeros(steps, dtype=bool)
-    in_range[start : stop + 1] = True
+    index = np.arange(steps)
+    in_range = (index >= start) & (index <= stop)  # a stretch wholly before 0 is empty
     inside_rows, outside_rows = computed & in_range, computed & ~in_range
     if not inside_rows.any():
         return None

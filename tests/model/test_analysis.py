@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -188,6 +188,7 @@ def test_quantities_name_what_the_trace_holds(cell, names):
 
 
 @given(data=states_with_gaps(), start=st.integers(-2, 14), stop=st.integers(-2, 14))
+@example(data=(np.zeros((2, 1), dtype=np.float32), np.array([False, False])), start=-2, stop=-2)
 def test_ranking_is_the_contrast_inside_versus_outside(data, start, stop):
     values = with_gaps(*data)
     ranking = rank_units(values, start, stop)
