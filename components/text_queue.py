@@ -21,6 +21,11 @@ EN: dict[str, str] = {
         "To train to the end, use fewer steps, a smaller hidden size, fewer layers or "
         "shorter text."
     ),
+    "train_stopped_early": (
+        "Training stopped at step {step} of {total}: something on the page changed while "
+        "it ran. The weights of step {step} are kept; press **Train** again to run all "
+        "{total} steps."
+    ),
     "queue_steps_help": (
         "At most {steps} steps and {seconds} seconds of training per run: the server is "
         "shared by the whole class, so a longer run stops at the time limit and keeps what "
@@ -40,6 +45,11 @@ KO: dict[str, str] = {
         "학습이 저절로 시작되니 이 탭을 닫지 마세요. (지금까지 {seconds}초 대기)"
     ),
     "queue_waited": "빈 코어를 {seconds}초 기다린 뒤 학습을 시작했습니다.",
+    "train_stopped_early": (
+        "학습 중에 페이지에서 무언가가 바뀌어 스텝 {total}개 중 스텝 {step}에서 학습이 "
+        "멈췄습니다. 스텝 {step}의 가중치를 그대로 보존합니다. 스텝 {total}개를 모두 "
+        "학습하려면 **학습 시작**을 다시 누르세요."
+    ),
     "queue_time_limit": (
         "학습이 {seconds}초 만에 멈췄습니다. 여러 사람이 함께 쓰는 서버에서 한 번의 학습에 "
         "허용되는 시간입니다. 스텝 {total}개 중 스텝 {step}까지 진행했고, 스텝 {step}의 "

@@ -4,13 +4,17 @@ nothing mutable is shared between sessions.
 
 Sharing the server: a run takes a core from `model.run_queue.RUNS` (the others wait in a
 visible queue) and stops after MAX_TRAIN_SECONDS. While it waits or trains, the view
-draws something at least every WAIT_UPDATE_SECONDS / PROGRESS_SECONDS: each st.* call is
+reaches one of Streamlit's yield points at least every WAIT_UPDATE_SECONDS /
+PROGRESS_SECONDS (a session-state read while waiting, a redraw while training): that is
 where Streamlit stops a script whose tab closed (or that a new click replaced), by
 raising StopException / RerunException; the queue's `with` block then gives the core back.
+A rerun's request is consumed when raised, so the `finally` that keeps what ran can still
+write the session state; a stop (closed tab) is not, and nothing is kept for a gone tab.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass
 
@@ -41,8 +45,13 @@ from model.training import (
 from model.training_code import printed_line
 
 LIVE_UPDATES = 25  # loss chart redraws per run: often enough to watch, cheap to send
+# ...and at most one every LIVE_SECONDS: Streamlit draws each new spec from scratch, so
+# redrawing faster costs the browser and the server (with a class training) for little.
+LIVE_SECONDS = 0.5
 PROGRESS_SECONDS = 0.25  # the progress bar redraws at least this often while training
-WAIT_UPDATE_SECONDS = 0.5  # the waiting message redraws this often while in the queue
+WAIT_UPDATE_SECONDS = 0.5  # how often a waiting run checks its place in the queue
+FINISH_WAIT_SECONDS = 5.0  # a new run waits at most this long for a stopped run's weights
+WAIT_REDRAW_SECONDS = 2.0  # ...and redraws the message this often when it has not moved
 
 
 @dataclass(frozen=True, eq=False)
@@ -77,8 +86,16 @@ def _key(prefix: str, name: str) -> str:
     return f"{prefix}_train_{name}"
 
 
-def _store(prefix: str, trained: Trained | None) -> None:
-    st.session_state[_key(prefix, "model")] = trained
+def _kept(prefix: str) -> dict:
+    """This session's trained model ("model"), the step to show next ("show_step") and
+    the Event of the last run ("running", set once its weights are kept), in a plain dict.
+
+    A click during a run makes Streamlit stop that run and start the new one at once, in
+    another thread (runner.fastReruns): the stopped run gets StopException at every later
+    st.session_state access, so its `finally` writes into this dict, fetched before the
+    run; and the new run waits for the Event before it reads the model, so it shows the
+    steps that ran instead of racing the old thread's `finally`."""
+    return st.session_state.setdefault(_key(prefix, "kept"), {})
 
 
 def _restore(prefix: str) -> None:
@@ -95,9 +112,8 @@ def _restore(prefix: str) -> None:
     seed_widgets(prefix, checkpoint.config, None)
     for name, value in _form_values(checkpoint.train_config).items():
         st.session_state[_key(prefix, name)] = value
-    _store(
-        prefix, Trained(checkpoint.config, checkpoint.train_config, checkpoint.weights, None, "")
-    )
+    trained = Trained(checkpoint.config, checkpoint.train_config, checkpoint.weights, None, "")
+    _kept(prefix)["model"] = trained
 
 
 def _form_values(train_config: TrainConfig) -> dict:
@@ -112,7 +128,10 @@ def _form_values(train_config: TrainConfig) -> dict:
 
 def render_training(config: ExplorerConfig, prefix: str, lang: str) -> Shown | None:
     """The training section; returns the trained weights the views should draw, if any."""
-    trained: Trained | None = st.session_state.get(_key(prefix, "model"))
+    kept = _kept(prefix)
+    if (running := kept.get("running")) is not None:  # a click stopped a run just now
+        running.wait(FINISH_WAIT_SECONDS)
+    trained: Trained | None = kept.get("model")
     current = trained is not None and trained.config == config
     numbers = config.tokens == "numbers"
     with st.expander(t("train_title", lang), expanded=current):
@@ -180,42 +199,66 @@ def _run(config: ExplorerConfig, prefix: str, lang: str) -> Trained | None:
 
 
 def _wait_for_core(ticket: Ticket, lang: str) -> None:
-    """Show the place in the queue, redrawn every WAIT_UPDATE_SECONDS, until a core is
-    free; then say how long it took (nothing when a core was free at once)."""
+    """Show the place in the queue until a core is free; then say how long it took
+    (nothing when a core was free at once). The place is checked every
+    WAIT_UPDATE_SECONDS but the message is redrawn only when it moved or every
+    WAIT_REDRAW_SECONDS (the waited seconds): with a class waiting, a redraw every 0.5 s
+    each was hundreds of messages a second for the server to send. Between redraws the
+    loop still yields to Streamlit every WAIT_UPDATE_SECONDS (_yield_point), so a click
+    or a closed tab ends the wait as promptly as before."""
     if RUNS.wait(ticket, 0):
         return
     note = st.empty()
     started = time.monotonic()
+    shown: tuple[int, int] | None = None
+    redrawn = started
     while True:
         ahead, cores = RUNS.ahead(ticket), RUNS.slots
-        seconds = int(time.monotonic() - started)
-        if ahead:
-            text = t("queue_wait_ahead", lang, ahead=ahead, cores=cores, seconds=seconds)
-        else:
-            text = t("queue_wait_next", lang, cores=cores, seconds=seconds)
-        note.info(text, icon="⏳")
+        now = time.monotonic()
+        if (ahead, cores) != shown or now - redrawn >= WAIT_REDRAW_SECONDS:
+            seconds = int(now - started)
+            if ahead:
+                text = t("queue_wait_ahead", lang, ahead=ahead, cores=cores, seconds=seconds)
+            else:
+                text = t("queue_wait_next", lang, cores=cores, seconds=seconds)
+            note.info(text, icon="⏳")
+            shown, redrawn = (ahead, cores), now
         if RUNS.wait(ticket, WAIT_UPDATE_SECONDS):
             break
+        _yield_point()
     note.caption(t("queue_waited", lang, seconds=round(time.monotonic() - started)))
 
 
-def _train_live(run: TrainingRun, prefix: str, lang: str) -> Trained:
+def _yield_point() -> None:
+    """Let Streamlit stop or rerun this script here, sending nothing: every session-state
+    access is one of its yield points (SafeSessionState calls the script runner's
+    execution-control check, which raises StopException / RerunException on a pending
+    stop or rerun), like every st.* call that draws."""
+    _ = _key("queue", "yield") in st.session_state
+
+
+def _train_live(run: TrainingRun, prefix: str, lang: str) -> Trained | None:
     """Train, redrawing the bar at least every PROGRESS_SECONDS and the loss chart
     LIVE_UPDATES times; what ran is kept when a rerun interrupts the loop."""
     config, train_config = run.config, run.train_config
+    kept = _kept(prefix)
     progress = st.progress(0.0, text=t("train_starting", lang))
     live = st.empty()  # the loss (and accuracy) so far, redrawn as it trains
     every = max(1, train_config.steps // LIVE_UPDATES)
-    history: list[dict] = []
+    steps: list[int] = []
+    losses: list[float] = []
+    accuracies: list[float] = []
     printed = []
     drawn = time.monotonic()
+    charted = -LIVE_SECONDS  # the first scheduled redraw draws the chart
+    finished = kept["running"] = threading.Event()  # set in `finally`, whatever happens
     try:
         for record in run:
             printed.append(printed_line(record) + "\n")
-            row = {t("fig_train_loss", lang): record.loss}
+            steps.append(record.step)
+            losses.append(record.loss)
             if record.accuracy is not None:
-                row[t("fig_train_accuracy", lang)] = record.accuracy
-            history.append(row)
+                accuracies.append(record.accuracy)
             scheduled = record.step % every == 0 or record.step == train_config.steps
             if scheduled or time.monotonic() - drawn >= PROGRESS_SECONDS:
                 guess = " · ".join(quoted(p) for p in record.predictions)  # user tokens
@@ -225,15 +268,21 @@ def _train_live(run: TrainingRun, prefix: str, lang: str) -> Trained:
                            loss=record.loss, guess=guess),
                 )  # fmt: skip
                 drawn = time.monotonic()
-            if scheduled:
-                live.line_chart(
-                    pd.DataFrame(history), x_label=t("train_col_step", lang), height=260
-                )
-    finally:  # keep what ran, even when a rerun interrupts the loop
-        result = run.result()
-        trained = Trained(config, train_config, result.weights, result, "".join(printed))
-        _store(prefix, trained)
-        st.session_state[_key(prefix, "step")] = result.last_step
+            if scheduled and time.monotonic() - charted >= LIVE_SECONDS:
+                charted = time.monotonic()  # the result's builder (st.line_chart: 40x the CPU)
+                with live:
+                    chart(training_spec(steps, losses, accuracies or None, lang=lang),
+                          "training-live", None)  # fmt: skip
+    finally:  # keep what ran, even when a click or a closed tab stops the loop; a click
+        # before the first step leaves nothing to keep (the session's previous model stays)
+        try:
+            result = run.result()
+            trained = None
+            if result.last_step > 0:
+                trained = Trained(config, train_config, result.weights, result, "".join(printed))
+                kept.update(model=trained, show_step=result.last_step)  # no st.* call here
+        finally:
+            finished.set()
     progress.empty()
     live.empty()
     return trained
@@ -250,6 +299,10 @@ def _render_result(trained: Trained, prefix: str, lang: str) -> Shown:
         limit = t("queue_time_limit", lang, seconds=f"{MAX_TRAIN_SECONDS:g}",
                   step=result.last_step, total=result.train_config.steps)  # fmt: skip
         st.warning(limit + " " + _summary(result, lang), icon="⏱️")
+    elif result.last_step < result.train_config.steps:  # a click stopped the run
+        stopped = t("train_stopped_early", lang, step=result.last_step,
+                    total=result.train_config.steps)  # fmt: skip
+        st.info(stopped + " " + _summary(result, lang), icon="⏸️")
     else:
         st.success(_summary(result, lang), icon="✅")
     if result.scale_min is not None:  # numbers: the scaling is part of the lesson
@@ -258,7 +311,9 @@ def _render_result(trained: Trained, prefix: str, lang: str) -> Shown:
         st.caption(t("train_scaling", lang, low=low, high=high))
     snapshots = sorted(result.snapshots)
     step_key = _key(prefix, "step")
-    if st.session_state.get(step_key) not in snapshots:
+    if (shown := _kept(prefix).pop("show_step", None)) is not None:  # a run just ended
+        st.session_state[step_key] = shown
+    elif st.session_state.get(step_key) not in snapshots:
         st.session_state[step_key] = snapshots[-1]
     step = st.select_slider(
         t("train_shown_step", lang), options=snapshots, key=step_key,

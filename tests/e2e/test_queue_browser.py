@@ -26,7 +26,7 @@ from tests.e2e.conftest import (
     _stop,
     wait_for_rerun,
 )
-from tests.e2e.test_browser import open_scene
+from tests.e2e.test_browser import TIMELINE, open_scene, read_chart
 from tests.e2e.test_training_browser import (
     EXPANDER_TITLE,
     SUBMIT,
@@ -38,8 +38,8 @@ from tests.e2e.test_training_browser import (
 pytestmark = pytest.mark.e2e
 
 SHOTS = Path("/work/shots")
-# About 5 ms a step on a free core (LSTM, 100 characters, hidden 10 = vocabulary).
-SLOW_QUERY = "?seq=" + "abcdefghij" * 10 + "&cell=lstm&hidden=10"
+# About 8 ms a step on a free core (3-layer LSTM, 100 characters, hidden 10 = vocabulary).
+SLOW_QUERY = "?seq=" + "abcdefghij" * 10 + "&cell=lstm&hidden=10&layers=3"
 SHOT_TIMEOUT_MS = 120_000  # a screenshot of a busy page on a loaded 2-core machine
 # The training expander is the first expander of the page's main part.
 TRAINING_JS = "[data-testid=stMain] [data-testid=stExpander]"
@@ -80,7 +80,8 @@ NOW_JS = "() => Date.now()"
 # drawn later (a's last bar comes with its whole trained page, which Plotly draws while
 # b's page draws b's first bar). Well under a's run, which the check relies on.
 JITTER_MS = 2500
-LONG_RUN = 1200  # steps of SLOW_QUERY: about 6 s on a free core, more when busy
+B_STEPS = 600  # the second session's run: about 1 s, long enough to see its bar move
+LONG_RUN = 2000  # steps of SLOW_QUERY (the most allowed): about 15 s on a free core
 
 
 @pytest.fixture(scope="module")
@@ -156,7 +157,7 @@ def take_waiting_shot(page) -> None:
 def test_the_second_session_waits_its_turn_then_trains(one_core_url, two_pages, screenshot_dir):
     _contexts, (a, b) = two_pages
     ready(a, one_core_url, SLOW_QUERY, LONG_RUN)
-    ready(b, one_core_url, "?preset=hihello", 100)
+    ready(b, one_core_url, "?preset=hihello", B_STEPS)
 
     a.locator(SUBMIT).click()
     training(a).locator(PROGRESS).wait_for(timeout=TRAIN_TIMEOUT_MS)
@@ -172,7 +173,7 @@ def test_the_second_session_waits_its_turn_then_trains(one_core_url, two_pages, 
     assert waited and not runs["a"]["waiting"], runs
     assert all("you are next" in text and "(1 in all)" in text for text in waited), waited
     assert len(waited) >= 2, f"the waiting message never updated: {waited}"
-    for page, steps in ((a, LONG_RUN), (b, 100)):  # both ran to the end
+    for page, steps in ((a, LONG_RUN), (b, B_STEPS)):  # both ran to the end
         slider = page.locator(".st-key-main_train_step").get_by_role("slider")
         assert slider.get_attribute("aria-valuetext") == f"step {steps}"
     # One core: b's message showed while a's bar was on screen, and b's bar only once
@@ -193,9 +194,9 @@ def test_the_second_session_waits_its_turn_then_trains(one_core_url, two_pages, 
 
 def test_closing_a_training_tab_frees_the_core(one_core_url, two_pages):
     (context_a, _), (a, b) = two_pages
-    total = 2000  # about 10 s on a free core, if nothing stopped it
+    total = LONG_RUN  # about 10 s on a free core, if nothing stopped it
     ready(a, one_core_url, SLOW_QUERY, total)
-    ready(b, one_core_url, "?preset=hihello", 100)
+    ready(b, one_core_url, "?preset=hihello", B_STEPS)
 
     a.locator(SUBMIT).click()
     training(a).locator(PROGRESS, has_text="Step").wait_for(timeout=TRAIN_TIMEOUT_MS)
@@ -222,3 +223,31 @@ def test_closing_a_training_tab_frees_the_core(one_core_url, two_pages):
         f"b started {delay} ms after the close, a had ~{left_ms:.0f} ms of training left"
     )
     assert runs_b["waiting"], "b never waited"
+
+
+def test_a_click_while_waiting_is_answered_at_once(one_core_url, two_pages):
+    """A student who waits in the queue and changes something is answered while the
+    other run goes on: the wait ends at the click (it yields to Streamlit between its
+    redraws), not when a core comes free."""
+    _contexts, (a, b) = two_pages
+    total = LONG_RUN
+    ready(a, one_core_url, SLOW_QUERY, total)
+    ready(b, one_core_url, "?preset=hihello", B_STEPS)
+
+    a.locator(SUBMIT).click()
+    training(a).locator(PROGRESS, has_text="Step").wait_for(timeout=TRAIN_TIMEOUT_MS)
+    b.locator(SUBMIT).click()
+    waiting(b).wait_for(timeout=TRAIN_TIMEOUT_MS)
+    clicked = b.evaluate(NOW_JS)
+    b.locator(".st-key-main_cell [data-testid=stRadioOption]", has_text="GRU").click()
+    chart = read_chart(b, TIMELINE, until=lambda c: "GRU" in c["title"])
+    answered = b.evaluate(NOW_JS)
+    still_training = training(a).locator(PROGRESS).count() == 1
+    runs_a = a.evaluate(SAMPLES_JS)
+
+    print(f"b's click answered {answered - clicked} ms later; a at {steps_of(runs_a)[-1]}")
+    assert "GRU" in chart["title"], chart["title"]
+    assert waiting(b).count() == 0, "b's page still shows the queue after its click"
+    assert still_training, "a's run had ended before b's click was answered: not told apart"
+    assert runs_a["progress"], "a's run showed no progress"
+    wait_until_trained(a)  # a's run ends as usual, undisturbed by b leaving the queue

@@ -8,6 +8,7 @@ settings, never with typed-in values.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
@@ -38,6 +39,7 @@ EXPANDER_TITLE = "Train it: watch the hidden states learn"
 SUBMIT = "[data-testid=stBaseButton-primaryFormSubmit]"
 PROGRESS = "[data-testid=stProgress]"
 SUCCESS = "[data-testid=stAlertContentSuccess]"
+INFO = "[data-testid=stAlertContentInfo]"
 TRAIN_TIMEOUT_MS = 90_000  # two sessions training at once on a 2-core machine
 GRU_QUERY = "?seq=hihello&hidden=5&cell=gru&batch_first=1"
 
@@ -49,9 +51,11 @@ READ_TRAINING_JS = """() => {
 }"""
 
 # Samples the page every 20 ms from now on: each change of the progress text (with the
-# wall-clock time, shared by every page of the browser), and when a success alert shows.
+# wall-clock time, shared by every page of the browser), each different last step of a
+# loss curve drawn while the bar shows (the live chart), and when a success alert shows.
 SAMPLE_PROGRESS_JS = """() => {
   window.__progress = [];
+  window.__live = [];
   window.__doneAt = null;
   window.__sampler = setInterval(() => {
     const bar = document.querySelector('[data-testid=stProgress]');
@@ -60,13 +64,18 @@ SAMPLE_PROGRESS_JS = """() => {
     if (text && (!last || last.text !== text)) window.__progress.push({t: Date.now(), text});
     if (text) window.__lastProgressAt = Date.now();
     const box = document.querySelector('[data-testid=stMain] [data-testid=stExpander]');
+    const gd = bar && box && box.querySelector('.js-plotly-plot');
+    const drawn = gd && gd._fullData && gd._fullData.length
+      && gd.querySelector('.scatterlayer .trace');
+    const step = drawn ? gd._fullData[0].x[gd._fullData[0].x.length - 1] : null;
+    if (step !== null && !window.__live.includes(step)) window.__live.push(step);
     if (!window.__doneAt && box && box.querySelector('[data-testid=stAlertContentSuccess]'))
       window.__doneAt = Date.now();
   }, 20);
 }"""
 SAMPLES_JS = """() => { clearInterval(window.__sampler);
   return {progress: window.__progress, last: window.__lastProgressAt || null,
-          done: window.__doneAt}; }"""
+          done: window.__doneAt, live: window.__live}; }"""
 
 
 # --- the backend's answers ----------------------------------------------------------------
@@ -213,6 +222,9 @@ def test_training_shows_live_progress_then_the_result(page, app_url, screenshot_
     assert steps[-1] > steps[0], steps
     assert all("loss" in text for text in texts), texts
     assert samples["done"] is not None and samples["last"] < samples["done"] + 100, samples
+    # The live loss curve was on screen while it trained, and grew.
+    live = samples["live"]
+    assert len(live) >= 2 and live == sorted(live) and live[-1] <= 600, live
 
     assert training(page).locator(PROGRESS).count() == 0, "the progress bar stayed after the run"
     result = trained(PRESETS["hihello"], TrainConfig(steps=600))
@@ -347,3 +359,30 @@ def test_a_bad_upload_is_refused_and_the_page_keeps_working(
     assert_close(heatmap_z(page), untrained, "heatmap after a refused upload")
     assert training(page).locator(SUCCESS).count() == 0, "a refused upload must change nothing"
     screenshot(page, screenshot_dir, "23-bad-upload")
+
+
+def test_a_click_during_training_stops_it_and_keeps_what_ran(page, app_url, screenshot_dir):
+    """Any click reruns the page; the run stops at its next redraw and the weights of the
+    last step it finished are kept, said so, and drawn."""
+    query = {"seq": ["abcdefghij" * 10], "cell": ["lstm"], "hidden": ["10"]}  # ~3 ms a step
+    config = parse_query(query)[0]
+    open_scene(page, app_url, "?seq=" + query["seq"][0] + "&cell=lstm&hidden=10")
+    start_training(page, steps=2000)
+    training(page).locator(PROGRESS, has_text="Step").wait_for(timeout=TRAIN_TIMEOUT_MS)
+    page.get_by_role("tab", name="Shared weights").click()  # nothing to do with training
+
+    stopped = training(page).locator(INFO, has_text="Training stopped at step")
+    stopped.wait_for(timeout=TRAIN_TIMEOUT_MS)
+    wait_for_rerun(page, timeout_ms=TRAIN_TIMEOUT_MS)
+    match = re.search(r"stopped at step (\d+) of 2000", stopped.inner_text())
+    assert match, stopped.inner_text()
+    step = int(match.group(1))
+    assert 0 < step < 2000
+    assert training(page).locator(PROGRESS).count() == 0, "the progress bar stayed"
+    slider = page.locator(".st-key-main_train_step").get_by_role("slider")
+    assert slider.get_attribute("aria-valuetext") == f"step {step}"
+    assert training_chart(page)[0]["x"][-1] == step
+    # The kept weights are the backend's after `step` steps of the same settings.
+    expected = trained_states(config, trained(config, TrainConfig(steps=step)).weights)
+    assert_close(heatmap_z(page, until=showing(expected)), expected, "weights kept at the click")
+    screenshot(page, screenshot_dir, "20c-training-stopped-by-a-click")
