@@ -114,6 +114,11 @@ def _timeline(session: Session) -> str:
     raise CheckFailed("no hidden-state timeline chart on the page")
 
 
+def timeline_figure(session: Session) -> dict:
+    """The timeline's figure (data, layout, frames) as the page received it."""
+    return json.loads(_timeline(session))
+
+
 def _query(session: Session, name: str) -> list[str]:
     return parse_qs(session.query_string).get(name, [])
 

@@ -24,12 +24,12 @@ import torch
 
 from bench.load import (
     INTERACTIONS,
-    TIMELINE_KEY,
     Record,
     Student,
     attend,
     make_students,
     prepare,
+    timeline_figure,
     train,
 )
 from bench.load_client import Session
@@ -72,11 +72,8 @@ def page_losses(session: Session) -> np.ndarray:
 
 def page_hidden(session: Session) -> np.ndarray:
     """The timeline's heatmap: (hidden units, steps) of sequence 1, layer 1."""
-    for chart in session.page.of_kind("plotly_chart"):
-        if chart.id.endswith("-" + TIMELINE_KEY):
-            heatmaps = [d for d in json.loads(chart.spec)["data"] if d["type"] == "heatmap"]
-            return decoded(heatmaps[0]["z"]).astype(np.float32)
-    raise AssertionError("no timeline chart on the page")
+    heatmaps = [d for d in timeline_figure(session)["data"] if d["type"] == "heatmap"]
+    return decoded(heatmaps[0]["z"]).astype(np.float32)
 
 
 def student_config(student: Student) -> ExplorerConfig:
