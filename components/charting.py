@@ -63,9 +63,10 @@ def chart(spec: dict, png_name: str, key: str | None, **select) -> object:
 
 
 def built_once(slot: str, trace: Trace, key: tuple, build):
-    """Rebuild a figure spec only when what it shows changed: one spec per slot per
-    session. The scene is identified by its Trace object, held in the store so its id
-    cannot be reused (a trained and an untrained scene share a config)."""
+    """Rebuild a figure spec (or what a panel computes for one) only when what it shows
+    changed: one value per slot per session. The scene is identified by its Trace
+    object, held in the store so its id cannot be reused (a trained and an untrained
+    scene share a config)."""
     store = st.session_state.setdefault("_figure_specs", {})
     full_key = (id(trace), *key)
     if slot not in store or store[slot][0] != full_key:

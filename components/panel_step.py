@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from components.charting import built_once
 from components.figure_parts import visible_token
 from components.text import t
 from model.config import quoted
@@ -58,7 +59,9 @@ def _step_panel(trace: Trace, seq: int, layer: int, direction: int, lang: str) -
     if not has_state(trace, seq, step):
         st.info(t("step_no_state", lang, last=int(trace.lengths[seq]) - 1), icon="ℹ️")
         return
-    math = step_math(trace, seq, layer, direction, step)
+    # Computed once per scene and step: a rerun that changes nothing here reuses it.
+    math = built_once("step_math", trace, (seq, layer, direction, step),
+                      lambda: step_math(trace, seq, layer, direction, step))  # fmt: skip
     _render_context(trace, math, lang)
     hidden, width = math.h.shape[0], math.x.shape[0]
     if hidden <= SMALL_HIDDEN:
