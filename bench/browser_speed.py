@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import dataclasses
 import os
 import platform
 import random
@@ -570,6 +571,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--cold-reps", type=int, default=3, help="cold starts of each app (3)")
     parser.add_argument("--timeout", type=float, default=1200, help="overall cap, s (1200)")
     parser.add_argument("--seed", type=int, default=0, help="the typed words")
+    parser.add_argument(
+        "--app", default=APP.script,
+        help="the script measured as the app (app.py); a variant to find what costs",
+    )  # fmt: skip
     return parser.parse_args(argv)
 
 
@@ -593,7 +598,9 @@ def run(args: argparse.Namespace, servers: list, results: Results) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    global APP
     args = parse_args(argv)
+    APP = dataclasses.replace(APP, script=args.app)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     os.chdir(ROOT)
     import plotly
