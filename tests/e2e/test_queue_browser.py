@@ -80,7 +80,7 @@ NOW_JS = "() => Date.now()"
 # drawn later (a's last bar comes with its whole trained page, which Plotly draws while
 # b's page draws b's first bar). Well under a's run, which the check relies on.
 JITTER_MS = 2500
-B_STEPS = 600  # the second session's run: about 1 s, long enough to see its bar move
+B_STEPS = 1500  # the second session's run: 2-3 s, long enough to see its bar move
 LONG_RUN = 2000  # steps of SLOW_QUERY (the most allowed): about 15 s on a free core
 
 
