@@ -192,16 +192,20 @@ def test_the_second_session_waits_its_turn_then_trains(one_core_url, two_pages, 
     assert caption.filter(has_text="waited").count() == 1
 
 
-def test_closing_a_training_tab_frees_the_core(one_core_url, two_pages):
-    (context_a, _), (a, b) = two_pages
-    total = LONG_RUN  # about 10 s on a free core, if nothing stopped it
-    ready(a, one_core_url, SLOW_QUERY, total)
-    ready(b, one_core_url, "?preset=hihello", B_STEPS)
-
+def a_trains_while_b_waits(url: str, a, b) -> None:
+    """a starts a LONG_RUN on the one core; b asks for a short run and is queued."""
+    ready(a, url, SLOW_QUERY, LONG_RUN)
+    ready(b, url, "?preset=hihello", B_STEPS)
     a.locator(SUBMIT).click()
     training(a).locator(PROGRESS, has_text="Step").wait_for(timeout=TRAIN_TIMEOUT_MS)
     b.locator(SUBMIT).click()
     waiting(b).wait_for(timeout=TRAIN_TIMEOUT_MS)
+
+
+def test_closing_a_training_tab_frees_the_core(one_core_url, two_pages):
+    (context_a, _), (a, b) = two_pages
+    total = LONG_RUN  # about 15 s on a free core, if nothing stopped it
+    a_trains_while_b_waits(one_core_url, a, b)
     a.wait_for_timeout(1000)  # a few progress updates, to measure a's pace
     runs_a = a.evaluate(SAMPLES_JS)
     a_began, a_steps = runs_a["progress"][0]["t"], steps_of(runs_a)
@@ -230,14 +234,7 @@ def test_a_click_while_waiting_is_answered_at_once(one_core_url, two_pages):
     other run goes on: the wait ends at the click (it yields to Streamlit between its
     redraws), not when a core comes free."""
     _contexts, (a, b) = two_pages
-    total = LONG_RUN
-    ready(a, one_core_url, SLOW_QUERY, total)
-    ready(b, one_core_url, "?preset=hihello", B_STEPS)
-
-    a.locator(SUBMIT).click()
-    training(a).locator(PROGRESS, has_text="Step").wait_for(timeout=TRAIN_TIMEOUT_MS)
-    b.locator(SUBMIT).click()
-    waiting(b).wait_for(timeout=TRAIN_TIMEOUT_MS)
+    a_trains_while_b_waits(one_core_url, a, b)
     clicked = b.evaluate(NOW_JS)
     b.locator(".st-key-main_cell [data-testid=stRadioOption]", has_text="GRU").click()
     chart = read_chart(b, TIMELINE, until=lambda c: "GRU" in c["title"])
