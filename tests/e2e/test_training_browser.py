@@ -42,6 +42,9 @@ SUCCESS = "[data-testid=stAlertContentSuccess]"
 INFO = "[data-testid=stAlertContentInfo]"
 TRAIN_TIMEOUT_MS = 90_000  # two sessions training at once on a 2-core machine
 GRU_QUERY = "?seq=hihello&hidden=5&cell=gru&batch_first=1"
+# hihello trains ~1.3 ms a step: 2,000 steps keep the bar on screen for seconds (600 ran
+# in under one, and its bar was once never painted before the result replaced it).
+LIVE_STEPS = 2000
 
 # The training chart has no widget key: it is the Plotly chart inside the expander.
 READ_TRAINING_JS = """() => {
@@ -196,7 +199,7 @@ def progress_step(text: str, total: int) -> int:
 def test_training_shows_live_progress_then_the_result(page, app_url, screenshot_dir):
     open_scene(page, app_url, "?preset=hihello")
     open_training(page)
-    set_number(page, "main_train_steps", 600)
+    set_number(page, "main_train_steps", LIVE_STEPS)
     page.evaluate(SAMPLE_PROGRESS_JS)
     page.locator(SUBMIT).click()
 
@@ -217,21 +220,21 @@ def test_training_shows_live_progress_then_the_result(page, app_url, screenshot_
     texts = [s["text"] for s in moments]
     assert len(texts) >= 2, f"fewer than two progress updates were seen: {samples}"
     assert moments[-1]["t"] > moments[0]["t"], moments
-    steps = [progress_step(text, 600) for text in texts]
+    steps = [progress_step(text, LIVE_STEPS) for text in texts]
     assert steps == sorted(steps) and len(set(steps)) == len(steps), steps
     assert steps[-1] > steps[0], steps
     assert all("loss" in text for text in texts), texts
     assert samples["done"] is not None and samples["last"] < samples["done"] + 100, samples
     # The live loss curve was on screen while it trained, and grew.
     live = samples["live"]
-    assert len(live) >= 2 and live == sorted(live) and live[-1] <= 600, live
+    assert len(live) >= 2 and live == sorted(live) and live[-1] <= LIVE_STEPS, live
 
     assert training(page).locator(PROGRESS).count() == 0, "the progress bar stayed after the run"
-    result = trained(PRESETS["hihello"], TrainConfig(steps=600))
+    result = trained(PRESETS["hihello"], TrainConfig(steps=LIVE_STEPS))
     success = training(page).locator(SUCCESS).inner_text()
     assert f"{result.losses[-1]:.4f}" in success, success
     loss = training_chart(page)[0]
-    assert loss["name"] == "loss" and loss["x"][-1] == 600, loss["x"][-3:]
+    assert loss["name"] == "loss" and loss["x"][-1] == LIVE_STEPS, loss["x"][-3:]
     # The live loss at a step the bar showed is the backend's loss at that step.
     shown = texts[0].split("loss")[1].split("·")[0].strip()
     assert shown == f"{result.losses[steps[0]]:.4f}", (texts[0], result.losses[steps[0]])
