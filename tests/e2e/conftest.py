@@ -100,19 +100,23 @@ def _start_server(port: int, log_path: Path) -> subprocess.Popen | None:
     pytest.fail(f"streamlit not healthy after {SERVER_START_TIMEOUT:.0f} s; see {log_path}")
 
 
+def start_on_a_free_port(log_path: Path) -> tuple[subprocess.Popen, int]:
+    """Start the server on a free port, trying another if one is taken meanwhile."""
+    for _attempt in range(3):
+        port = _free_port()
+        process = _start_server(port, log_path)
+        if process is not None:
+            return process, port
+    pytest.fail(f"no free port for streamlit after 3 attempts; see {log_path}")
+
+
 @pytest.fixture(scope="session")
 def app_url() -> Iterator[str]:
     """Start `streamlit run app.py` on a free port; yield its base URL; stop it."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log_path = ARTIFACTS / "e2e-streamlit.log"
     log_path.write_bytes(b"")
-    for _attempt in range(3):
-        port = _free_port()
-        process = _start_server(port, log_path)
-        if process is not None:
-            break
-    else:
-        pytest.fail(f"no free port for streamlit after 3 attempts; see {log_path}")
+    process, port = start_on_a_free_port(log_path)
     try:
         yield f"http://127.0.0.1:{port}"
     finally:

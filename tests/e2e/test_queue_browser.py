@@ -21,9 +21,8 @@ from model.training import MAX_TRAIN_SECONDS
 from tests.e2e.conftest import (
     ARTIFACTS,
     VIEWPORT,
-    _free_port,
-    _start_server,
     _stop,
+    start_on_a_free_port,
     wait_for_rerun,
 )
 from tests.e2e.test_browser import TIMELINE, open_scene, read_chart
@@ -93,13 +92,7 @@ def one_core_url():
     saved = os.environ.get(CONCURRENCY_ENV)
     os.environ[CONCURRENCY_ENV] = "1"  # read by the server's model.run_queue at import
     try:
-        for _attempt in range(3):
-            port = _free_port()
-            process = _start_server(port, log_path)
-            if process is not None:
-                break
-        else:
-            pytest.fail(f"no free port for streamlit after 3 attempts; see {log_path}")
+        process, port = start_on_a_free_port(log_path)
     finally:
         if saved is None:
             del os.environ[CONCURRENCY_ENV]
