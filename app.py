@@ -3,8 +3,7 @@
 import streamlit as st
 import torch
 
-from components import views
-from components.controls import render_controls, seed_widgets
+from components import main_view as views
 from components.display import (
     language,
     presenting,
@@ -12,12 +11,13 @@ from components.display import (
     seed_display,
     view_settings,
 )
+from components.i18n import t
 from components.lessons import render_lessons
-from components.limits_view import render_limits
-from components.panel_shapes import render_shapes
+from components.lessons.shapes import render_shapes
+from components.limits import render_limits
 from components.scene import safe_scene
-from components.text import t
-from components.training_view import render_training
+from components.sidebar import render_controls, seed_widgets
+from components.training.live import render_training
 from components.urlstate import parse_query, parse_view, to_query
 
 PREFIX = "main"

@@ -7,10 +7,10 @@ Prints figures beside their targets; asserts nothing. See bench/README.md.
 Both loops run in this process with torch.set_num_threads(1), as the app does,
 interleaved (explorer, plain, explorer, ...) so both see the same machine load:
 
-* explorer: `model.training.train_to_end` (validation, the seeded build, every step's
+* explorer: `model.training.run.train_to_end` (validation, the seeded build, every step's
   record with accuracy and a copy of the weights as the last good step, the snapshots
   for the views, predictions at the snapshot steps).
-* plain: the PyTorch panel's own training code (`model.training_code.training_code`,
+* plain: the PyTorch panel's own training code (`model.training.code.training_code`,
   the same build and the same operations) with its per-step predictions and print
   removed: it only keeps `loss.item()` per step, the least a loop can do.
 
@@ -34,14 +34,14 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from model.config import ExplorerConfig  # noqa: E402
-from model.training import (  # noqa: E402
+from model.training.code import training_code  # noqa: E402
+from model.training.run import (  # noqa: E402
     MAX_SNAPSHOT_BYTES,
     MAX_SNAPSHOTS,
     TrainConfig,
     train,
     train_to_end,
 )
-from model.training_code import training_code  # noqa: E402
 
 TARGET = 1.3
 SENTENCE = "the quick brown fox jumps over the lazy dog by the river"  # 56 characters

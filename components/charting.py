@@ -14,8 +14,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components.display import presenting
-from components.figure_parts import enlarge
-from components.figures import chart_config
+from components.figures.parts import enlarge
+from components.figures.timeline import chart_config
 from model.trace import Trace
 
 

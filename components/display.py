@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.text import t
+from components.i18n import t
 
 LANG_KEY = "lang"
 PRESENTER_KEY = "presenter"

@@ -23,15 +23,15 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from components.limits_view import error_text
-from components.text import t
-from components.training_view import Shown
+from components.i18n import t
+from components.limits import error_text
+from components.training.live import Shown
 from model.codegen import python_code
 from model.config import MAX_VOCAB, ConfigError, ExplorerConfig
 from model.trace import Trace, trace, trace_model
-from model.training import built_model_for
-from model.training_code import divergence_note, training_code
-from model.training_data import training_data
+from model.training.code import divergence_note, training_code
+from model.training.data import training_data
+from model.training.run import built_model_for
 
 log = logging.getLogger(__name__)
 CACHE_ENTRIES = 32  # small scenes kept for everyone; least recently used go first

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from streamlit.components.v2 import component
 
-from components.text import t
+from components.i18n import t
 
 HTML = """
 <div class="hse-stepper" role="group">

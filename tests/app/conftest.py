@@ -18,8 +18,8 @@ import torch
 from streamlit.testing.v1 import AppTest
 from torch import nn
 
+from components.i18n import t
 from components.lessons import TAB_KEY
-from components.text import t
 from model.config import ExplorerConfig
 from model.trace import trace
 

@@ -8,7 +8,7 @@ import unicodedata
 import numpy as np
 import pytest
 
-from components.text import t
+from components.i18n import t
 from model.config import MAX_STATE_VALUES, MAX_STEPS, ExplorerConfig
 from model.presets import PRESETS
 

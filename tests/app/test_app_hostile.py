@@ -21,14 +21,7 @@ import pytest
 from safetensors.torch import load as load_safetensors
 from safetensors.torch import save as save_safetensors
 
-from components.text import t
-from model.checkpoint import (
-    MAX_UPLOAD_BYTES,
-    SETTINGS_NAME,
-    WEIGHTS_NAME,
-    load_checkpoint,
-    save_checkpoint,
-)
+from components.i18n import t
 from model.config import (
     MAX_FEATURES,
     MAX_HIDDEN,
@@ -43,7 +36,14 @@ from model.config import (
     quoted,
 )
 from model.presets import PRESETS
-from model.training import TrainConfig, train_to_end
+from model.training.checkpoint import (
+    MAX_UPLOAD_BYTES,
+    SETTINGS_NAME,
+    WEIGHTS_NAME,
+    load_checkpoint,
+    save_checkpoint,
+)
+from model.training.run import TrainConfig, train_to_end
 
 LECTURE = PRESETS["lecture"]
 ERROR_TITLE = f"**{t('error_title', 'en')}.**"

@@ -17,9 +17,9 @@ import re
 import pytest
 from google.protobuf.json_format import MessageToDict
 
-from components import text
+from components import i18n as text
+from components.i18n import EN, t
 from components.lessons import TABS
-from components.text import EN, t
 
 # Same in every language: model and library names, tensor names, the language names.
 NAMES = ("RNN", "LSTM", "GRU", "English", "PyTorch", "PCA", "tanh", "relu", "ReLU", "Adam", "SGD")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from components.text import t
+from components.i18n import t
 from model.codegen import python_code
 from model.presets import PRESETS
 from model.trace import trace

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from components.figure_parts import PRESENTER_FONT, PRESENTER_STEP_FONT, enlarge
-from components.figures import timeline_spec
-from components.text import t
+from components.figures.parts import PRESENTER_FONT, PRESENTER_STEP_FONT, enlarge
+from components.figures.timeline import timeline_spec
+from components.i18n import t
 from model.presets import PRESETS
 from model.trace import trace
 

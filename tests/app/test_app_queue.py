@@ -24,14 +24,14 @@ from hypothesis import strategies as st
 from streamlit.testing.v1.element_tree import parse_tree_from_messages
 
 from components import scene as scene_module
-from components import training_view
-from components.text import t
+from components.i18n import t
+from components.training import live as training_view
 from model.cells import build_model
 from model.config import ExplorerConfig
 from model.encoding import encode
 from model.presets import PRESETS
-from model.run_queue import RUNS
-from model.training import MAX_TRAIN_STEPS, TrainConfig, train_to_end
+from model.training.queue import RUNS
+from model.training.run import MAX_TRAIN_STEPS, TrainConfig, train_to_end
 from tests.app.test_app_training import SUBMIT, step_slider, trained_hidden, training_bodies
 
 HIHELLO = PRESETS["hihello"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from components.text import t
+from components.i18n import t
 from components.urlstate import to_query
 from model.presets import PRESETS
 from model.trace import trace

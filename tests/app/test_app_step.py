@@ -9,8 +9,8 @@ import re
 import numpy as np
 import pytest
 
-from components.panel_step import STEP_KEY, TOP_UNITS
-from components.text import t
+from components.i18n import t
+from components.lessons.step import STEP_KEY, TOP_UNITS
 from model.presets import PRESETS
 from model.trace import trace
 

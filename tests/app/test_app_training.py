@@ -7,14 +7,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from components.text import t
-from model.checkpoint import save_checkpoint
+from components.i18n import t
 from model.config import ExplorerConfig
 from model.encoding import encode
 from model.presets import PRESETS
 from model.trace import trace, trace_model
-from model.training import TrainConfig, built_model_for, train_to_end
-from model.training_code import expected_printout, training_code
+from model.training.checkpoint import save_checkpoint
+from model.training.code import expected_printout, training_code
+from model.training.run import TrainConfig, built_model_for, train_to_end
 
 HIHELLO = PRESETS["hihello"]
 SUBMIT = "FormSubmitter:main_train_form-Train"

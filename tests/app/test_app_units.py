@@ -14,10 +14,10 @@ import pytest
 import torch
 from torch import nn
 
-from components import panel_units
-from components.text import t
-from model.analysis import rank_units
+from components.i18n import t
+from components.lessons import repeats as panel_units
 from model.config import ExplorerConfig
+from model.lessons.repeats import rank_units
 from model.trace import trace
 
 LETTERS = {"h": [1, 0, 0, 0], "e": [0, 1, 0, 0], "l": [0, 0, 1, 0], "o": [0, 0, 0, 1]}

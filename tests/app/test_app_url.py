@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from components.text import t
+from components.i18n import t
 from components.urlstate import to_query
 from model.config import ExplorerConfig, quoted
 from model.presets import PRESETS

@@ -10,9 +10,9 @@ import pytest
 import torch
 from torch import nn
 
-from components.text import t
-from components.unrolled_figures import pattern_label
-from model.patterns import PATTERN_NAMES
+from components.figures.unrolled import pattern_label
+from components.i18n import t
+from model.lessons.patterns import PATTERN_NAMES
 
 DISPLAY_TOL = 5.1e-5  # the table shows 4 decimals
 LETTERS = {"h": [1, 0, 0, 0], "e": [0, 1, 0, 0], "l": [0, 0, 1, 0], "o": [0, 0, 0, 1]}

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from components.text import t
+from components.i18n import t
 from components.urlstate import (
     KNOWN,
     PARAMS,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from components.figure_parts import PRESENTER_STEP_FONT
-from components.text import t
+from components.figures.parts import PRESENTER_STEP_FONT
+from components.i18n import t
 from tests.e2e.test_browser import READ_CHART_JS, TIMELINE, open_scene, screenshot
 
 pytestmark = pytest.mark.e2e

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from model.run_queue import CONCURRENCY_ENV
-from model.training import MAX_TRAIN_SECONDS
+from model.training.queue import CONCURRENCY_ENV
+from model.training.run import MAX_TRAIN_SECONDS
 from tests.e2e.conftest import (
     ARTIFACTS,
     VIEWPORT,
@@ -90,7 +90,7 @@ def one_core_url():
     log_path = ARTIFACTS / "e2e-queue-streamlit.log"
     log_path.write_bytes(b"")
     saved = os.environ.get(CONCURRENCY_ENV)
-    os.environ[CONCURRENCY_ENV] = "1"  # read by the server's model.run_queue at import
+    os.environ[CONCURRENCY_ENV] = "1"  # read by the server's model.training.queue at import
     try:
         process, port = start_on_a_free_port(log_path)
     finally:

@@ -4,7 +4,7 @@ protocol (bench/load_client.py), as the load test does with hundreds (bench/load
 AppTest runs every test under one constant session id, so it cannot show that two users
 are kept apart; here each session is its own websocket and its own server session. Two
 students train the same cell at the same moment on different words: each page's loss
-curve and trained hidden states must equal what `model.training.train_to_end` and the
+curve and trained hidden states must equal what `model.training.run.train_to_end` and the
 tracer give for that student's own settings, and differ from the other's; a third
 session on the same settings must see neither model.
 """
@@ -38,7 +38,7 @@ from model.config import ExplorerConfig
 from model.encoding import encode
 from model.presets import PRESETS
 from model.trace import trace, trace_model
-from model.training import TrainConfig, TrainResult, built_model_for, train_to_end
+from model.training.run import TrainConfig, TrainResult, built_model_for, train_to_end
 
 pytestmark = pytest.mark.e2e
 

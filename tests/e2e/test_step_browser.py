@@ -11,8 +11,8 @@ import pytest
 import torch
 from torch import nn
 
-from components.panel_step import RESULT_KEY, STEP_KEY
-from components.text import t
+from components.i18n import t
+from components.lessons.step import RESULT_KEY, STEP_KEY
 from tests.e2e.conftest import wait_for_rerun
 
 pytestmark = pytest.mark.e2e

@@ -2,7 +2,7 @@
 once, and keeping the model (download, then upload on another page).
 
 Every number is read from the page (Plotly's decoded `gd._fullData`, the code blocks) and
-compared with what the backend (model.training / model.trace) computes on the same
+compared with what the backend (model.training.run / model.trace) computes on the same
 settings, never with typed-in values.
 """
 
@@ -20,8 +20,8 @@ from model.config import ExplorerConfig
 from model.encoding import encode
 from model.presets import PRESETS
 from model.trace import trace, trace_model
-from model.training import TrainConfig, TrainResult, built_model_for, train_to_end
-from model.training_code import expected_printout, training_code
+from model.training.code import expected_printout, training_code
+from model.training.run import TrainConfig, TrainResult, built_model_for, train_to_end
 from tests.e2e.conftest import VIEWPORT, wait_for_rerun
 from tests.e2e.test_browser import (
     SCENE_TIMEOUT_S,

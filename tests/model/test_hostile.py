@@ -36,18 +36,9 @@ from hypothesis import strategies as st
 from safetensors.torch import load as load_safetensors
 from safetensors.torch import save as save_safetensors
 
-from components.limits_view import error_text
-from components.text import EN, KO
+from components.i18n import EN, KO
+from components.limits import error_text
 from model.cells import GATE_NAMES, check_budget
-from model.checkpoint import (
-    MAX_SETTINGS_BYTES,
-    MAX_UPLOAD_BYTES,
-    SETTINGS_NAME,
-    WEIGHTS_NAME,
-    expected_shapes,
-    load_checkpoint,
-    save_result,
-)
 from model.config import (
     MAX_ABS_NUMBER,
     MAX_FEATURES,
@@ -67,7 +58,16 @@ from model.config import (
 )
 from model.encoding import encode, split_lines
 from model.trace import Trace, trace
-from model.training import TrainConfig, train_to_end
+from model.training.checkpoint import (
+    MAX_SETTINGS_BYTES,
+    MAX_UPLOAD_BYTES,
+    SETTINGS_NAME,
+    WEIGHTS_NAME,
+    expected_shapes,
+    load_checkpoint,
+    save_result,
+)
+from model.training.run import TrainConfig, train_to_end
 
 pytestmark = pytest.mark.usefixtures("single_thread_torch")
 
@@ -84,7 +84,12 @@ def template_fields(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
-KEYED_MODULES = ("config", "encoding", "checkpoint")  # every refusal there has a text key
+KEYED_MODULES = (
+    "config",
+    "encoding",
+    "checkpoint",
+    "training/checkpoint",
+)  # every refusal there has a text key
 
 
 def raised_in(error: BaseException) -> str:
@@ -655,7 +660,13 @@ def _config_error_calls(path: Path):
             yield node
 
 
-@pytest.mark.parametrize("module", sorted(p.stem for p in (ROOT / "model").glob("*.py")))
+@pytest.mark.parametrize(
+    "module",
+    sorted(
+        p.relative_to(ROOT / "model").with_suffix("").as_posix()
+        for p in (ROOT / "model").rglob("*.py")
+    ),
+)
 def test_every_text_key_the_backend_raises_exists_with_its_fields(module):
     path = ROOT / "model" / f"{module}.py"
     for call in _config_error_calls(path):

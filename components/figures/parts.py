@@ -1,0 +1,301 @@
+"""The pieces every figure is built from: colours, limits, token labels, axes, the shared
+colour axis, heatmaps, the time cursor and its animation. Pure functions returning plain
+dicts; no Streamlit here.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+
+import numpy as np
+import plotly.graph_objects as go
+
+from components.i18n import t as tr
+from model.trace import Trace
+
+DIVERGING = "RdBu_r"  # blue = negative, white = 0, red = positive
+DIVERGING_SCALE = go.layout.Coloraxis(colorscale=DIVERGING).colorscale
+PADDING_GREY = "#d4d4d4"  # shows through where no state was computed (NaN)
+CURSOR = "#111111"
+PATH_BLUE = "#2b6cb0"
+UNIT_COLOURS = (
+    "#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666",
+)  # fmt: skip
+GATE_NAMES = ("input", "forget", "candidate", "output", "reset", "update")
+
+
+def gate_label(name: str, cell: str, lang: str = "en") -> str:
+    """'input gate i', ...; GRU's candidate is n, LSTM's g."""
+    if name == "candidate" and cell == "gru":
+        return tr("gate_candidate_n", lang)
+    return tr("gate_" + name, lang)
+
+
+FONT_SIZE = 16
+MAX_FRAMES = 250  # longer sequences get a frame every k steps
+MAX_TICK_LABELS = 60  # beyond this many steps, the time axis shows numbers only
+MAX_LABEL_CHARS = 64  # ... or when steps x (longest token + 1) passes this (long words, numbers)
+MAX_POINT_LABELS = 30  # beyond this many steps, trajectory points are not labelled
+MAX_HOVER_CELLS = 4_000  # per-cell token hover text only for heatmaps up to this size
+CONTROLS_GAP = 72  # pixels between a plot's bottom and the play buttons: room for the axis
+CONTROLS_MARGIN = 160  # bottom margin holding the axis title, buttons and slider
+MAX_GATE_UNITS = 32  # larger layers show only the chosen units in the gates figure
+
+# The timeline's grid: heatmap top-left, unit lines bottom-left, state space right.
+LEFT, RIGHT = (0.0, 0.492), (0.672, 1.0)
+TOP, BOTTOM = (0.538, 1.0), (0.0, 0.378)
+
+
+def visible_token(token: str) -> str:
+    """A token as plain text with a lone space made visible."""
+    return "␣" if token == " " else token
+
+
+def display_token(token: str) -> str:
+    """A token as Plotly text: HTML-escaped (Plotly reads a few tags), spaces visible."""
+    return html.escape(visible_token(token), quote=False)
+
+
+def time_labels(tokens: tuple[str, ...], with_step: bool = True) -> list[str]:
+    if not with_step:
+        return [display_token(tok) for tok in tokens]
+    return [f"{display_token(tok)}<br><sub>{t}</sub>" for t, tok in enumerate(tokens)]
+
+
+def tokens_fit(tokens: tuple[str, ...], most: int = MAX_TICK_LABELS) -> bool:
+    """True when every token can be written under its step without overlapping."""
+    longest = max((len(t) for t in tokens), default=0)
+    return len(tokens) <= most and len(tokens) * (longest + 1) <= MAX_LABEL_CHARS
+
+
+def colour_range(values: np.ndarray, bounded: bool) -> tuple[float, float]:
+    """[-1, 1] for tanh/sigmoid quantities; symmetric around 0 beyond it otherwise."""
+    if bounded:
+        return -1.0, 1.0
+    finite = values[np.isfinite(values)]
+    largest = float(np.abs(finite).max()) if finite.size else 1.0
+    largest = max(1.0, largest)
+    return -largest, largest
+
+
+def is_bounded(trace: Trace) -> bool:
+    """True when h_t lies in [-1, 1] by construction (everything but a ReLU RNN)."""
+    return not (trace.config.cell == "rnn" and trace.config.nonlinearity == "relu")
+
+
+def frame_steps(steps: int) -> list[int]:
+    stride = max(1, math.ceil(steps / MAX_FRAMES))
+    return list(range(0, steps, stride))
+
+
+def as_figure(spec: dict) -> go.Figure:
+    """Wrap a finished spec without Plotly's (slow) validation."""
+    return go.Figure(spec, skip_invalid=False, _validate=False)
+
+
+# --- pieces ----------------------------------------------------------------------------
+
+
+def base_layout(title: str, height: int) -> dict:
+    return {
+        "title": {"text": title, "x": 0.01, "font": {"size": FONT_SIZE + 4}},
+        "font": {"size": FONT_SIZE, "color": "#1f2937"},
+        "height": height,
+        "margin": {"l": 80, "r": 40, "t": 80, "b": CONTROLS_MARGIN},
+        "paper_bgcolor": "white",
+        "plot_bgcolor": PADDING_GREY,
+        "hoverlabel": {"font": {"size": FONT_SIZE}},
+        "showlegend": False,
+    }
+
+
+def time_axis(
+    tokens: tuple[str, ...], title: bool, with_step: bool = True, lang: str = "en", **extra
+) -> dict:
+    steps = len(tokens)
+    axis = {"range": [-0.5, steps - 0.5], "showgrid": False, "zeroline": False, "tickangle": 0}
+    if tokens_fit(tokens):
+        labels = time_labels(tokens, with_step)
+        axis.update(tickmode="array", tickvals=list(range(steps)), ticktext=labels)
+        name = tr("fig_time_token", lang)
+    else:
+        name = tr("fig_time_hover", lang)
+    if title:
+        axis["title"] = {"text": name}
+    return {**axis, **extra}
+
+
+def unit_axis(units: int, title: str, labels: list[str] | None = None, **extra) -> dict:
+    axis = {"title": {"text": title}, "autorange": "reversed", "showgrid": False,
+            "zeroline": False}  # fmt: skip
+    if units <= 32:
+        axis.update(tickmode="array", tickvals=list(range(units)))
+        if labels is not None:
+            axis["ticktext"] = labels
+    return {**axis, **extra}
+
+
+def subplot_title(text: str, x: tuple[float, float], y_top: float) -> dict:
+    return {
+        "text": text, "x": (x[0] + x[1]) / 2, "y": y_top, "xref": "paper", "yref": "paper",
+        "xanchor": "center", "yanchor": "bottom", "showarrow": False,
+        "font": {"size": FONT_SIZE},
+    }  # fmt: skip
+
+
+def coloraxis(zmin: float, zmax: float, lang: str = "en", **colorbar) -> dict:
+    return {
+        "colorscale": DIVERGING_SCALE,
+        "cmin": zmin,
+        "cmax": zmax,
+        "colorbar": {"title": {"text": tr("fig_value", lang), "side": "top"}, "thickness": 14,
+                     **colorbar},
+    }  # fmt: skip
+
+
+def heatmap(
+    values: np.ndarray, tokens, name: str, xaxis: str, yaxis: str, lang: str = "en"
+) -> dict:
+    """values (T, H) -> a heatmap with units on y and time on x, on the shared colour axis."""
+    steps, units = values.shape
+    value = tr("fig_value", lang)
+    trace = {
+        "type": "heatmap",
+        "z": np.ascontiguousarray(values.T, dtype=np.float32),
+        "x": list(range(steps)),  # plain lists: plotly.js does not decode typed x/y here
+        "y": list(range(units)),
+        "coloraxis": "coloraxis",
+        "name": name,
+        "xaxis": xaxis,
+        "yaxis": yaxis,
+        "hoverongaps": False,
+        "hovertemplate": f"{name}[%{{y}}]<br>t = %{{x}}<br>{value} = %{{z:.4f}}<extra></extra>",
+    }
+    if steps * units <= MAX_HOVER_CELLS:
+        hover_tokens = np.array([display_token(t) for t in tokens], dtype=object)
+        trace["customdata"] = np.broadcast_to(hover_tokens, (units, steps))
+        trace["hovertemplate"] = (
+            f"{name}[%{{y}}]<br>t = %{{x}} (%{{customdata}})<br>{value} = %{{z:.4f}}<extra></extra>"
+        )
+    return trace
+
+
+def cursor_shape(t: int, xref: str, yref: str) -> dict:
+    return {
+        "type": "line", "xref": xref, "yref": f"{yref} domain", "x0": t, "x1": t,
+        "y0": 0, "y1": 1, "line": {"color": CURSOR, "width": 3, "dash": "dot"},
+    }  # fmt: skip
+
+
+def animation(
+    layout: dict, layout_at, steps: int, tokens, redraw: bool, lang: str = "en"
+) -> list[dict]:
+    """Layout-only frames (plotly.js drops a heatmap when frames animate trace data), the
+    slider and the play/pause buttons; the page opens at t = 0."""
+    shown = frame_steps(steps)
+    layout.update(layout_at(0))
+    plot_height = layout["height"] - layout["margin"]["t"] - layout["margin"]["b"]
+    below = -CONTROLS_GAP / plot_height  # the same distance in pixels on every figure
+    step_args = {"frame": {"duration": 450, "redraw": redraw}, "mode": "immediate",
+                 "transition": {"duration": 0}}  # fmt: skip
+    layout["updatemenus"] = [{
+        "type": "buttons", "direction": "left", "x": 0.0, "y": below, "xanchor": "left",
+        "yanchor": "top", "pad": {"t": 30, "r": 10}, "showactive": False,
+        "buttons": [
+            {"label": tr("fig_play", lang), "method": "animate",
+             "args": [None, {**step_args, "fromcurrent": True}]},
+            {"label": tr("fig_pause", lang), "method": "animate",
+             "args": [[None], {**step_args, "frame": {"duration": 0, "redraw": redraw}}]},
+        ],
+    }]  # fmt: skip
+    layout["sliders"] = [{
+        "active": 0, "x": 0.26, "len": 0.74, "y": below, "yanchor": "top", "pad": {"t": 30},
+        "currentvalue": {"prefix": tr("fig_time_prefix", lang) + " ",
+                         "font": {"size": FONT_SIZE + 2}},
+        "font": {"size": FONT_SIZE - 4},
+        "steps": [
+            {"method": "animate", "label": f"{display_token(tokens[t])} · {t}",
+             "args": [[str(t)], step_args]}
+            for t in shown
+        ],
+    }]  # fmt: skip
+    return [{"name": str(t), "layout": layout_at(t)} for t in shown]
+
+
+def chart_title(
+    what: str, trace: Trace, seq: int, layer: int, direction: int, lang: str = "en"
+) -> str:
+    parts = [what, trace.config.cell.upper(), tr("fig_sequence_n", lang, n=seq + 1)]
+    if trace.num_layers > 1:
+        parts.append(tr("fig_layer_n", lang, n=layer + 1))
+    if trace.num_directions > 1:
+        parts.append(tr("direction_forward" if direction == 0 else "direction_reverse", lang))
+    return " · ".join(parts)
+
+
+def projection_titles(projection, lang: str = "en") -> tuple[str, ...]:
+    """Axis titles of the state-space plot: h[i], or PC k with its share of variance."""
+    if not projection.is_pca:
+        return projection.axis_titles
+    return tuple(
+        tr("fig_pc", lang, k=k + 1, share=f"{share:.0%}")
+        for k, share in enumerate(projection.shares)
+    )
+
+
+def end_label(values: np.ndarray, label: str) -> list[str]:
+    """The unit's name beside its last computed point, so no legend is needed."""
+    text = [""] * len(values)
+    finite = np.flatnonzero(np.isfinite(values))
+    if finite.size:
+        text[int(finite[-1])] = label
+    return text
+
+
+PRESENTER_FONT = 1.4  # presenter mode: fonts x1.4, markers x1.6, lines x1.6
+PRESENTER_MARK = 1.6
+PRESENTER_STEP_FONT = 44  # the slider's "time step: 3 · l" read-out
+
+
+def enlarge(spec: dict) -> dict:
+    """A copy of a figure spec for the back of a lecture hall: every font size, marker
+    size and line width scaled up, and the plot a little taller. The input is not
+    changed (specs are memoised)."""
+    big = _scaled(spec, "")
+    layout = big.setdefault("layout", {})
+    if "height" in layout:
+        layout["height"] = int(layout["height"] * 1.15)
+    for slider in layout.get("sliders", []):  # the current time step, in large type
+        current = slider.get("currentvalue", {})
+        if "font" in current:
+            current["font"]["size"] = PRESENTER_STEP_FONT
+    return big
+
+
+def _scaled(node, parent: str):
+    if isinstance(node, dict):
+        out = {}
+        for key, value in node.items():
+            if key == "size" and parent in ("font", "tickfont", "textfont"):
+                out[key] = _times(value, PRESENTER_FONT)
+            elif key == "size" and parent == "marker" or key == "width" and parent == "line":
+                out[key] = _times(value, PRESENTER_MARK)
+            else:
+                out[key] = _scaled(value, key)
+        return out
+    if isinstance(node, list):
+        return [_scaled(item, parent) for item in node]
+    return node
+
+
+def _times(value, factor: float):
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return round(value * factor, 1)
+    if isinstance(value, np.ndarray) and value.dtype.kind in "fi":
+        return (value * factor).astype(np.float32)
+    if isinstance(value, list):
+        return [_times(v, factor) for v in value]
+    return value

@@ -1,0 +1,127 @@
+"""What the user is told about the limits: the "Limits" list (every named limit, its
+value and what it protects) and a backend refusal in the user's language.
+
+Every value is read from the constant that enforces it, so the list cannot drift from the
+code; tests/components/test_limits_view.py checks that every MAX_* constant of the
+modules below is listed.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components import i18n as texts
+from components.figures import parts as figure_parts
+from components.i18n import t
+from model import config
+from model.training import checkpoint
+from model.training import data as training_data
+from model.training import run as training
+
+# The modules whose MAX_* / MIN_* constants are limits shown here.
+LIMIT_MODULES = (config, training, training_data, checkpoint, figure_parts)
+SERVER_OPTIONS = ("server.maxUploadSize", "server.maxMessageSize")  # MB, .streamlit/config.toml
+
+
+def _n(value: float) -> str:
+    """1,000 · 1,000,000 (not 1e+06) · 0.00001 (not 1e-05)."""
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:.10f}".rstrip("0")
+
+
+def _mb(size: int) -> str:
+    return _n(size // 2**20)
+
+
+def text_lines(lang: str) -> list[str]:
+    return [
+        t("limits_sequences", lang, value=_n(config.MAX_SEQUENCES)),
+        t("limits_steps", lang, value=_n(config.MAX_STEPS)),
+        t("limits_text_chars", lang, value=_n(config.MAX_TEXT_CHARS)),
+        t("limits_token_chars", lang, value=_n(config.MAX_TOKEN_CHARS)),
+        t("limits_vocab", lang, value=_n(config.MAX_VOCAB)),
+        t("limits_features", lang, value=_n(config.MAX_FEATURES)),
+        t("limits_abs_number", lang, value=_n(config.MAX_ABS_NUMBER)),
+    ]
+
+
+def model_lines(lang: str) -> list[str]:
+    return [
+        t("limits_hidden", lang, value=_n(config.MAX_HIDDEN)),
+        t("limits_layers", lang, value=_n(config.MAX_LAYERS)),
+        t("limits_input_size", lang, value=_n(config.MAX_INPUT_SIZE)),
+        t("limits_seed", lang, value=_n(config.MAX_SEED)),
+        t("limits_state_values", lang, value=_n(config.MAX_STATE_VALUES)),
+    ]
+
+
+def training_lines(lang: str) -> list[str]:
+    low, high = _n(training.MIN_LEARNING_RATE), _n(training.MAX_LEARNING_RATE)
+    return [
+        t("limits_train_steps", lang, value=_n(training.MAX_TRAIN_STEPS)),
+        t("limits_learning_rate", lang, low=low, high=high),
+        t("limits_train_work", lang, value=_n(training_data.MAX_TRAIN_WORK)),
+        t("limits_train_seconds", lang, value=_n(training.MAX_TRAIN_SECONDS)),
+        t("limits_snapshots", lang, value=_n(training.MAX_SNAPSHOTS)),
+        t("limits_snapshot_bytes", lang, value=_mb(training.MAX_SNAPSHOT_BYTES)),
+    ]
+
+
+def upload_lines(lang: str) -> list[str]:
+    upload_mb, message_mb = (st.get_option(name) for name in SERVER_OPTIONS)
+    return [
+        t("limits_upload_bytes", lang, value=_mb(checkpoint.MAX_UPLOAD_BYTES)),
+        t("limits_settings_bytes", lang, value=_n(checkpoint.MAX_SETTINGS_BYTES // 2**10)),
+        t("limits_server_upload", lang, value=_n(upload_mb)),
+        t("limits_server_message", lang, value=_n(message_mb)),
+    ]
+
+
+def chart_lines(lang: str) -> list[str]:
+    return [
+        t("limits_frames", lang, value=_n(figure_parts.MAX_FRAMES)),
+        t("limits_tick_labels", lang, value=_n(figure_parts.MAX_TICK_LABELS)),
+        t("limits_label_chars", lang, value=_n(figure_parts.MAX_LABEL_CHARS)),
+        t("limits_point_labels", lang, value=_n(figure_parts.MAX_POINT_LABELS)),
+        t("limits_hover_cells", lang, value=_n(figure_parts.MAX_HOVER_CELLS)),
+        t("limits_gate_units", lang, value=_n(figure_parts.MAX_GATE_UNITS)),
+    ]
+
+
+def limit_groups(lang: str) -> list[tuple[str, list[str]]]:
+    """(group title, one Markdown line per limit); constants and our own texts only."""
+    return [
+        (t("limits_group_text", lang), text_lines(lang)),
+        (t("limits_group_model", lang), model_lines(lang)),
+        (t("limits_group_training", lang), training_lines(lang)),
+        (t("limits_group_uploads", lang), upload_lines(lang)),
+        (t("limits_group_charts", lang), chart_lines(lang)),
+    ]
+
+
+def render_limits(lang: str, expanded: bool = False) -> None:
+    """The "Limits" expander (the sidebar's): every limit, grouped, with what it protects."""
+    with st.expander(t("limits_title", lang), expanded=expanded):
+        st.caption(t("limits_caption", lang))
+        for title, lines in limit_groups(lang):
+            st.markdown(f"**{title}**")
+            st.caption("\n".join(f"- {line}" for line in lines))
+
+
+def error_text(error: BaseException, lang: str) -> str:
+    """A backend refusal in the user's language: the ConfigError's text key with its
+    fields (a field holding another ConfigError is translated too); its English sentence
+    when it has no key or the key has no text."""
+    key, fields = getattr(error, "key", None), getattr(error, "fields", None)
+    table = texts.TABLES.get(lang, texts.EN)  # keys come from the backend, not from t("...")
+    if not key or key not in table or not isinstance(fields, dict):
+        return str(error)
+    shown = {
+        name: error_text(value, lang) if isinstance(value, BaseException) else value
+        for name, value in fields.items()
+    }
+    try:
+        return table[key].format(**shown)
+    except (KeyError, IndexError, ValueError):  # a text out of step with its error
+        return str(error)

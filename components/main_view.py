@@ -1,0 +1,192 @@
+"""Views: each `render_*` draws one part of the page from backend objects.
+
+User text only ever reaches the page through plain widgets, `st.code`, dataframes and
+Plotly labels (escaped in the figure builders), never through HTML.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from components.charting import built_once, chart
+from components.figures import timeline as figures
+from components.figures.parts import visible_token
+from components.i18n import t
+from components.limits import error_text
+from components.stepper import render_stepper
+from model.config import quoted
+from model.encoding import PAD_TOKEN
+from model.export import states_csv, states_npz
+from model.trace import Trace
+
+MAX_LINE_UNITS = 8
+MAX_ONE_HOT_SHOWN = 32
+
+
+def render_notices(notices: list, lang: str) -> None:
+    for key, values in notices:  # link text goes in code spans: shown as typed, never as links
+        safe = {
+            name: error_text(v, lang) if name == "reason" else quoted(v)
+            for name, v in values.items()
+        }
+        st.warning(t(key, lang, **safe), icon="⚠️")
+
+
+def render_error(message: str, lang: str) -> None:
+    # backend messages quote user text as code spans (model.config.quoted)
+    st.error(f"**{t('error_title', lang)}.** {message}", icon="🛑")
+
+
+def sequence_label(trace: Trace, index: int) -> str:
+    joiner = {"chars": "", "words": " ", "numbers": ", "}[trace.config.tokens]
+    tokens = list(trace.tokens[index])
+    while tokens and tokens[-1] == PAD_TOKEN:  # trailing padding says nothing
+        tokens.pop()
+    text = joiner.join(tokens)
+    text = text if len(text) <= 40 else text[:39] + "…"
+    return f"{index + 1}: {text}"
+
+
+def render_selection(trace: Trace, prefix: str, lang: str) -> tuple[int, int, int, list[int]]:
+    """Which sequence, layer, direction and line-chart units to show."""
+    batch, layers, directions = trace.hidden.shape[2], trace.num_layers, trace.num_directions
+    hidden = trace.hidden.shape[-1]
+    keys = {name: f"{prefix}_view_{name}" for name in ("seq", "layer", "dir", "units")}
+    labels = [sequence_label(trace, i) for i in range(batch)]
+    _keep_sequence(keys["seq"], labels)
+    _keep_valid(keys["layer"], range(layers))
+    _keep_valid(keys["dir"], range(directions))
+    units_key = f"{keys['units']}_h{hidden}"  # one choice per hidden size: grows with it
+    columns = st.columns([3, 1, 1, 3])
+    with columns[0]:
+        # the labels are the options, so an edited text never leaves a stale label shown
+        chosen = st.selectbox(t("select_sequence", lang), labels, key=keys["seq"])
+        seq = labels.index(chosen)
+    with columns[1]:
+        layer = st.selectbox(
+            t("select_layer", lang), range(layers), key=keys["layer"],
+            format_func=lambda i: str(i + 1), disabled=layers == 1,
+        )  # fmt: skip
+    with columns[2]:
+        direction = st.selectbox(
+            t("select_direction", lang), range(directions), key=keys["dir"],
+            format_func=lambda d: t("direction_forward" if d == 0 else "direction_reverse", lang),
+            disabled=directions == 1,
+        )  # fmt: skip
+    with columns[3]:
+        units = st.multiselect(
+            t("select_units", lang), list(range(hidden)),
+            default=None if units_key in st.session_state
+            else list(range(min(hidden, MAX_LINE_UNITS))),
+            format_func=lambda u: f"h[{u}]", key=units_key,
+            max_selections=MAX_LINE_UNITS, help=t("select_units_help", lang),
+            persist_state="session",
+        )  # fmt: skip
+    return seq, layer, direction, sorted(units)
+
+
+def render_timeline(trace: Trace, seq: int, layer: int, direction: int, units, lang: str):
+    key = (seq, layer, direction, tuple(units), lang)
+    spec = built_once(
+        "timeline",
+        trace,
+        key,
+        lambda: figures.timeline_spec(trace, seq, layer, direction, units, lang),
+    )
+    name = figures.png_filename("hidden-state", trace, seq, layer, direction)
+    chart(spec, name, "timeline_chart")
+    render_stepper(key="time_stepper", lang=lang)
+    pca = t("timeline_caption_pca", lang) if trace.hidden.shape[-1] > 3 else ""
+    st.caption(t("timeline_caption", lang, pca=pca))
+
+
+def render_gates(trace: Trace, seq: int, layer: int, direction: int, units, lang: str) -> None:
+    chosen = tuple(units) if trace.hidden.shape[-1] > figures.MAX_GATE_UNITS else None
+    key = (seq, layer, direction, chosen, lang)
+    spec = built_once(
+        "gates", trace, key, lambda: figures.gates_spec(trace, seq, layer, direction, units, lang)
+    )
+    if spec is None:
+        st.info(t("gates_rnn", lang, act=trace.config.nonlinearity))
+        return
+    st.caption(t("gates_caption_" + trace.config.cell, lang))
+    name = figures.png_filename("gates", trace, seq, layer, direction)
+    chart(spec, name, "gates_chart")
+    if trace.hidden.shape[-1] > figures.MAX_GATE_UNITS:
+        st.caption(t("gates_units_only", lang, most=figures.MAX_GATE_UNITS))
+
+
+def render_input(trace: Trace, seq: int, lang: str) -> None:
+    encoded = trace.encoded
+    if encoded.values is not None:
+        st.caption(t("vocab_numbers", lang))
+    else:
+        st.markdown("**" + t("vocab_title", lang) + "**")
+        show_vector = len(encoded.vocab) <= MAX_ONE_HOT_SHOWN
+        rows = [
+            {
+                t("vocab_col_token", lang): visible_token(token),
+                t("vocab_col_index", lang): index,
+                t("vocab_col_onehot", lang): str(vector) if show_vector else "…",
+            }
+            for token, index, vector in encoded.one_hot_table()
+        ]
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="content")
+    st.caption(t("input_caption", lang))
+    name = figures.png_filename("input", trace, seq, 0, 0)
+    spec = built_once("input", trace, (seq, lang), lambda: figures.input_spec(trace, seq, lang))
+    chart(spec, name, "input_chart")
+
+
+def render_code(scene, lang: str) -> None:
+    trained = bool(scene.untrained_code)
+    st.caption(t("code_caption_trained" if trained else "code_caption", lang))
+    st.code(scene.code, language="python")
+    st.markdown("**" + t("code_printout", lang) + "**")
+    st.code(scene.printout + (scene.note and "\n" + scene.note), language="text")
+    if trained:
+        st.caption(t("code_caption_untrained_too", lang))
+        st.code(scene.untrained_code, language="python")
+    else:
+        st.caption(t("code_layout_note", lang))
+
+
+def render_export(trace: Trace, lang: str) -> None:
+    st.caption(t("export_caption", lang))
+    stem = f"states_{trace.config.cell}_h{trace.config.hidden_size}"
+    left, right = st.columns(2)
+    with left:
+        st.download_button(
+            t("export_csv", lang), data=lambda: states_csv(trace), file_name=stem + ".csv",
+            mime="text/csv", on_click="ignore", key="export_csv",
+        )  # fmt: skip
+    with right:
+        st.download_button(
+            t("export_npz", lang), data=lambda: states_npz(trace), file_name=stem + ".npz",
+            mime="application/octet-stream", on_click="ignore", key="export_npz",
+        )  # fmt: skip
+
+
+def render_check(trace: Trace, lang: str) -> None:
+    key = "check_ok" if trace.max_error < 1e-5 else "check_bad"
+    st.caption(t(key, lang, error=trace.max_error) + " " + t("share_caption", lang))
+
+
+def _keep_sequence(key: str, labels: list[str]) -> None:
+    """After an edit, stay on the same sequence number (labels start with 'N: ')."""
+    old = st.session_state.get(key)
+    if old is None or old in labels:
+        return
+    number = old.split(":", 1)[0]
+    index = int(number) - 1 if number.isdigit() else 0
+    st.session_state[key] = labels[min(max(index, 0), len(labels) - 1)]
+
+
+def _keep_valid(key: str, options: range) -> None:
+    if key in st.session_state and st.session_state[key] not in options:
+        st.session_state[key] = 0
+
+
+def _shape(shape: tuple[int, ...]) -> str:
+    return "(" + ", ".join(str(s) for s in shape) + ")"

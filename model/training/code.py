@@ -1,0 +1,246 @@
+"""The plain PyTorch code that trains what the explorer trains, and what it prints.
+
+`training_code(config, train_config)` writes a lecture-style script: seed, data (X input,
+Y target), the module built in the same order as `model.training.run.build_network` (seed,
+[embedding], RNN, [h0, c0], then the output layer under the training seed), the loss,
+the optimizer and the loop. Step k is the weights after k updates, as in the explorer;
+every step prints one line::
+
+    0 loss=1.612870 predicted=['ihlleo']
+
+``predicted`` is the list of per-line predictions exactly as `TrainStep.predictions`
+gives them (tokens joined; numbers in the typed units, ``{:.4g}``). The code repeats the
+backend's operations one for one, so the losses agree to the last bit, not just to 6
+decimals (tests/model/test_training_code.py runs it in a separate Python).
+
+`expected_printout(config, train_config)` is what the code prints, built from the
+backend's own records (`printed_line(record)` is one line: the app can collect them while
+it trains instead of training again).
+
+Divergence: the code has no stopping rule; it goes on printing ``nan`` (or ``inf``). The
+explorer stops at `TrainResult.diverged_at` and keeps the weights of `last_step`, so
+`expected_printout` ends at ``last_step`` and the code's first ``last_step + 1`` lines
+equal it. The panel shows that printout followed by `divergence_note(result)`.
+"""
+
+from __future__ import annotations
+
+from model.codegen import _letters, _module_lines, _state_lines
+from model.config import ExplorerConfig
+from model.encoding import EncodedBatch, clean_text, parse_numbers
+from model.training.data import IGNORE_INDEX, TrainingData, check_settings, training_data
+from model.training.run import TrainConfig, TrainResult, TrainStep, train
+
+
+def training_code(config: ExplorerConfig, train_config: TrainConfig) -> str:
+    """The training script for these settings (ConfigError for settings that cannot
+    train, as `model.training.run.train` would raise)."""
+    data = training_data(config)
+    check_settings(config, train_config, data)
+    inputs, steps = data.inputs, train_config.steps
+    unequal = len(set(inputs.lengths.tolist())) > 1
+    head = data.numbers or train_config.head == "linear"
+    lines = ["import torch", "", f"torch.manual_seed({config.seed})", ""]
+    embedding = config.encoding == "embedding" and not data.numbers
+    if data.numbers:
+        lines += _number_data(config, inputs, unequal)
+    else:
+        lines += _token_data(config, data, unequal)
+    lines += _module_lines(config, inputs) + _state_lines(config, inputs)
+    modules = ["embedding", "rnn"] if embedding else ["rnn"]
+    if head:
+        size = config.hidden_size * config.num_directions
+        what = "features" if data.numbers else "vocabulary"
+        lines += [
+            f"torch.manual_seed({train_config.seed})  # the output layer's own seed",
+            f"fc = torch.nn.Linear({size}, {inputs.feature_size})  # hidden x directions -> {what}",
+        ]
+        modules.append("fc")
+    if data.numbers:
+        lines.append("criterion = torch.nn.MSELoss()")
+    else:
+        ignores = f"  # ignores the targets {IGNORE_INDEX} (padding)" if unequal else ""
+        lines.append("criterion = torch.nn.CrossEntropyLoss()" + ignores)
+    params = "rnn.parameters()"
+    if modules != ["rnn"]:
+        lines.append("params = [" + ", ".join(f"*{m}.parameters()" for m in modules) + "]")
+        params = "params"
+    optimizer = "Adam" if train_config.optimizer == "adam" else "SGD"
+    lines += [
+        f"optimizer = torch.optim.{optimizer}({params}, lr={train_config.learning_rate!r})",
+        "",
+        f"for step in range({steps + 1}):  # step k: the weights after k updates",
+    ]
+    body = _forward_lines(config, embedding, data.packed, unequal)
+    body += _number_loss(unequal) if data.numbers else _token_loss(config, unequal, head)
+    body += [
+        'print(f"{step} loss={loss.item():.6f} predicted={predicted}")',
+        f"if step < {steps}:",
+        "    optimizer.zero_grad()",
+        "    loss.backward()",
+        "    optimizer.step()",
+    ]
+    return "\n".join(lines + ["    " + line for line in body] + [""])
+
+
+def printed_line(record: TrainStep) -> str:
+    """The line the code prints at `record.step` (no newline)."""
+    return f"{record.step} loss={record.loss:.6f} predicted={list(record.predictions)}"
+
+
+def expected_printout(config: ExplorerConfig, train_config: TrainConfig) -> str:
+    """What the code prints, from the backend's own run: every step to the end, or up to
+    the last good step if the run diverges (the code then goes on printing nan)."""
+    return "".join(printed_line(record) + "\n" for record in train(config, train_config))
+
+
+def divergence_note(result: TrainResult) -> str:
+    """A line to show under a diverged run's printout ("" when it did not diverge); the
+    panel shows `result.message` (what happened, what to try) beside it."""
+    if result.timed_out:
+        return (
+            f"# The explorer stopped this run at its time limit after step {result.last_step}"
+            f" of {result.train_config.steps} and kept that step; the code runs every step."
+        )
+    if not result.diverged:
+        return ""
+    return (
+        f"# The run diverged at step {result.diverged_at}: the explorer stopped there and "
+        f"kept step {result.last_step}. The code has no stopping rule: from step "
+        f"{result.diverged_at} it prints loss=nan (or inf)."
+    )
+
+
+# --- pieces ------------------------------------------------------------------------------
+
+
+def _token_data(config: ExplorerConfig, data: TrainingData, unequal: bool) -> list[str]:
+    inputs = data.inputs
+    batch, steps = inputs.batch_size, inputs.max_length
+    lines = [
+        "# the vocabulary, in order of first appearance",
+        f"vocab = {list(inputs.vocab)!r}",
+        "# next-token prediction: the input is each line without its last token,",
+        "# the target each line without its first",
+        "inputs = [",
+        *[f"    {list(line)!r}," for line in inputs.token_lines],
+        "]",
+        "targets = [",
+        *[f"    {list(line[1:])!r}," for line in data.encoded.token_lines],
+        "]",
+    ]
+    if unequal:
+        lines.append("lengths = [len(s) for s in inputs]")
+    shape_note = "  # input (batch, seq, input) as typed"
+    if config.encoding == "embedding":
+        lines += [
+            "index_data = torch.tensor(",
+            f"    [[vocab.index(t) for t in s] + [0] * ({steps} - len(s)) for s in inputs]",
+            ")  # (batch, seq)",
+        ]
+    elif _letters(inputs):
+        lines += ["# one-hot vectors, as on the slide"]
+        lines += [f"{t} = {vector}" for t, _, vector in inputs.one_hot_table()]
+        if unequal:
+            lines.append(f"pad = {[0] * len(inputs.vocab)}")
+        rows = [
+            "[" + ", ".join(list(line) + ["pad"] * (steps - len(line))) + "]"
+            for line in inputs.token_lines
+        ]
+        lines.append("X = torch.Tensor([" + ", ".join(rows) + "])" + shape_note)
+    else:
+        lines += [
+            f"X = torch.zeros({batch}, {steps}, len(vocab)){shape_note}",
+            "for b, tokens in enumerate(inputs):",
+            "    for t, token in enumerate(tokens):",
+            "        X[b, t, vocab.index(token)] = 1.0  # one-hot; padding stays 0",
+        ]
+    pad = f" + [{IGNORE_INDEX}] * ({steps} - len(s))" if unequal else ""
+    lines += [
+        "# target: (batch, seq) vocabulary indices"
+        + (f"; {IGNORE_INDEX} pads short lines" if unequal else ""),
+        f"Y = torch.tensor([[vocab.index(t) for t in s]{pad} for s in targets])",
+    ]
+    if config.encoding == "embedding":
+        if unequal:
+            lines.append(f"mask = (Y != {IGNORE_INDEX}).unsqueeze(-1).float()  # 0 at padding")
+        lines.append(f"embedding = torch.nn.Embedding(len(vocab), {config.input_size})")
+    return lines
+
+
+def _number_data(config: ExplorerConfig, inputs: EncodedBatch, unequal: bool) -> list[str]:
+    typed = [clean_text(s).strip() for s in config.sequences]
+    series = [parse_numbers(line) for line in typed if line]  # the typed floats, unrounded
+    lines = [
+        "# one line per sequence, one list of numbers per step",
+        "series = [",
+        *[f"    {line!r}," for line in series],
+        "]",
+        "# min-max scaling per feature, with the min and max of every typed step",
+        "everything = torch.tensor([step for line in series for step in line])",
+        "low, high = everything.min(0).values, everything.max(0).values",
+        "span = torch.where(high > low, high - low, torch.ones_like(high))  # constant: 1",
+        "scaled = [(torch.tensor(line) - low) / span for line in series]",
+        "# many-to-one: the input is each line without its last step, the target that step",
+    ]
+    if unequal:
+        batch, steps, features = inputs.batch_size, inputs.max_length, inputs.feature_size
+        lines += [
+            "lengths = [len(line) - 1 for line in series]",
+            f"X = torch.zeros({batch}, {steps}, {features})"
+            "  # (batch, seq, features) as typed; zeros pad short lines",
+            "for b, line in enumerate(scaled):",
+            "    X[b, : lengths[b]] = line[:-1]",
+        ]
+    else:
+        lines.append("X = torch.stack([line[:-1] for line in scaled])  # (batch, seq, features)")
+    return lines + ["Y = torch.stack([line[-1] for line in scaled])  # (batch, features)"]
+
+
+def _forward_lines(config: ExplorerConfig, embedding: bool, packed: bool, unequal: bool):
+    lines = []
+    if embedding:
+        lines.append("X = embedding(index_data)" + (" * mask" if unequal else ""))
+    state = ""
+    if config.init_state == "random":
+        state = ", (h0, c0)" if config.cell == "lstm" else ", h0"
+    if not packed:
+        return lines + [f"outputs, _status = rnn(X{state})"]
+    return lines + [
+        "packed = torch.nn.utils.rnn.pack_padded_sequence(",
+        "    X, lengths, batch_first=True, enforce_sorted=False",
+        ")",
+        f"packed_outputs, _status = rnn(packed{state})",
+        "outputs, _ = torch.nn.utils.rnn.pad_packed_sequence(packed_outputs, batch_first=True)",
+    ]
+
+
+def _token_loss(config: ExplorerConfig, unequal: bool, head: bool) -> list[str]:
+    joiner = '""' if config.tokens == "chars" else '" "'
+    if head:
+        lines = ["logits = fc(outputs)"]
+    else:
+        lines = ["logits = outputs  # hidden size = vocabulary size: the outputs are the logits"]
+    lines += [
+        "loss = criterion(logits.reshape(-1, len(vocab)), Y.reshape(-1))",
+        "guesses = logits.argmax(-1).tolist()  # the most likely next token at each step",
+    ]
+    if unequal:
+        return lines + [
+            f"predicted = [{joiner}.join(vocab[j] for j in row[:n])"
+            " for row, n in zip(guesses, lengths)]"
+        ]
+    return lines + [f"predicted = [{joiner}.join(vocab[j] for j in row) for row in guesses]"]
+
+
+def _number_loss(unequal: bool) -> list[str]:
+    last = "outputs[:, -1]"
+    if unequal:
+        last = "outputs[torch.arange(len(lengths)), torch.tensor(lengths) - 1]"
+    return [
+        "# many-to-one: the output at the last input step, through the linear layer",
+        f"prediction = fc({last})",
+        "loss = criterion(prediction, Y)",
+        "values = (prediction.detach() * span + low).tolist()  # in the typed units",
+        'predicted = [" ".join(f"{v:.4g}" for v in row) for row in values]',
+    ]

@@ -1,0 +1,505 @@
+"""Train the explorer's module on what the user typed, and keep weights to look back at.
+
+Tokens (chars, words): next-token prediction, the lecture's ``hihello`` way. Each line
+without its last token is the input, the same line without its first token the target
+("hihello": input ``hihell``, target ``ihello``). The input is the explorer's own input
+(one-hot, or the embedding, which then trains too); the module is built by
+`model.cells.build_model` on that input, so step 0 *is* the untrained scene of the same
+seed. Cross-entropy over every real target position; all lines form one batch, padding
+targets carry `IGNORE_INDEX`. Unequal lines are packed with ``batch_first`` on, exactly
+as the explorer runs them.
+
+``batch_first`` off: PyTorch reads the (B, T, I) tensor the app builds as (seq=B,
+batch=T, input=I). Training does the same thing the plain code would: the input tensor,
+the output and the targets all stay in the typed (B, T) layout, and position [b, t] of
+the output is compared with the successor of token t of line b. Only what the module
+*reads* differs: the recurrence runs down across the lines (one "sequence" per column),
+so with one typed line every position starts from h0 and the network can only learn a
+token -> next-token table (no memory). That is the lecture's pitfall, trained.
+
+Numbers: many-to-one. Each line without its last step is one input sequence; the target
+is the line's last step. The output at the last real input step goes through
+``nn.Linear(hidden * directions, features)``; mean squared error. Values are min-max
+scaled per feature with the min and max of all typed steps ((x - min) / (max - min); a
+feature whose values are all equal uses a range of 1); the model sees and predicts
+scaled values, the UI shows `TrainResult.scale_min` / `scale_max`, and predictions are
+reported in the typed units. The "last real input step" is picked in the typed layout
+(``outputs[b, length_b - 1]``): with equal lines that is ``outputs[:, -1]``, the
+lecture's code, for either ``batch_first``. Type several lines (windows of a series) to
+give it several examples.
+
+Steps: step k means "the weights after k updates". Step 0 is the untrained module, step
+``steps`` the trained one; the loss and predictions of step k are those of the weights
+of step k (for k < steps, what the lecture prints at iteration k, before its update).
+
+Drive it from a UI::
+
+    run = train(config, train_config)          # ConfigError here for bad settings
+    for record in run:                          # a TrainStep after every step
+        if record.step % 10 == 0:
+            progress(record.step / record.total_steps, record.loss)
+        if stop_requested():
+            break                               # simply stop consuming
+    result = run.result()                       # TrainResult of what has run so far
+
+Time: a run stops by itself after `time_limit` seconds (MAX_TRAIN_SECONDS by default),
+counted from the first record; the steps done so far are kept, `TrainResult.timed_out`
+is set and `message` says so. MAX_TRAIN_WORK (model.training.data) refuses, before
+anything runs, settings whose hidden values over all steps are clearly too many; it
+counts values, not seconds, and the time per value varies several-fold with the
+shapes (per timestep overhead, hidden size), so the clock is the bound on wall time.
+A capped run is a prefix of the full one: its step k equals step k of the full run.
+
+No global thread settings are changed here (the app chooses them); the run is
+deterministic: the same configs give bit-identical histories.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+
+from model.cells import BuiltModel, build_model
+from model.config import (
+    MAX_SEED,
+    ConfigError,
+    ExplorerConfig,
+    _check_choice,
+    _check_int,
+    quoted,
+)
+from model.encoding import EncodedBatch
+from model.training.data import (
+    IGNORE_INDEX,
+    TrainingData,
+    build_network,
+    forward,
+    loss_of,
+    predictions_text,
+    training_data,
+)
+
+# --- limits (the UI shows them in help texts) ------------------------------------------
+MAX_TRAIN_STEPS = 2000
+MIN_LEARNING_RATE = 1e-5
+MAX_LEARNING_RATE = 10.0
+MAX_SNAPSHOTS = 50  # weight snapshots kept per run, step 0 and the last step included
+MAX_SNAPSHOT_BYTES = 64 * 2**20  # the snapshots of one run (one session) at most
+# Wall time of one run, from its first step: on a shared server, nobody holds a core for
+# minutes. (Measured on one core: 2,000 steps of an LSTM of hidden size 128 on 50
+# characters take ~11 s; some settings MAX_TRAIN_WORK allows would take ~3 minutes.)
+MAX_TRAIN_SECONDS = 60.0
+
+HEADS = ("logits", "linear")
+OPTIMIZERS = ("adam", "sgd")
+
+
+# What went wrong and what to try, in English; the UI translates the same keys
+# (components/text.py: train_problem_*, train_tip_*).
+PROBLEMS = {
+    "train_problem_weights": "some weights became infinite or not a number after the update",
+    "train_problem_nan": "the loss became NaN (not a number)",
+    "train_problem_inf": "the loss became infinite",
+}
+TIPS = {
+    "train_tip_lr": "a smaller learning rate (say {lr})",
+    "train_tip_adam": "Adam instead of SGD",
+    "train_tip_tanh": "tanh instead of ReLU",
+    "train_tip_layers": "fewer layers",
+}
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """How to train. Hashable; validated on creation (ConfigError with a sentence)."""
+
+    # logits: the RNN's outputs are the logits (hidden size = vocabulary size, one
+    # direction; the lecture's way). linear: nn.Linear(hidden * directions, vocabulary)
+    # on top. Numbers always use a linear layer to the features; `head` is ignored there.
+    head: str = "logits"
+    optimizer: str = "adam"  # adam | sgd (plain, no momentum)
+    learning_rate: float = 0.1  # MIN_LEARNING_RATE .. MAX_LEARNING_RATE
+    steps: int = 100  # optimizer updates, 1 .. MAX_TRAIN_STEPS
+    # torch.manual_seed(seed) right before the linear layer is built. The RNN's own
+    # weights come from the explorer's seed, so step 0 is the untrained scene.
+    seed: int = 0
+    # Keep the weights every k steps (plus step 0 and the last step); 0 = automatic: the
+    # smallest k that keeps at most MAX_SNAPSHOTS (fewer for very large models).
+    snapshot_every: int = 0
+
+    def __post_init__(self) -> None:
+        _check_choice("head", self.head, HEADS)
+        _check_choice("optimizer", self.optimizer, OPTIMIZERS)
+        _check_int("steps", self.steps, 1, MAX_TRAIN_STEPS)
+        _check_int("seed", self.seed, 0, MAX_SEED)
+        _check_int("snapshot_every", self.snapshot_every, 0, MAX_TRAIN_STEPS)
+        rate = self.learning_rate
+        if isinstance(rate, bool) or not isinstance(rate, int | float):
+            raise ConfigError(f"learning_rate must be a number (got {quoted(rate)}).")
+        if not (math.isfinite(rate) and MIN_LEARNING_RATE <= rate <= MAX_LEARNING_RATE):
+            raise ConfigError(
+                f"learning_rate must be between {MIN_LEARNING_RATE:g} and "
+                f"{MAX_LEARNING_RATE:g} (got {rate!r})."
+            )
+        object.__setattr__(self, "learning_rate", float(rate))
+        if self.snapshot_every:
+            snapshot_steps(self.steps, self.snapshot_every, MAX_SNAPSHOTS)  # raises if too many
+
+
+def snapshot_steps(steps: int, every: int, limit: int = MAX_SNAPSHOTS) -> tuple[int, ...]:
+    """0, every, 2*every, ... and `steps`; every = 0 picks the smallest that fits `limit`."""
+    smallest = max(1, math.ceil(steps / (limit - 1)))
+    if every == 0:
+        every = smallest
+    elif every < smallest:
+        raise ConfigError(
+            f"With {steps:,} steps, keeping weights every {every} steps would keep "
+            f"{math.ceil(steps / every) + 1} snapshots; at most {limit} fit. Use "
+            f"snapshot_every of {smallest} or more (or 0 for automatic)."
+        )
+    return tuple(range(0, steps, every)) + (steps,)
+
+
+# --- records -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class TrainStep:
+    """One step, yielded while training runs."""
+
+    step: int  # the weights after this many updates (0 = untrained)
+    total_steps: int  # TrainConfig.steps
+    loss: float
+    accuracy: float | None  # tokens: share of target positions predicted right; numbers: None
+    all_correct: bool | None  # tokens: every prediction equals its target; numbers: None
+    _outputs: torch.Tensor = field(repr=False)
+    _data: TrainingData = field(repr=False)
+
+    @property
+    def predictions(self) -> tuple[str, ...]:
+        """Per typed line: the predicted tokens joined (as `target_text`), or the
+        predicted next value(s) in the typed units (numbers)."""
+        return predictions_text(self._outputs, self._data)
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        return self._data.target_text
+
+
+def first_and_held(all_correct: np.ndarray | None) -> tuple[int | None, bool]:
+    """(first step at which every prediction equalled its target, whether it stayed so
+    to the last recorded step). Steps are positions in the history (0 = untrained)."""
+    if all_correct is None or not all_correct.any():
+        return None, False
+    first = int(np.argmax(all_correct))
+    return first, bool(all_correct[first:].all())
+
+
+@dataclass(frozen=True, eq=False)
+class TrainResult:
+    """What a run did, up to where it ended (completed, diverged, out of time, or stopped
+    early by its consumer)."""
+
+    config: ExplorerConfig
+    train_config: TrainConfig
+    data: TrainingData
+    steps: np.ndarray  # (K,) int64: 0 .. last_step
+    losses: np.ndarray  # (K,) float64
+    accuracies: np.ndarray | None  # (K,) float64, tokens only
+    all_correct: np.ndarray | None  # (K,) bool, tokens only
+    predictions: dict[int, tuple[str, ...]]  # at the snapshot steps: per line, as TrainStep
+    snapshots: dict[int, dict[str, torch.Tensor]]  # step -> Network state_dict (CPU copies)
+    weights: dict[str, torch.Tensor]  # the kept weights = snapshots[last_step]
+    last_step: int  # the step whose weights are kept
+    completed: bool  # every step ran (not diverged, not out of time, not stopped early)
+    first_all_correct: int | None  # first step where every prediction equals its target
+    held_to_end: bool  # ... and every later step too
+    diverged: bool
+    diverged_at: int | None  # the step whose loss or weights were not finite
+    timed_out: bool  # stopped by the run's time limit (MAX_TRAIN_SECONDS by default)
+    message: str  # plain English, for the user: what happened and what to try; "" if fine
+    # the same for any language: (text key, fields) of the divergence message, fields
+    # "problem" a key and "tips" a list of (key, fields); None when it did not diverge
+    reason: tuple[str, dict] | None = None
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        return self.data.target_text
+
+    @property
+    def scale_min(self) -> np.ndarray | None:
+        return self.data.scale_min
+
+    @property
+    def scale_max(self) -> np.ndarray | None:
+        return self.data.scale_max
+
+    @property
+    def snapshot_bytes(self) -> int:
+        return sum(
+            t.numel() * t.element_size() for s in self.snapshots.values() for t in s.values()
+        )
+
+    def built_model(self, step: int | None = None, encoded: EncodedBatch | None = None):
+        """BuiltModel for `step` (a snapshot step; default the kept weights), with h0 / c0
+        built for `encoded` (default: the training input) as the explorer would."""
+        weights = self.weights if step is None else self.snapshots[step]
+        return built_model_for(self.config, weights, encoded or self.data.inputs)
+
+
+def built_model_for(
+    config: ExplorerConfig, weights: dict[str, torch.Tensor], encoded: EncodedBatch
+) -> BuiltModel:
+    """The explorer's BuiltModel for `encoded` with the RNN (and embedding) weights of a
+    Network state_dict, ready for model.trace.trace_model(config, encoded, built)."""
+    built = build_model(config, encoded)
+    with torch.no_grad():
+        for name, param in built.rnn.named_parameters():
+            param.copy_(weights["rnn." + name])
+        if built.embedding is not None:
+            built.embedding.weight.copy_(weights["embedding.weight"])
+    return built
+
+
+def predict(
+    config: ExplorerConfig, train_config: TrainConfig, weights: dict[str, torch.Tensor]
+) -> tuple[float, tuple[str, ...]]:
+    """(loss, predictions per line) of a Network state_dict, e.g. a loaded checkpoint."""
+    data = training_data(config)
+    network = build_network(config, train_config, data)
+    network.load_state_dict(weights)
+    with torch.no_grad():
+        outputs = forward(network, data)
+        return loss_of(outputs, data).item(), predictions_text(outputs, data)
+
+
+# --- the run ----------------------------------------------------------------------------
+
+
+class TrainingRun:
+    """An iterator of TrainStep records (steps 0 .. steps); `result()` at any time.
+    `time_limit` in seconds of `clock` (None: no limit), counted from the first record."""
+
+    def __init__(
+        self,
+        config: ExplorerConfig,
+        train_config: TrainConfig,
+        time_limit: float | None = MAX_TRAIN_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ):
+        self.config, self.train_config = config, train_config
+        self.time_limit, self._clock = time_limit, clock
+        self.data = training_data(config)
+        self.network = build_network(config, train_config, self.data)
+        state = self._state()
+        per_snapshot = sum(t.numel() * t.element_size() for t in state.values())
+        limit = min(MAX_SNAPSHOTS, MAX_SNAPSHOT_BYTES // max(per_snapshot, 1))
+        if limit < 2:
+            raise ConfigError(
+                f"This model has {per_snapshot // 4:,} weights, too many to keep snapshots "
+                "of while it trains. Use a smaller hidden size or fewer layers."
+            )
+        self.snapshot_steps = snapshot_steps(train_config.steps, train_config.snapshot_every, limit)
+        params = list(self.network.parameters())
+        if train_config.optimizer == "adam":
+            self.optimizer = torch.optim.Adam(params, lr=train_config.learning_rate)
+        else:
+            self.optimizer = torch.optim.SGD(params, lr=train_config.learning_rate)
+        outputs = forward(self.network, self.data)
+        loss = loss_of(outputs, self.data)
+        if not torch.isfinite(loss):
+            raise ConfigError(
+                "The untrained model's outputs already overflow float32 (the loss is "
+                f"{loss.item()}), so there is nothing to train from. Try tanh instead of "
+                "ReLU, another seed, fewer layers or shorter text."
+            )
+        self._pending = (outputs, loss)
+        valid = self.data.targets != IGNORE_INDEX  # tokens: target positions that count
+        self._valid = (valid, int(valid.sum()))
+        self._losses: list[float] = []
+        self._accuracies: list[float] = []
+        self._all_correct: list[bool] = []
+        self._predictions: dict[int, tuple[str, ...]] = {}
+        self._snapshots: dict[int, dict[str, torch.Tensor]] = {}
+        self._last_good = (0, state, outputs.detach())
+        self._diverged_at: int | None = None
+        self._timed_out = False
+        self._message = ""
+        self._reason: tuple[str, dict] | None = None
+        self._completed = False
+        self._loop = self._steps()
+
+    def __iter__(self) -> Iterator[TrainStep]:
+        return self
+
+    def __next__(self) -> TrainStep:
+        return next(self._loop)
+
+    @property
+    def total_steps(self) -> int:
+        return self.train_config.steps
+
+    def _state(self) -> dict[str, torch.Tensor]:
+        """A copy of the weights. The optimizer updates the same tensors in place, so the
+        state_dict's tensors are looked up once (building it each step costs more than
+        copying a small model's weights)."""
+        if not hasattr(self, "_named"):
+            self._named = list(self.network.state_dict(keep_vars=True).items())
+        return {name: value.detach().clone() for name, value in self._named}
+
+    def _steps(self) -> Iterator[TrainStep]:
+        total, data = self.train_config.steps, self.data
+        outputs, loss = self._pending
+        limit = self.time_limit
+        deadline = None if limit is None else self._clock() + limit
+        step = 0
+        while True:
+            record = self._record(step, outputs, loss)
+            self._completed = step == total  # all ran, even if the consumer stops here
+            yield record
+            if step == total:
+                return
+            if deadline is not None and self._clock() >= deadline:
+                self._out_of_time(step)
+                return
+            self.optimizer.zero_grad()
+            loss.backward()
+            self.optimizer.step()
+            step += 1
+            with torch.set_grad_enabled(step < total):
+                outputs = forward(self.network, data)
+                loss = loss_of(outputs, data)
+            problem = self._problem(loss)
+            if problem:
+                self._diverge(step, problem)
+                return
+
+    def _record(self, step: int, outputs: torch.Tensor, loss: torch.Tensor) -> TrainStep:
+        accuracy = all_correct = None
+        if not self.data.numbers:
+            valid, count = self._valid
+            correct = int(((outputs.detach().argmax(-1) == self.data.targets) & valid).sum())
+            accuracy = correct / count
+            all_correct = correct == count
+            self._accuracies.append(accuracy)
+            self._all_correct.append(all_correct)
+        self._losses.append(loss.item())
+        state = self._state()
+        self._last_good = (step, state, outputs.detach())
+        if step in self.snapshot_steps:
+            self._snapshots[step] = state
+            self._predictions[step] = predictions_text(outputs, self.data)
+        return TrainStep(
+            step,
+            self.train_config.steps,
+            loss.item(),
+            accuracy,
+            all_correct,
+            outputs.detach(),
+            self.data,
+        )
+
+    def _problem(self, loss: torch.Tensor) -> str:
+        """The text key of what went wrong ("" if nothing): see PROBLEMS."""
+        params = list(self.network.parameters())
+        # one reduction first: any inf or NaN makes the sum non-finite (so does a finite
+        # overflow, which the exact check below then tells apart)
+        total = torch.stack([p.detach().sum() for p in params]).sum()
+        if not torch.isfinite(total) and not all(torch.isfinite(p).all() for p in params):
+            return "train_problem_weights"
+        if torch.isnan(loss):
+            return "train_problem_nan"
+        if not torch.isfinite(loss):
+            return "train_problem_inf"
+        return ""
+
+    def _diverge(self, step: int, problem: str) -> None:
+        good_step, good_state, _ = self._last_good
+        self.network.load_state_dict(good_state)
+        self._diverged_at = step
+        cfg, tc = self.config, self.train_config
+        smaller = max(tc.learning_rate / 10, MIN_LEARNING_RATE)
+        tip_keys = [("train_tip_lr", {"lr": f"{smaller:g}"})]
+        if tc.optimizer == "sgd":
+            tip_keys.append(("train_tip_adam", {}))
+        if cfg.cell == "rnn" and cfg.nonlinearity == "relu":
+            tip_keys.append(("train_tip_tanh", {}))
+        if cfg.num_layers > 1:
+            tip_keys.append(("train_tip_layers", {}))
+        self._reason = ("train_diverged", {
+            "step": step, "problem": problem, "lr": f"{tc.learning_rate:g}",
+            "good_step": good_step, "tips": tip_keys,
+        })  # fmt: skip
+        tips = [TIPS[key].format(**fields) for key, fields in tip_keys]
+        problem = PROBLEMS[problem]
+        self._message = (
+            f"Training diverged at step {step}: {problem}. The learning rate "
+            f"{tc.learning_rate:g} made the updates too big, and the numbers blew up. "
+            f"The weights of step {good_step}, the last good step, are kept. "
+            f"Try {', '.join(tips[:-1]) + ' or ' + tips[-1] if len(tips) > 1 else tips[0]}."
+        )
+
+    def _out_of_time(self, step: int) -> None:
+        self._timed_out = True
+        self._message = (
+            f"Training stopped after {self.time_limit:g} seconds, the time limit for one run "
+            f"on this shared server, at step {step:,} of {self.train_config.steps:,}. The "
+            f"weights of step {step:,} are kept. To train to the end, use fewer steps, a "
+            "smaller hidden size, fewer layers or shorter text."
+        )
+
+    def result(self) -> TrainResult:
+        last_step, last_state, last_outputs = self._last_good
+        snapshots = {**self._snapshots, last_step: last_state}
+        predictions = {**self._predictions}
+        if last_step not in predictions:
+            predictions[last_step] = predictions_text(last_outputs, self.data)
+        tokens = not self.data.numbers
+        all_correct = np.array(self._all_correct, dtype=bool) if tokens else None
+        first, held = first_and_held(all_correct)
+        return TrainResult(
+            config=self.config,
+            train_config=self.train_config,
+            data=self.data,
+            steps=np.arange(len(self._losses), dtype=np.int64),
+            losses=np.array(self._losses, dtype=np.float64),
+            accuracies=np.array(self._accuracies, dtype=np.float64) if tokens else None,
+            all_correct=all_correct,
+            predictions=predictions,
+            snapshots=snapshots,
+            weights=last_state,
+            last_step=last_step,
+            completed=self._completed,
+            first_all_correct=first,
+            held_to_end=held,
+            diverged=self._diverged_at is not None,
+            diverged_at=self._diverged_at,
+            timed_out=self._timed_out,
+            message=self._message,
+            reason=self._reason,
+        )
+
+
+def train(
+    config: ExplorerConfig,
+    train_config: TrainConfig,
+    time_limit: float | None = MAX_TRAIN_SECONDS,
+    clock: Callable[[], float] = time.monotonic,
+) -> TrainingRun:
+    """Validate, build the seeded network and return the run (nothing trained yet)."""
+    return TrainingRun(config, train_config, time_limit, clock)
+
+
+def train_to_end(
+    config: ExplorerConfig, train_config: TrainConfig, time_limit: float | None = MAX_TRAIN_SECONDS
+) -> TrainResult:
+    """Every step, unless `time_limit` seconds run out first (then `timed_out` is set)."""
+    run = train(config, train_config, time_limit)
+    for _ in run:
+        pass
+    return run.result()

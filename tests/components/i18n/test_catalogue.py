@@ -1,0 +1,189 @@
+"""The translation table: every key the code asks for exists, and formats with what the
+code passes. Keys and parameters are read from the source with `ast`, so a new t("...")
+call is checked without editing this file."""
+
+from __future__ import annotations
+
+import ast
+import string
+from pathlib import Path
+
+import pytest
+
+from components.i18n import EN, LANGUAGES, TABLES, t
+from components.lessons import TABS
+from model.config import CELLS, ENCODINGS, INIT_STATES, TOKENIZERS
+from model.presets import PRESETS
+from model.training.run import HEADS, PROBLEMS, TIPS
+
+ROOT = Path(__file__).resolve().parents[3]
+SOURCES = sorted((ROOT / "components").rglob("*.py")) + [ROOT / "app.py"]
+# Keys built as "prefix" + value: every value the code can produce.
+DYNAMIC = {
+    "preset_": [*PRESETS, "custom"],
+    "tokens_": list(TOKENIZERS),
+    "encoding_": list(ENCODINGS),
+    "init_": list(INIT_STATES),
+    "gates_caption_": [cell for cell in CELLS if cell != "rnn"],
+    "train_head_": list(HEADS),
+}
+
+
+# Keys passed through a parameter or read from a table: every key the variable can hold.
+VARIABLE_KEYS = {
+    ("_dims", "key"): {key for key in EN if key.startswith("dims_")},
+    ("_hover", "row"): {"pitfall_line", "pitfall_sequence"},
+    ("_hover", "what"): {"fig_train_loss", "fig_train_accuracy"},
+    ("diverged_text", "tip"): set(TIPS),
+    ("diverged_text", "problem_key"): set(PROBLEMS),
+}
+
+
+def fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def _is_t_call(node: ast.AST) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "t"
+
+
+def _assigned_strings(function: ast.AST, name: str) -> set[str]:
+    """String constants a local variable can hold (x = "a" if c else "b")."""
+    found: set[str] = set()
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assign) and any(
+            isinstance(target, ast.Name) and target.id == name for target in node.targets
+        ):
+            found |= _strings(node.value, function)
+    return found
+
+
+def _strings(node: ast.AST, function: ast.AST) -> set[str]:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return {node.value}
+    if isinstance(node, ast.IfExp):
+        return _strings(node.body, function) | _strings(node.orelse, function)
+    if isinstance(node, ast.Name):
+        where = (getattr(function, "name", ""), node.id)
+        if where in VARIABLE_KEYS:
+            return VARIABLE_KEYS[where]
+        found = _assigned_strings(function, node.id)
+        if not found and getattr(function, "name", "") == "render_notices":
+            return set(notice_keys())  # the keys come from urlstate's notices
+        if not found and getattr(function, "name", "") == "render_lessons":
+            return {key for key, *_ in TABS}  # the tab labels
+        assert found, f"cannot resolve the key variable {node.id!r}"
+        return found
+    if (
+        isinstance(node, ast.BinOp)
+        and isinstance(node.op, ast.Add)
+        and isinstance(node.left, ast.Constant)
+    ):
+        prefix = node.left.value
+        assert prefix in DYNAMIC, f"unknown dynamic key prefix {prefix!r}: add it to DYNAMIC"
+        return {prefix + value for value in DYNAMIC[prefix]}
+    raise AssertionError(f"cannot resolve the key in {ast.unparse(node)}")
+
+
+def collect_calls() -> list[tuple[str, str, set[str] | None]]:
+    """(where, key, keyword names passed, or None when passed as **values) per t() call."""
+    calls = []
+    for path in SOURCES:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        functions = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)]
+        for node in ast.walk(tree):
+            if not _is_t_call(node):
+                continue
+            scope = next(
+                (f for f in functions if any(child is node for child in ast.walk(f))), tree
+            )
+            names = {k.arg for k in node.keywords}
+            passed = None if None in names else names
+            for key in sorted(_strings(node.args[0], scope)):
+                calls.append((f"{path.name}:{node.lineno}", key, passed))
+    return calls
+
+
+def notice_keys() -> dict[str, set[str]]:
+    """Notices built in urlstate.py: ("notice_...", {params}) tuples."""
+    tree = ast.parse((ROOT / "components" / "urlstate.py").read_text(encoding="utf-8"))
+    found: dict[str, set[str]] = {}
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Tuple)
+            and len(node.elts) == 2
+            and isinstance(node.elts[0], ast.Constant)
+            and str(node.elts[0].value).startswith("notice_")
+            and isinstance(node.elts[1], ast.Dict)
+        ):
+            found[node.elts[0].value] = {k.value for k in node.elts[1].keys}
+    return found
+
+
+CALLS = collect_calls()
+NOTICES = notice_keys()
+
+
+def test_the_source_scan_finds_the_calls():
+    keys = {key for _, key, _ in CALLS}
+    assert len(CALLS) > 60
+    assert {"app_title", "check_ok", "check_bad", "dims_sf", "preset_lecture"} <= keys
+    assert {"direction_forward", "direction_reverse", "gates_caption_lstm"} <= keys
+    assert set(NOTICES) == {
+        "notice_unknown_param",
+        "notice_bad_preset",
+        "notice_empty_seq",
+        "notice_bad_value",
+        "notice_bad_config",
+    }
+
+
+@pytest.mark.parametrize(("where", "key", "passed"), CALLS, ids=[f"{w}:{k}" for w, k, _ in CALLS])
+def test_every_key_the_code_uses_exists_and_gets_its_parameters(where, key, passed):
+    assert key in EN, f"{where}: t({key!r}) has no English text"
+    if passed is not None:  # t(key, lang, a=..., b=...): exactly the template's fields
+        assert fields(EN[key]) == passed, where
+        if passed:
+            EN[key].format(**dict.fromkeys(passed, 1))
+
+
+@pytest.mark.parametrize(("key", "params"), sorted(NOTICES.items()))
+def test_every_notice_has_text_and_formats_with_its_parameters(key, params):
+    assert key in EN
+    assert fields(EN[key]) == params
+    shown = t(key, "en", **dict.fromkeys(params, "<b>x</b> [y](z)"))
+    assert "{" not in shown
+
+
+def test_every_text_formats_with_representative_values():
+    for key, template in EN.items():
+        names = fields(template)
+        shown = t(key, "en", **dict.fromkeys(names, 3)) if names else t(key, "en")
+        assert isinstance(shown, str) and shown.strip(), key
+        if names:
+            assert "{" not in shown, key
+
+
+def test_texts_without_fields_have_no_stray_braces():
+    for key, template in EN.items():
+        if not fields(template):
+            assert "{" not in template and "}" not in template, key
+
+
+def test_every_language_has_the_same_keys():
+    assert "en" in LANGUAGES
+    for lang, table in TABLES.items():
+        assert set(table) == set(EN), lang
+
+
+def test_unknown_language_falls_back_to_english_and_unknown_key_fails_loudly():
+    assert t("app_title", "xx") == EN["app_title"]
+    with pytest.raises(KeyError):
+        t("no_such_key")
+
+
+def test_the_backends_training_words_are_the_tables_english():
+    """model/training.py writes its English message from the same keys the page
+    translates: the two English texts must not drift apart."""
+    for key, english in {**PROBLEMS, **TIPS}.items():
+        assert EN[key] == english, key

@@ -1,0 +1,232 @@
+"""Repeated tokens, distances between states and unit rankings, against torch functions
+and direct numpy on the trace's own arrays."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from model.config import ExplorerConfig
+from model.encoding import PAD_TOKEN
+from model.lessons.repeats import (
+    cosine_similarities,
+    find_repeats,
+    pairwise_distances,
+    quantities,
+    quantity_values,
+    rank_units,
+    repeated_tokens,
+    sequences_with_repeats,
+    token_steps,
+)
+from model.presets import PRESETS
+from model.trace import trace
+
+pytestmark = pytest.mark.usefixtures("single_thread_torch")
+
+FINITE = st.floats(-3, 3, allow_nan=False, width=32)
+
+
+def states_with_gaps():
+    """(T, H) float32 arrays whose rows are sometimes NaN (not computed)."""
+    return st.tuples(st.integers(1, 12), st.integers(1, 6)).flatmap(
+        lambda shape: st.tuples(
+            hnp.arrays(np.float32, shape, elements=FINITE),
+            hnp.arrays(bool, (shape[0],)),
+        )
+    )
+
+
+def with_gaps(values: np.ndarray, gaps: np.ndarray) -> np.ndarray:
+    values = values.copy()
+    values[gaps] = np.nan
+    return values
+
+
+# --- distances -------------------------------------------------------------------------
+
+
+@given(states=hnp.arrays(np.float32, st.tuples(st.integers(1, 40), st.integers(1, 8)),
+                         elements=FINITE))  # fmt: skip
+def test_distances_equal_torch_cdist_and_direct_numpy(states):
+    ours = pairwise_distances(states)
+    direct = np.sqrt(((states[:, None, :].astype(np.float64) - states[None]) ** 2).sum(-1))
+    np.testing.assert_allclose(ours, direct, atol=1e-6)
+    x = torch.from_numpy(states).double()
+    reference = torch.cdist(x, x).numpy()
+    off_diagonal = ~np.eye(len(states), dtype=bool)
+    np.testing.assert_array_equal(ours[off_diagonal], reference[off_diagonal])
+    np.testing.assert_array_equal(np.diag(ours), 0.0)
+    np.testing.assert_allclose(ours, ours.T, rtol=1e-12)
+
+
+@given(states=hnp.arrays(np.float32, st.tuples(st.integers(1, 20), st.integers(1, 8)),
+                         elements=FINITE))  # fmt: skip
+def test_cosine_equals_torch_cosine_similarity_pair_by_pair(states):
+    ours = cosine_similarities(states)
+    x = torch.from_numpy(states.astype(np.float64))
+    for i in range(len(states)):
+        expected = torch.nn.functional.cosine_similarity(x[i : i + 1], x, dim=1).numpy()
+        np.testing.assert_allclose(ours[i], expected, atol=1e-9)
+
+
+def test_not_computed_rows_stay_nan():
+    states = np.array([[0.0, 1.0], [np.nan, np.nan], [3.0, 5.0]], dtype=np.float32)
+    distances = pairwise_distances(states)
+    assert np.isnan(distances[1]).all() and np.isnan(distances[:, 1]).all()
+    assert distances[0, 2] == pytest.approx(5.0)
+
+
+# --- repeated tokens -------------------------------------------------------------------
+
+
+@given(
+    tokens=st.lists(st.sampled_from(["a", "b", "c", PAD_TOKEN]), min_size=1, max_size=15),
+    cut=st.integers(0, 15),
+)
+def test_token_steps_lists_each_computed_real_step_once(tokens, cut):
+    tokens = tuple(tokens)
+    valid = np.arange(len(tokens)) < cut
+    found = token_steps(tokens, valid)
+    listed = sorted(step for steps in found.values() for step in steps)
+    expected = [t for t, tok in enumerate(tokens) if tok != PAD_TOKEN and t < cut]
+    assert listed == expected
+    assert all(tokens[step] == token for token, steps in found.items() for step in steps)
+    assert list(found) == list(dict.fromkeys(tokens[t] for t in expected))  # first seen first
+    assert repeated_tokens(tokens, valid) == {k: v for k, v in found.items() if len(v) > 1}
+
+
+def test_hello_repeats_its_l_at_steps_2_and_3():
+    scene = trace(PRESETS["hello"])
+    report = find_repeats(scene, 0, 0, 0)
+    assert [(r.token, r.steps) for r in report.repeats] == [("l", (2, 3))]
+    h = torch.from_numpy(scene.hidden[0, 0, 0])
+    repeat = report.repeats[0]
+    assert repeat.mean_distance == pytest.approx(torch.dist(h[2], h[3]).item(), abs=1e-6)
+    assert repeat.closest[:2] == repeat.farthest[:2] == (2, 3)
+    assert repeat.mean_cosine == pytest.approx(
+        torch.nn.functional.cosine_similarity(h[2], h[3], dim=0).item(), abs=1e-6
+    )
+    assert report.typical_distance == pytest.approx(torch.pdist(h).mean().item(), abs=1e-6)
+    assert report.pairs == 10 and report.find("l") is repeat and report.find("h") is None
+
+
+def test_the_lecture_batch_as_read_repeats_in_sequences_3_4_5():
+    scene = trace(PRESETS["lecture"])  # read as h e l / e o l / l l e / l l e / o l l
+    assert sequences_with_repeats(scene) == [2, 3, 4]
+    assert find_repeats(scene, 0, 0, 0).repeats == ()
+
+
+def test_padding_fed_as_zeros_is_not_a_repeated_token():
+    scene = trace(ExplorerConfig(sequences=("hello", "hi", "ab"), batch_first=False))
+    # read as (h h a) (e i b) (l · ·) (l · ·) (o · ·): the padding "·" repeats but is no token
+    assert scene.tokens[2] == ("l", PAD_TOKEN, PAD_TOKEN)
+    assert sequences_with_repeats(scene) == [0]
+    assert [r.token for r in find_repeats(scene, 2, 0, 0).repeats] == []
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    texts=st.lists(st.text("abc", min_size=1, max_size=7), min_size=1, max_size=3),
+    cell=st.sampled_from(["rnn", "lstm", "gru"]),
+    hidden_size=st.integers(1, 5),
+    num_layers=st.integers(1, 2),
+    bidirectional=st.booleans(),
+    batch_first=st.booleans(),
+    seed=st.integers(0, 1000),
+    pick=st.data(),
+)
+def test_repeats_of_random_scenes_match_torch_on_the_trace(texts, pick, **fields):
+    scene = trace(ExplorerConfig(sequences=tuple(texts), **fields))
+    seq = pick.draw(st.integers(0, scene.hidden.shape[2] - 1))
+    layer = pick.draw(st.integers(0, scene.num_layers - 1))
+    direction = pick.draw(st.integers(0, scene.num_directions - 1))
+    report = find_repeats(scene, seq, layer, direction)
+    h = torch.from_numpy(scene.hidden[layer, direction, seq]).double()  # (T, H)
+    tokens, valid = scene.tokens[seq], scene.valid[seq]
+    for repeat in report.repeats:
+        assert len(repeat.steps) >= 2
+        assert {tokens[t] for t in repeat.steps} == {repeat.token} and valid[[*repeat.steps]].all()
+        index = torch.tensor(repeat.steps)
+        expected = torch.cdist(h[index], h[index])
+        np.testing.assert_allclose(repeat.distances, expected.numpy(), atol=1e-6)
+        assert repeat.mean_distance == pytest.approx(torch.pdist(h[index]).mean().item(), abs=1e-6)
+        assert repeat.closest[2] <= repeat.mean_distance + 1e-12 <= repeat.farthest[2] + 2e-12
+    computed = h[torch.from_numpy(valid)]
+    if len(computed) > 1:
+        assert report.typical_distance == pytest.approx(torch.pdist(computed).mean().item())
+    else:
+        assert report.typical_distance is None
+    real = [tok for tok, ok in zip(tokens, valid, strict=True) if ok and tok != PAD_TOKEN]
+    assert {r.token for r in report.repeats} == {tok for tok in real if real.count(tok) > 1}
+
+
+# --- quantities ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "names"),
+    [("rnn", ("h",)), ("lstm", ("h", "c", "input", "forget", "candidate", "output")),
+     ("gru", ("h", "reset", "update", "candidate"))],
+)  # fmt: skip
+def test_quantities_name_what_the_trace_holds(cell, names):
+    scene = trace(ExplorerConfig(cell=cell, hidden_size=3))
+    assert quantities(scene) == names
+    assert quantity_values(scene, "h") is scene.hidden
+    for name in names[1:]:
+        expected = scene.cell if name == "c" else scene.gates[name]
+        assert quantity_values(scene, name) is expected
+    with pytest.raises(ValueError):
+        quantity_values(scene, "c" if cell != "lstm" else "reset")
+
+
+# --- ranking units over a stretch ------------------------------------------------------
+
+
+@given(data=states_with_gaps(), start=st.integers(-2, 14), stop=st.integers(-2, 14))
+@example(data=(np.zeros((2, 1), dtype=np.float32), np.array([False, False])), start=-2, stop=-2)
+def test_ranking_is_the_contrast_inside_versus_outside(data, start, stop):
+    values = with_gaps(*data)
+    ranking = rank_units(values, start, stop)
+    steps = len(values)
+    lo, hi = max(0, min(start, stop)), min(steps - 1, max(start, stop))
+    computed = np.isfinite(values).all(axis=1)
+    inside = computed & (np.arange(steps) >= lo) & (np.arange(steps) <= hi)
+    outside = computed & ~inside
+    if not inside.any():
+        assert ranking is None
+        return
+    mean_in = values[inside].astype(np.float64).mean(axis=0)
+    mean_out = values[outside].astype(np.float64).mean(axis=0) if outside.any() else None
+    score = np.abs(mean_in - mean_out) if mean_out is not None else np.abs(mean_in)
+    assert sorted(ranking.units.tolist()) == list(range(values.shape[1]))
+    np.testing.assert_allclose(ranking.score, score[ranking.units], atol=1e-9)
+    np.testing.assert_allclose(ranking.inside, mean_in[ranking.units], atol=1e-9)
+    assert ranking.has_outside == (mean_out is not None)
+    if mean_out is not None:
+        np.testing.assert_allclose(ranking.outside, mean_out[ranking.units], atol=1e-9)
+    assert (np.diff(ranking.score) <= 1e-12).all()  # best first
+    assert (ranking.start, ranking.stop) == (lo, hi)
+
+
+def test_ranking_finds_the_unit_that_switches_on_inside_the_stretch():
+    values = np.zeros((8, 4), dtype=np.float32)
+    values[:, 0] = 0.9  # always on: not specific to the stretch
+    values[3:6, 2] = 0.8  # on exactly inside steps 3..5
+    values[3:6, 3] = -0.5  # off inside (a negative contrast also counts)
+    ranking = rank_units(values, 3, 5)
+    assert ranking.units.tolist() == [2, 3, 0, 1]
+    assert ranking.score[0] == pytest.approx(0.8) and ranking.score[2] == pytest.approx(0.0)
+
+
+def test_ranking_of_a_real_trace_uses_the_gate_values():
+    scene = trace(ExplorerConfig(sequences=("hello",), cell="lstm", hidden_size=4))
+    forget = quantity_values(scene, "forget")[0, 0, 0]  # (T, H)
+    ranking = rank_units(forget, 1, 2)
+    expected = np.abs(forget[1:3].mean(0, dtype=np.float64) - forget[[0, 3, 4]].mean(0))
+    assert ranking.units[0] == int(np.argmax(expected))
+    np.testing.assert_allclose(np.sort(ranking.score)[::-1], np.sort(expected)[::-1], atol=1e-7)
