@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import i18n as texts
 from components.figures import parts as figure_parts
 from components.i18n import t
 from model import config
@@ -107,21 +106,3 @@ def render_limits(lang: str, expanded: bool = False) -> None:
         for title, lines in limit_groups(lang):
             st.markdown(f"**{title}**")
             st.caption("\n".join(f"- {line}" for line in lines))
-
-
-def error_text(error: BaseException, lang: str) -> str:
-    """A backend refusal in the user's language: the ConfigError's text key with its
-    fields (a field holding another ConfigError is translated too); its English sentence
-    when it has no key or the key has no text."""
-    key, fields = getattr(error, "key", None), getattr(error, "fields", None)
-    table = texts.TABLES.get(lang, texts.EN)  # keys come from the backend, not from t("...")
-    if not key or key not in table or not isinstance(fields, dict):
-        return str(error)
-    shown = {
-        name: error_text(value, lang) if isinstance(value, BaseException) else value
-        for name, value in fields.items()
-    }
-    try:
-        return table[key].format(**shown)
-    except (KeyError, IndexError, ValueError):  # a text out of step with its error
-        return str(error)

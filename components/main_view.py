@@ -12,8 +12,7 @@ import streamlit as st
 from components.charting import built_once, chart
 from components.figures import timeline as figures
 from components.figures.parts import visible_token
-from components.i18n import t
-from components.limits import error_text
+from components.i18n import error_text, t
 from components.stepper import render_stepper
 from model.config import quoted
 from model.encoding import PAD_TOKEN

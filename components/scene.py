@@ -23,8 +23,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from components.i18n import t
-from components.limits import error_text
+from components.i18n import error_text, t
 from components.training.live import Shown
 from model.codegen import python_code
 from model.config import MAX_VOCAB, ConfigError, ExplorerConfig

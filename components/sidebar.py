@@ -11,8 +11,7 @@ from dataclasses import asdict
 
 import streamlit as st
 
-from components.i18n import t
-from components.limits import error_text
+from components.i18n import error_text, t
 from model.config import (
     CELLS,
     ENCODINGS,

@@ -24,8 +24,7 @@ import torch
 
 from components.charting import chart
 from components.figures.training import training_spec
-from components.i18n import t
-from components.limits import error_text
+from components.i18n import error_text, t
 from components.sidebar import seed_widgets
 from model.config import MAX_SEED, ConfigError, ExplorerConfig, quoted
 from model.training.checkpoint import load_checkpoint, save_checkpoint

@@ -12,8 +12,8 @@ from streamlit.testing.v1 import AppTest
 
 from components import limits as limits_view
 from components.figures import parts as figure_parts
-from components.i18n import t
-from components.limits import LIMIT_MODULES, error_text, limit_groups
+from components.i18n import error_text, t
+from components.limits import LIMIT_MODULES, limit_groups
 from model import config
 from model.config import ConfigError, ExplorerConfig
 from model.training import checkpoint

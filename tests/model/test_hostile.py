@@ -36,8 +36,7 @@ from hypothesis import strategies as st
 from safetensors.torch import load as load_safetensors
 from safetensors.torch import save as save_safetensors
 
-from components.i18n import EN, KO
-from components.limits import error_text
+from components.i18n import EN, KO, error_text
 from model.cells import GATE_NAMES, check_budget
 from model.config import (
     MAX_ABS_NUMBER,

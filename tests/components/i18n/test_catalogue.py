@@ -187,3 +187,48 @@ def test_the_backends_training_words_are_the_tables_english():
     translates: the two English texts must not drift apart."""
     for key, english in {**PROBLEMS, **TIPS}.items():
         assert EN[key] == english, key
+
+
+def test_every_korean_entry_is_stamped_with_the_english_it_translates():
+    """A Korean text older than its English fails here: change the English, then the
+    Korean, then `python -m components.i18n.stamp KEY`."""
+    from components.i18n import load_catalogue
+    from components.i18n.stamp import STAMPS, english_sources, stamp
+
+    stamps = load_catalogue("ko")[STAMPS]
+    english = english_sources()
+    assert set(stamps) == set(english)
+    stale = sorted(key for key, value in stamps.items() if value != stamp(english[key]))
+    assert not stale, f"Korean older than its English (translate, then stamp): {stale}"
+
+
+def test_the_stamp_check_sees_a_changed_english(tmp_path, monkeypatch):
+    """The check above can fail: an English text edited after its Korean is caught."""
+    from components import i18n
+    from components.i18n import stamp as stamping
+
+    for lang in i18n.LANGUAGES:
+        (tmp_path / f"{lang}.toml").write_bytes((i18n.HERE / f"{lang}.toml").read_bytes())
+    en = tmp_path / "en.toml"
+    en.write_text(
+        en.read_text(encoding="utf-8").replace('app_title = "', 'app_title = "New ', 1),
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(stamping, "HERE", tmp_path)
+    monkeypatch.setattr(i18n, "HERE", tmp_path)
+    stamps = i18n.load_catalogue("ko")[stamping.STAMPS]
+    english = stamping.english_sources()
+    assert stamps["app_title"] != stamping.stamp(english["app_title"])
+    assert stamping.main(["app_title"]) == 0  # stamping after the translation clears it
+    stamps = i18n.load_catalogue("ko")[stamping.STAMPS]
+    assert stamps["app_title"] == stamping.stamp(english["app_title"])
+    assert len(stamps) == len(english)
+
+
+def test_both_catalogues_have_the_same_sections_and_keys():
+    from components.i18n import load_catalogue
+
+    en, ko = load_catalogue("en"), load_catalogue("ko")
+    assert {s for s in ko if not s.startswith("_")} == set(en)
+    for section, texts in en.items():
+        assert set(ko[section]) == set(texts), section
