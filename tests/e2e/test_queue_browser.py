@@ -9,7 +9,6 @@ sampler that looks every 20 ms.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from pathlib import Path
@@ -18,13 +17,7 @@ import pytest
 
 from model.training.queue import CONCURRENCY_ENV
 from model.training.run import MAX_TRAIN_SECONDS
-from tests.e2e.conftest import (
-    ARTIFACTS,
-    VIEWPORT,
-    _stop,
-    start_on_a_free_port,
-    wait_for_rerun,
-)
+from tests.e2e.conftest import ARTIFACTS, VIEWPORT, start_or_fail, wait_for_rerun
 from tests.e2e.test_browser import TIMELINE, open_scene, read_chart
 from tests.e2e.test_training_browser import (
     EXPANDER_TITLE,
@@ -89,19 +82,9 @@ def one_core_url():
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log_path = ARTIFACTS / "e2e-queue-streamlit.log"
     log_path.write_bytes(b"")
-    saved = os.environ.get(CONCURRENCY_ENV)
-    os.environ[CONCURRENCY_ENV] = "1"  # read by the server's model.training.queue at import
-    try:
-        process, port = start_on_a_free_port(log_path)
-    finally:
-        if saved is None:
-            del os.environ[CONCURRENCY_ENV]
-        else:
-            os.environ[CONCURRENCY_ENV] = saved
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        _stop(process)
+    # read by the server's model.training.queue at import
+    with start_or_fail(log_path, env={CONCURRENCY_ENV: "1"}) as server:
+        yield server.url
 
 
 @pytest.fixture
