@@ -14,8 +14,8 @@ from components.figures import timeline as figures
 from components.figures.parts import visible_token
 from components.i18n import error_text, t
 from components.stepper import render_stepper
-from model.config import quoted
 from model.encoding import PAD_TOKEN
+from model.errors import quoted
 from model.export import states_csv, states_npz
 from model.trace import Trace
 

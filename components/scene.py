@@ -26,7 +26,8 @@ import streamlit as st
 from components.i18n import error_text, t
 from components.training.live import Shown
 from model.codegen import python_code
-from model.config import MAX_VOCAB, ConfigError, ExplorerConfig
+from model.config import MAX_VOCAB, ExplorerConfig
+from model.errors import ConfigError
 from model.trace import Trace, trace, trace_model
 from model.training.code import divergence_note, training_code
 from model.training.data import training_data

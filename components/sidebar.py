@@ -23,10 +23,10 @@ from model.config import (
     MAX_TEXT_CHARS,
     NONLINEARITIES,
     TOKENIZERS,
-    ConfigError,
     ExplorerConfig,
 )
 from model.encoding import split_lines
+from model.errors import ConfigError
 from model.presets import PRESETS
 
 CUSTOM = "custom"

@@ -23,10 +23,10 @@ from model.config import (
     MAX_SEED,
     NONLINEARITIES,
     TOKENIZERS,
-    ConfigError,
     ExplorerConfig,
 )
 from model.encoding import clean_text
+from model.errors import ConfigError
 from model.presets import DEFAULT_PRESET, PRESETS
 
 # URL name -> (config field, kind, allowed choices or (low, high))

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from model.config import MAX_STATE_VALUES, ConfigError, ExplorerConfig
+from model.config import MAX_STATE_VALUES, ExplorerConfig
 from model.encoding import EncodedBatch
+from model.errors import ConfigError
 
 MODULES = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}  # the one place a cell is chosen
 GATE_NAMES = {

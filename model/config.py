@@ -7,8 +7,9 @@ sentence (in the user's language, through the error's text key), never a traceba
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, fields, replace
+
+from model.errors import ConfigError, quoted
 
 # --- limits (one place; the UI shows them in help texts) -----------------------------
 MAX_SEQUENCES = 16  # lines in the batch
@@ -33,39 +34,6 @@ ENCODINGS = ("onehot", "embedding")
 CELLS = ("rnn", "lstm", "gru")
 NONLINEARITIES = ("tanh", "relu")
 INIT_STATES = ("zeros", "random")
-
-
-class ConfigError(ValueError):
-    """A setting or an input the explorer cannot use; the message is for the user.
-
-    `str(error)` is the English sentence (a notebook shows it as is). `key` and `fields`
-    say the same for any language: the UI shows `t(key, lang, **fields)`, whose English
-    text equals `str(error)` (components/text_limits.py, tested). A field may itself be a
-    ConfigError (a reason inside a message); it is translated the same way."""
-
-    def __init__(self, message: str, key: str | None = None, **fields: object):
-        super().__init__(message)
-        self.key = key
-        self.fields = fields
-
-
-def quoted(text: object, limit: int = 24) -> str:
-    """User text inside a message, as a Markdown code span: shown literally wherever the
-    message is rendered (no links, no directives), and readable as plain text too. Cut to
-    `limit` characters; white space and controls become spaces, a lone surrogate (which
-    no browser message can carry) U+FFFD, and at most 2 accent marks stay on a letter
-    (a pile of hundreds would paint over the lines above)."""
-    text = str(text)
-    short = text[:limit] + ("…" if len(text) > limit else "")
-    safe, marks = [], 0
-    for ch in short:
-        marks = marks + 1 if unicodedata.category(ch).startswith("M") else 0
-        if marks > 2:
-            continue
-        if "\ud800" <= ch <= "\udfff":
-            ch = "\ufffd"
-        safe.append(" " if ch.isspace() or ord(ch) < 32 else ch)
-    return "`" + "".join(safe).replace("`", "ʹ") + "`"
 
 
 @dataclass(frozen=True)

@@ -35,10 +35,9 @@ from model.config import (
     MAX_STEPS,
     MAX_TOKEN_CHARS,
     MAX_VOCAB,
-    ConfigError,
     ExplorerConfig,
-    quoted,
 )
+from model.errors import ConfigError, quoted
 
 PAD_TOKEN = "·"  # shown where a line is shorter than the longest one
 _GRAPHEME = regex.compile(r"\X")

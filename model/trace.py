@@ -39,8 +39,9 @@ from model.cells import (
     step_gru,
     step_rnn,
 )
-from model.config import ConfigError, ExplorerConfig
+from model.config import ExplorerConfig
 from model.encoding import PAD_TOKEN, EncodedBatch, encode
+from model.errors import ConfigError
 
 
 @dataclass(frozen=True, eq=False)

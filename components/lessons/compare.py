@@ -23,7 +23,8 @@ from components.scene import (
     compute_scene,
     traced_values_bound,
 )
-from model.config import ConfigError, ExplorerConfig, quoted
+from model.config import ExplorerConfig
+from model.errors import ConfigError, quoted
 from model.lessons.compare import TIMED_RUNS, Comparison, compare_cells
 from model.lessons.order import OrderRun, order_code, order_run
 from model.trace import Trace

@@ -13,7 +13,7 @@ from components.charting import built_once, chart
 from components.figures.parts import visible_token
 from components.figures.unrolled import pattern_label, pattern_spec
 from components.i18n import t
-from model.config import quoted
+from model.errors import quoted
 from model.lessons.patterns import PATTERN_NAMES, UsagePattern, output_at, usage_pattern
 from model.trace import Trace
 

@@ -28,7 +28,7 @@ from components.figures.repeats import (
 )
 from components.figures.timeline import png_filename
 from components.i18n import t
-from model.config import quoted
+from model.errors import quoted
 from model.lessons.repeats import (
     HIDDEN,
     Repeat,

@@ -15,7 +15,7 @@ import streamlit as st
 from components.charting import built_once
 from components.figures.parts import visible_token
 from components.i18n import t
-from model.config import quoted
+from model.errors import quoted
 from model.lessons.step import (
     TERMS,
     GateTerms,

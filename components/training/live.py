@@ -26,7 +26,8 @@ from components.charting import chart
 from components.figures.training import training_spec
 from components.i18n import error_text, t
 from components.sidebar import seed_widgets
-from model.config import MAX_SEED, ConfigError, ExplorerConfig, quoted
+from model.config import MAX_SEED, ExplorerConfig
+from model.errors import ConfigError, quoted
 from model.training.checkpoint import load_checkpoint, save_checkpoint
 from model.training.code import printed_line
 from model.training.queue import RUNS, Ticket

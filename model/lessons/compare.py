@@ -19,8 +19,9 @@ import torch
 from torch import nn
 
 from model.cells import BuiltModel, build_model, make_input
-from model.config import CELLS, ConfigError, ExplorerConfig
+from model.config import CELLS, ExplorerConfig
 from model.encoding import encode
+from model.errors import ConfigError
 from model.trace import Trace, run_module, trace_model
 
 TIMED_RUNS = 5  # forward passes timed per cell; the median is shown

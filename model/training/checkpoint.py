@@ -13,7 +13,7 @@ upload back and trusts nothing in it:
   exactly the tensor names and shapes these settings build, as finite float32.
 
 Anything else raises ConfigError with a sentence for the user (and its text key, see
-model.config.ConfigError), and nothing changes.
+model.errors.ConfigError), and nothing changes.
 """
 
 from __future__ import annotations
@@ -30,8 +30,9 @@ from safetensors.torch import load as load_safetensors
 from safetensors.torch import save as save_safetensors
 
 from model.cells import BuiltModel
-from model.config import ConfigError, ExplorerConfig, field_names, quoted
+from model.config import ExplorerConfig, field_names
 from model.encoding import EncodedBatch
+from model.errors import ConfigError, quoted
 from model.training.data import build_network, training_data
 from model.training.run import TrainConfig, TrainResult, built_model_for
 

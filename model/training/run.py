@@ -65,15 +65,9 @@ import numpy as np
 import torch
 
 from model.cells import BuiltModel, build_model
-from model.config import (
-    MAX_SEED,
-    ConfigError,
-    ExplorerConfig,
-    _check_choice,
-    _check_int,
-    quoted,
-)
+from model.config import MAX_SEED, ExplorerConfig, _check_choice, _check_int
 from model.encoding import EncodedBatch
+from model.errors import ConfigError, quoted
 from model.training.data import (
     IGNORE_INDEX,
     TrainingData,

@@ -31,10 +31,9 @@ from model.config import (
     MAX_SEQUENCES,
     MAX_TEXT_CHARS,
     MAX_TOKEN_CHARS,
-    ConfigError,
     ExplorerConfig,
-    quoted,
 )
+from model.errors import ConfigError, quoted
 from model.presets import PRESETS
 from model.training.checkpoint import (
     MAX_UPLOAD_BYTES,

@@ -6,7 +6,8 @@ import numpy as np
 
 from components.i18n import t
 from components.urlstate import to_query
-from model.config import ExplorerConfig, quoted
+from model.config import ExplorerConfig
+from model.errors import quoted
 from model.presets import PRESETS
 
 

@@ -15,7 +15,8 @@ from components.figures import parts as figure_parts
 from components.i18n import error_text, t
 from components.limits import LIMIT_MODULES, limit_groups
 from model import config
-from model.config import ConfigError, ExplorerConfig
+from model.config import ExplorerConfig
+from model.errors import ConfigError
 from model.training import checkpoint
 from model.training import data as training_data
 from model.training import run as training

@@ -19,11 +19,11 @@ from model.config import (
     MAX_TEXT_CHARS,
     NONLINEARITIES,
     TOKENIZERS,
-    ConfigError,
     ExplorerConfig,
     field_names,
 )
 from model.encoding import encode
+from model.errors import ConfigError
 from model.trace import trace
 
 pytestmark = pytest.mark.usefixtures("single_thread_torch")

@@ -20,7 +20,6 @@ from model.config import (
     MAX_TEXT_CHARS,
     MAX_VOCAB,
     NONLINEARITIES,
-    ConfigError,
     ExplorerConfig,
 )
 from model.encoding import (
@@ -31,6 +30,7 @@ from model.encoding import (
     split_lines,
     tokenize,
 )
+from model.errors import ConfigError
 from model.trace import Trace, trace
 
 pytestmark = pytest.mark.usefixtures("single_thread_torch")

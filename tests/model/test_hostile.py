@@ -51,11 +51,11 @@ from model.config import (
     MAX_TEXT_CHARS,
     MAX_TOKEN_CHARS,
     MAX_VOCAB,
-    ConfigError,
     ExplorerConfig,
     field_names,
 )
 from model.encoding import encode, split_lines
+from model.errors import ConfigError
 from model.trace import Trace, trace
 from model.training.checkpoint import (
     MAX_SETTINGS_BYTES,

@@ -15,8 +15,9 @@ from hypothesis import strategies as st
 from torch import nn
 
 from model.cells import GATE_NAMES, build_model, layer_weights, step_gru, step_lstm, step_rnn
-from model.config import ConfigError, ExplorerConfig
+from model.config import ExplorerConfig
 from model.encoding import PAD_TOKEN, encode
+from model.errors import ConfigError
 from model.trace import Trace, trace
 
 pytestmark = pytest.mark.usefixtures("single_thread_torch")

@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from safetensors.torch import load as load_safetensors
 from safetensors.torch import save as save_safetensors
 
-from model.config import ConfigError, ExplorerConfig
+from model.config import ExplorerConfig
+from model.errors import ConfigError
 from model.trace import trace_model
 from model.training.checkpoint import (
     MAX_UPLOAD_BYTES,

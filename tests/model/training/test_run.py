@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 from torch import nn
 
 from model.cells import build_model
-from model.config import ConfigError, ExplorerConfig
+from model.config import ExplorerConfig
 from model.encoding import encode
+from model.errors import ConfigError
 from model.trace import trace, trace_model
 from model.training.run import (
     MAX_SNAPSHOTS,
