@@ -16,4 +16,5 @@ fi
 
 python -m ruff check .
 python -m ruff format --check .
+lint-imports  # the layers (pyproject.toml [tool.importlinter]); tests/test_layers.py shows they can fail
 python -m pytest "$@"
