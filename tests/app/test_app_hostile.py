@@ -11,15 +11,10 @@ would, so it is tested in the backend (tests/model/test_hostile.py).
 
 from __future__ import annotations
 
-import io
 import json
-import pickle
-import zipfile
 
 import numpy as np
 import pytest
-from safetensors.torch import load as load_safetensors
-from safetensors.torch import save as save_safetensors
 
 from components.i18n import t
 from model.config import (
@@ -37,12 +32,17 @@ from model.errors import ConfigError, quoted
 from model.presets import PRESETS
 from model.training.checkpoint import (
     MAX_UPLOAD_BYTES,
-    SETTINGS_NAME,
-    WEIGHTS_NAME,
     load_checkpoint,
     save_checkpoint,
 )
 from model.training.run import TrainConfig, train_to_end
+from tests.support.files import (
+    shared_reference_pickle,
+    with_settings,
+    with_weights,
+    with_weights_bytes,
+    zip_bomb,
+)
 
 LECTURE = PRESETS["lecture"]
 ERROR_TITLE = f"**{t('error_title', 'en')}.**"
@@ -217,51 +217,17 @@ def good_upload() -> bytes:
     return save_checkpoint(config, train_config, train_to_end(config, train_config).weights)
 
 
-def members(data: bytes) -> dict[str, bytes]:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return {name: archive.read(name) for name in archive.namelist()}
-
-
-def make_zip(files: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, payload in files.items():
-            archive.writestr(name, payload)
-    return buffer.getvalue()
-
-
-def with_settings(good: bytes, change) -> bytes:
-    files = members(good)
-    values = json.loads(files[SETTINGS_NAME])
-    change(values)
-    return make_zip({**files, SETTINGS_NAME: json.dumps(values).encode()})
-
-
-def with_weights(good: bytes, change) -> bytes:
-    files = members(good)
-    tensors = dict(load_safetensors(files[WEIGHTS_NAME]))
-    change(tensors)
-    return make_zip({**files, WEIGHTS_NAME: save_safetensors(tensors)})
-
-
 def poison(tensors) -> None:
     tensors["head.bias"][0] = float("nan")
-
-
-def bomb_pickle() -> bytes:
-    node: list = ["x"]
-    for _ in range(30):
-        node = [node, node]
-    return pickle.dumps(node)
 
 
 HOSTILE_UPLOADS = {
     "empty": lambda g: b"",
     "truncated": lambda g: g[: len(g) // 2],
     "over 5 MB": lambda g: g + b"\0" * (MAX_UPLOAD_BYTES + 1 - len(g)),
-    "zip bomb": lambda g: make_zip({**members(g), WEIGHTS_NAME: b"\0" * (6 * 2**20)}),
-    "shared-reference pickle": lambda g: bomb_pickle(),
-    "pickle as weights": lambda g: make_zip({**members(g), WEIGHTS_NAME: bomb_pickle()}),
+    "zip bomb": zip_bomb,
+    "shared-reference pickle": lambda g: shared_reference_pickle(),
+    "pickle as weights": lambda g: with_weights_bytes(g, shared_reference_pickle()),
     "NaN weights": lambda g: with_weights(g, poison),
     "wrong shapes": lambda g: with_settings(g, lambda s: s["explorer"].update(hidden_size=7)),
     "a version that is a link": lambda g: with_settings(
