@@ -1,5 +1,7 @@
-"""The cells: build the seeded torch module exactly as plain PyTorch code would, and the
-per-step equations of each cell, following PyTorch's documented formulas.
+"""The cells: what PyTorch's documentation says about each one (`CELL_FACTS`, the one
+table of cell facts), building the seeded torch module exactly as plain PyTorch code
+would, running it, and the per-step equations of each cell, following PyTorch's
+documented formulas.
 
 The step functions broadcast over any leading dimensions, so the tracer can apply them to
 a whole sequence at once: x (N, T, I), h_prev (N, T, H) -> gates (N, T, H).
@@ -7,9 +9,12 @@ a whole sequence at once: x (N, T, I), h_prev (N, T, H) -> gates (N, T, H).
 
 from __future__ import annotations
 
+import re
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -17,12 +22,52 @@ from model.config import MAX_STATE_VALUES, ExplorerConfig
 from model.encoding import EncodedBatch
 from model.errors import ConfigError
 
-MODULES = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}  # the one place a cell is chosen
-GATE_NAMES = {
-    "rnn": (),
-    "lstm": ("input", "forget", "candidate", "output"),  # i, f, g, o: PyTorch's row order
-    "gru": ("reset", "update", "candidate"),  # r, z, n: PyTorch's row order
-}
+
+@dataclass(frozen=True)
+class CellFacts:
+    """One cell type as PyTorch defines it. Its stacked parameters (weight_ih_l0: (G*H, I),
+    ...) hold one block of H rows per entry of `letters`, in PyTorch's chunk order."""
+
+    name: str  # the ExplorerConfig.cell value: rnn | lstm | gru
+    module: type[nn.RNNBase]  # the one place a cell is chosen: nn.RNN | nn.LSTM | nn.GRU
+    gates: tuple[str, ...]  # gate names in chunk order (Trace.gates); () for an RNN
+    letters: tuple[str, ...]  # PyTorch's subscript of each block (W_ii, b_hn, ...); RNN: h
+    activations: tuple[str, ...]  # of each block; an RNN's is its `nonlinearity`
+    has_cell_state: bool = False  # LSTM: c_t beside h_t, a (h, c) state tuple
+    has_nonlinearity: bool = False  # RNN: takes nonlinearity="tanh" | "relu"
+
+    @property
+    def label(self) -> str:
+        """PyTorch's class name: RNN, LSTM, GRU."""
+        return self.module.__name__
+
+    @property
+    def blocks(self) -> int:
+        """Weight blocks per layer and direction: RNN 1, LSTM 4, GRU 3."""
+        return len(self.letters)
+
+    @property
+    def preactivations(self) -> tuple[str, ...]:
+        """Names of Trace.preactivations: the gates, or "hidden" for an RNN's one block."""
+        return self.gates or ("hidden",)
+
+
+# One per ExplorerConfig cell, in CELLS order (tested); gates, letters and activations
+# in PyTorch's chunk order of the stacked weights.
+CELL_FACTS: dict[str, CellFacts] = {
+    facts.name: facts
+    for facts in (
+        CellFacts("rnn", nn.RNN, gates=(), letters=("h",), activations=("tanh",),
+                  has_nonlinearity=True),
+        CellFacts("lstm", nn.LSTM, gates=("input", "forget", "candidate", "output"),
+                  letters=("i", "f", "g", "o"),
+                  activations=("sigmoid", "sigmoid", "tanh", "sigmoid"), has_cell_state=True),
+        CellFacts("gru", nn.GRU, gates=("reset", "update", "candidate"),
+                  letters=("r", "z", "n"), activations=("sigmoid", "sigmoid", "tanh")),
+    )
+}  # fmt: skip
+GATE_NAMES = {cell: facts.gates for cell, facts in CELL_FACTS.items()}  # read from the table
+ACTIVATIONS = {"tanh": torch.tanh, "relu": torch.relu, "sigmoid": torch.sigmoid}
 # torch.manual_seed is process-wide; Streamlit runs sessions in threads.
 SEED_LOCK = threading.Lock()
 
@@ -69,29 +114,81 @@ def build_model(config: ExplorerConfig, encoded: EncodedBatch) -> BuiltModel:
     check_budget(config, encoded)
     input_size = input_size_for(config, encoded)
     batch, _ = read_shape(config, encoded)
-    kwargs = {
-        "num_layers": config.num_layers,
-        "bias": config.bias,
-        "batch_first": config.batch_first,
-        "bidirectional": config.bidirectional,
-    }
-    if config.cell == "rnn":
-        kwargs["nonlinearity"] = config.nonlinearity
     state_shape = (config.num_layers * config.num_directions, batch, config.hidden_size)
+    has_cell_state = CELL_FACTS[config.cell].has_cell_state
     with SEED_LOCK:
         torch.manual_seed(config.seed)
         embedding = None
         if encoded.values is None and config.encoding == "embedding":
             embedding = nn.Embedding(len(encoded.vocab), config.input_size)
-        rnn = MODULES[config.cell](input_size, config.hidden_size, **kwargs)
+        rnn = new_module(config, input_size, config.num_layers, config.batch_first)
         h0 = torch.zeros(state_shape)
-        c0 = torch.zeros(state_shape) if config.cell == "lstm" else None
+        c0 = torch.zeros(state_shape) if has_cell_state else None
         if config.init_state == "random":
             h0 = torch.randn(state_shape)
             if c0 is not None:
                 c0 = torch.randn(state_shape)
     rnn.eval()
     return BuiltModel(rnn, embedding, h0, c0)
+
+
+def new_module(
+    config: ExplorerConfig, input_size: int, num_layers: int, batch_first: bool
+) -> nn.RNNBase:
+    """`torch.nn.RNN | LSTM | GRU(input_size, hidden_size, ...)` with the config's other
+    settings: the one place a module is constructed. Its initial weights are drawn from
+    the global generator (callers hold SEED_LOCK)."""
+    facts = CELL_FACTS[config.cell]
+    extra = {"nonlinearity": config.nonlinearity} if facts.has_nonlinearity else {}
+    return facts.module(
+        input_size,
+        config.hidden_size,
+        num_layers=num_layers,
+        bias=config.bias,
+        batch_first=batch_first,
+        bidirectional=config.bidirectional,
+        **extra,
+    )
+
+
+_LAYER_OF = re.compile(r"^weight_ih_l(\d+)$")
+
+
+def make_module(
+    config: ExplorerConfig, weights: Mapping[str, torch.Tensor | np.ndarray]
+) -> nn.RNNBase:
+    """A batch-first module of the config's cell holding `weights` (PyTorch's parameter
+    names: weight_ih_l0, bias_hh_l1_reverse, ...), in eval mode. Its input size and layer
+    count are read from the weights; hidden size, bias and directions are the config's
+    (load_state_dict refuses weights that do not fit). The module's own initialisation
+    is thrown away, so it is drawn under the seed lock with the global generator
+    restored afterwards: no other session's seeded build can see the difference. (The
+    meta device would avoid the draw, but its first use imports sympy: 1.3 s.)"""
+    layers = sum(1 for name in weights if _LAYER_OF.match(name))
+    input_size = weights["weight_ih_l0"].shape[1]
+    with SEED_LOCK, torch.random.fork_rng(devices=[]):
+        rnn = new_module(config, input_size, layers, batch_first=True)
+    rnn.load_state_dict({name: torch.as_tensor(value) for name, value in weights.items()})
+    return rnn.eval()
+
+
+def run_module(rnn, x, built: BuiltModel, lengths: np.ndarray | None):
+    """One forward pass of `rnn`; packs when `lengths` is given. Returns output, h_n, c_n
+    (c_n None unless the cell has a cell state): the one place the (h, c) tuple is read."""
+    state = built.h0 if built.c0 is None else (built.h0, built.c0)
+    if lengths is not None:
+        batch_first = rnn.batch_first
+        packed = nn.utils.rnn.pack_padded_sequence(
+            x, torch.from_numpy(lengths), batch_first=batch_first, enforce_sorted=False
+        )
+        out_packed, final = rnn(packed, state)
+        output, _ = nn.utils.rnn.pad_packed_sequence(
+            out_packed, batch_first=batch_first, total_length=x.shape[1 if batch_first else 0]
+        )
+    else:
+        output, final = rnn(x, state)
+    h_n, c_n = final if isinstance(final, tuple) else (final, None)
+    return output, h_n, c_n
 
 
 def make_input(encoded: EncodedBatch, built: BuiltModel) -> torch.Tensor:
@@ -133,6 +230,17 @@ def layer_weights(rnn: nn.RNNBase, layer: int, direction: int) -> LayerWeights:
     return LayerWeights(w_ih, w_hh, b_ih, b_hh)
 
 
+def layer_parameters(rnn: nn.RNNBase, layer: int) -> dict[str, torch.Tensor]:
+    """Layer `layer`'s parameters (both directions) under layer 0's names: what a
+    one-layer module of that layer holds (make_module builds it)."""
+    own = re.compile(rf"(\w+)_l{layer}(_reverse)?")
+    return {
+        f"{match[1]}_l0{match[2] or ''}": value
+        for name, value in rnn.named_parameters()
+        if (match := own.fullmatch(name))
+    }
+
+
 def step_rnn(x, h_prev, w: LayerWeights, nonlinearity: str = "tanh") -> dict:
     """h_t = act(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh)."""
     pre = x @ w.w_ih.T + w.b_ih + h_prev @ w.w_hh.T + w.b_hh
@@ -141,19 +249,15 @@ def step_rnn(x, h_prev, w: LayerWeights, nonlinearity: str = "tanh") -> dict:
 
 
 def lstm_gates(x, h_prev, w: LayerWeights) -> dict:
-    """i, f, g, o of an LSTM step (they do not depend on c_{t-1})."""
+    """i, f, g, o of an LSTM step (they do not depend on c_{t-1}), and "pre_" + each."""
+    facts = CELL_FACTS["lstm"]
     pre = x @ w.w_ih.T + w.b_ih + h_prev @ w.w_hh.T + w.b_hh
-    pre_i, pre_f, pre_g, pre_o = pre.chunk(4, dim=-1)
-    return {
-        "input": torch.sigmoid(pre_i),
-        "forget": torch.sigmoid(pre_f),
-        "candidate": torch.tanh(pre_g),
-        "output": torch.sigmoid(pre_o),
-        "pre_input": pre_i,
-        "pre_forget": pre_f,
-        "pre_candidate": pre_g,
-        "pre_output": pre_o,
+    blocks = pre.chunk(facts.blocks, dim=-1)  # (..., H) each, in i, f, g, o order
+    values = {
+        name: ACTIVATIONS[activation](block)
+        for name, activation, block in zip(facts.gates, facts.activations, blocks, strict=True)
     }
+    return {**values, **{"pre_" + name: b for name, b in zip(facts.gates, blocks, strict=True)}}
 
 
 def lstm_cell_state(gates: dict, c_prev):
@@ -169,18 +273,19 @@ def step_lstm(x, h_prev, c_prev, w: LayerWeights) -> dict:
 
 def step_gru(x, h_prev, w: LayerWeights) -> dict:
     """r, z, n and h_t; the reset gate multiplies (W_hn h + b_hn), as in PyTorch."""
-    gi_r, gi_z, gi_n = (x @ w.w_ih.T + w.b_ih).chunk(3, dim=-1)
-    gh_r, gh_z, gh_n = (h_prev @ w.w_hh.T + w.b_hh).chunk(3, dim=-1)
+    reset, update, candidate = CELL_FACTS["gru"].gates
+    gi_r, gi_z, gi_n = (x @ w.w_ih.T + w.b_ih).chunk(CELL_FACTS["gru"].blocks, dim=-1)
+    gh_r, gh_z, gh_n = (h_prev @ w.w_hh.T + w.b_hh).chunk(CELL_FACTS["gru"].blocks, dim=-1)
     r = torch.sigmoid(gi_r + gh_r)
     z = torch.sigmoid(gi_z + gh_z)
     pre_n = gi_n + r * gh_n
     n = torch.tanh(pre_n)
     return {
-        "reset": r,
-        "update": z,
-        "candidate": n,
-        "pre_reset": gi_r + gh_r,
-        "pre_update": gi_z + gh_z,
-        "pre_candidate": pre_n,
+        reset: r,
+        update: z,
+        candidate: n,
+        "pre_" + reset: gi_r + gh_r,
+        "pre_" + update: gi_z + gh_z,
+        "pre_" + candidate: pre_n,
         "h": (1 - z) * n + z * h_prev,
     }

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import keyword
 
-from model.cells import input_size_for, read_shape
+from model.cells import CELL_FACTS, input_size_for, read_shape
 from model.config import ExplorerConfig
 from model.encoding import EncodedBatch, encode
-
-MODULE_NAMES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
 
 
 def python_code(config: ExplorerConfig, encoded: EncodedBatch | None = None) -> str:
@@ -25,7 +23,7 @@ def python_code(config: ExplorerConfig, encoded: EncodedBatch | None = None) -> 
     lines += _module_lines(config, encoded)
     state = _state_lines(config, encoded)
     lines += state
-    args = "" if not state else (", (h0, c0)" if config.cell == "lstm" else ", h0")
+    args = "" if not state else (", (h0, c0)" if CELL_FACTS[config.cell].has_cell_state else ", h0")
     if packed:
         lines += [
             f"lengths = torch.tensor({encoded.lengths.tolist()})",
@@ -112,9 +110,10 @@ def _module_lines(config: ExplorerConfig, encoded: EncodedBatch) -> list[str]:
         value = getattr(config, name)
         if value != default:
             args.append(f"{name}={value}")
-    if config.cell == "rnn" and config.nonlinearity != "tanh":
+    facts = CELL_FACTS[config.cell]
+    if facts.has_nonlinearity and config.nonlinearity != "tanh":
         args.append(f"nonlinearity={config.nonlinearity!r}")
-    return [f"rnn = torch.nn.{MODULE_NAMES[config.cell]}({', '.join(args)})"]
+    return [f"rnn = torch.nn.{facts.label}({', '.join(args)})"]
 
 
 def _state_lines(config: ExplorerConfig, encoded: EncodedBatch) -> list[str]:
@@ -123,7 +122,7 @@ def _state_lines(config: ExplorerConfig, encoded: EncodedBatch) -> list[str]:
     batch, _ = read_shape(config, encoded)
     shape = f"{config.num_layers * config.num_directions}, {batch}, {config.hidden_size}"
     lines = [f"h0 = torch.randn({shape})  # (layers * directions, batch, hidden)"]
-    if config.cell == "lstm":
+    if CELL_FACTS[config.cell].has_cell_state:
         lines.append(f"c0 = torch.randn({shape})")
     return lines + [""]
 

@@ -25,17 +25,17 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
-from torch import nn
 
 from model.cells import (
-    GATE_NAMES,
-    MODULES,
-    SEED_LOCK,
+    CELL_FACTS,
     BuiltModel,
     build_model,
+    layer_parameters,
     layer_weights,
     lstm_gates,
     make_input,
+    make_module,
+    run_module,
     step_gru,
     step_rnn,
 )
@@ -155,30 +155,12 @@ def trace_model(config: ExplorerConfig, encoded: EncodedBatch, built: BuiltModel
     )
 
 
-def run_module(rnn, x, built: BuiltModel, lengths: np.ndarray | None):
-    """One forward pass of `rnn`; packs when `lengths` is given. Returns output, h_n, c_n."""
-    state = built.h0 if built.c0 is None else (built.h0, built.c0)
-    if lengths is not None:
-        batch_first = rnn.batch_first
-        packed = nn.utils.rnn.pack_padded_sequence(
-            x, torch.from_numpy(lengths), batch_first=batch_first, enforce_sorted=False
-        )
-        out_packed, final = rnn(packed, state)
-        output, _ = nn.utils.rnn.pad_packed_sequence(
-            out_packed, batch_first=batch_first, total_length=x.shape[1 if batch_first else 0]
-        )
-    else:
-        output, final = rnn(x, state)
-    h_n, c_n = final if isinstance(final, tuple) else (final, None)
-    return output, h_n, c_n
-
-
 def _layer_outputs(config, rnn, x_read, built, lengths, packed, top_output) -> list:
     """Every layer's (N, T, D*H) output; the top layer's is the module's own output."""
     directions = config.num_directions
     outputs, layer_input = [], x_read
     for layer in range(config.num_layers - 1):
-        single = _single_layer(config, rnn, layer, layer_input.shape[-1])
+        single = make_module(config, layer_parameters(rnn, layer))  # batch-first, as x_read
         rows = slice(layer * directions, (layer + 1) * directions)
         layer_built = BuiltModel(
             single, None, built.h0[rows], None if built.c0 is None else built.c0[rows]
@@ -190,30 +172,6 @@ def _layer_outputs(config, rnn, x_read, built, lengths, packed, top_output) -> l
         layer_input = layer_output
     outputs.append(top_output)
     return outputs
-
-
-def _single_layer(config: ExplorerConfig, rnn, layer: int, input_size: int):
-    """A one-layer, batch-first copy of `layer`. Its throw-away initialisation draws from
-    the global generator, so it is built under the seed lock with the generator's state
-    restored afterwards: no other session's seeded build can see the difference. (The
-    meta device would avoid the draw, but its first use imports sympy: 1.3 s.)"""
-    extra = {"nonlinearity": config.nonlinearity} if config.cell == "rnn" else {}
-    with SEED_LOCK, torch.random.fork_rng(devices=[]):
-        single = MODULES[config.cell](
-            input_size,
-            config.hidden_size,
-            num_layers=1,
-            bias=config.bias,
-            batch_first=True,
-            bidirectional=config.bidirectional,
-            **extra,
-        )
-    source = dict(rnn.named_parameters())
-    single.load_state_dict(
-        {name: source[name.replace("_l0", f"_l{layer}")] for name, _ in single.named_parameters()}
-    )
-    single.eval()
-    return single
 
 
 def _direction_order(lengths: np.ndarray, steps: int, direction: int) -> torch.Tensor | None:
@@ -262,7 +220,7 @@ def _states(config, rnn, x_read, layer_outputs, built, lengths):
             hidden_dir.append(h_d)
     stacked = {k: torch.stack(v).numpy() for k, v in per_gate.items()}  # (L*D, N, T, H)
     cell_dir = None
-    if config.cell == "lstm":
+    if CELL_FACTS[config.cell].has_cell_state:
         c0 = built.c0.numpy()[:, :, None, :]
         cell_dir = _cell_states(stacked["forget"], stacked["input"], stacked["candidate"], c0)
         rebuilt = stacked["output"] * np.tanh(cell_dir)
@@ -274,11 +232,12 @@ def _states(config, rnn, x_read, layer_outputs, built, lengths):
         return np.stack(back).reshape(L, D, N, T, -1)
 
     hidden = to_time(torch.stack(hidden_dir).numpy())
-    gates = {name: to_time(stacked[name]) for name in GATE_NAMES[config.cell]}
-    if config.cell == "rnn":
-        pre = {"hidden": to_time(stacked["pre"])}
-    else:
-        pre = {name: to_time(stacked["pre_" + name]) for name in GATE_NAMES[config.cell]}
+    facts = CELL_FACTS[config.cell]
+    gates = {name: to_time(stacked[name]) for name in facts.gates}
+    if facts.gates:
+        pre = {name: to_time(stacked["pre_" + name]) for name in facts.gates}
+    else:  # an RNN's one block: step_rnn's "pre"
+        pre = {name: to_time(stacked["pre"]) for name in facts.preactivations}
     cell = None if cell_dir is None else to_time(cell_dir)
     return hidden, cell, gates, pre, to_time(rebuilt)
 

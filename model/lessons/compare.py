@@ -18,11 +18,11 @@ import numpy as np
 import torch
 from torch import nn
 
-from model.cells import BuiltModel, build_model, make_input
+from model.cells import CELL_FACTS, BuiltModel, build_model, make_input, run_module
 from model.config import CELLS, ExplorerConfig
 from model.encoding import encode
 from model.errors import ConfigError
-from model.trace import Trace, run_module, trace_model
+from model.trace import Trace, trace_model
 
 TIMED_RUNS = 5  # forward passes timed per cell; the median is shown
 TIMING_BUDGET = 0.25  # seconds per cell: long scenes stop after fewer runs (at least one)
@@ -96,7 +96,7 @@ def _run(item: _Prepared, timing: tuple[float, int]) -> CellRun:
         cell=item.config.cell,
         hidden=item.traced.hidden,
         parameters=parameter_count(rnn),
-        gate_blocks=rnn.weight_ih_l0.shape[0] // item.config.hidden_size,
+        gate_blocks=CELL_FACTS[item.config.cell].blocks,
         seconds=timing[0],
         timed_runs=timing[1],
         max_error=item.traced.max_error,

@@ -23,7 +23,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from model.cells import MODULES, SEED_LOCK, BuiltModel
+from model.cells import CELL_FACTS, SEED_LOCK, BuiltModel, make_module
 from model.encoding import EncodedBatch
 from model.trace import Trace, trace_model
 
@@ -126,28 +126,8 @@ def shuffled_trace(trace: Trace, seq: int, order: np.ndarray) -> Trace:
     c0 = None
     if trace.initial_cell is not None:
         c0 = torch.from_numpy(trace.initial_cell[:, seq : seq + 1].copy())
-    built = BuiltModel(_module_with_weights(trace, values.shape[-1]), None, h0, c0)
+    built = BuiltModel(make_module(trace.config, trace.weights), None, h0, c0)
     return trace_model(config, encoded, built)
-
-
-def _module_with_weights(trace: Trace, input_size: int) -> nn.RNNBase:
-    """A batch-first module like the scene's, holding the scene's parameters. Its own
-    initialisation is thrown away, so it is drawn under the seed lock with the global
-    generator restored afterwards."""
-    config = trace.config
-    extra = {"nonlinearity": config.nonlinearity} if config.cell == "rnn" else {}
-    with SEED_LOCK, torch.random.fork_rng(devices=[]):
-        rnn = MODULES[config.cell](
-            input_size,
-            config.hidden_size,
-            num_layers=config.num_layers,
-            bias=config.bias,
-            batch_first=True,
-            bidirectional=config.bidirectional,
-            **extra,
-        )
-    rnn.load_state_dict({name: torch.from_numpy(v.copy()) for name, v in trace.weights.items()})
-    return rnn.eval()
 
 
 def feedforward_layer(input_size: int, hidden_size: int, seed: int) -> nn.Linear:
@@ -179,7 +159,8 @@ def order_code(trace: Trace, seq: int, order: np.ndarray) -> str:
     state = ""
     if config.init_state == "random":
         rows = f"[:, {seq}:{seq + 1}]"
-        state = f", (h0{rows}, c0{rows})" if config.cell == "lstm" else f", h0{rows}"
+        cell_state = CELL_FACTS[config.cell].has_cell_state
+        state = f", (h0{rows}, c0{rows})" if cell_state else f", h0{rows}"
     return "\n".join([
         '# after the code in the "PyTorch code" tab, which builds input_data and rnn',
         f"x = {picked}.detach()  # ({steps}, {width}): sequence {seq + 1} as PyTorch read it",

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from model.cells import MODULES, SEED_LOCK
+from model.cells import make_module
 from model.trace import Trace
 
 PATTERN_NAMES = ("one_to_one", "one_to_many", "many_to_one", "many_to_many", "encoder_decoder")
@@ -203,22 +203,6 @@ def _one_to_many(trace: Trace, seq: int) -> UsagePattern:
 # --- running the module again ------------------------------------------------------------
 
 
-def rebuilt_module(trace: Trace) -> torch.nn.RNNBase:
-    """The scene's module (batch-first), with the trace's weights. Its throw-away
-    initialisation draws from the global generator, so it is built under the seed lock
-    with the generator's state restored (no other session's seeded build can notice)."""
-    config = trace.config
-    extra = {"nonlinearity": config.nonlinearity} if config.cell == "rnn" else {}
-    with SEED_LOCK, torch.random.fork_rng(devices=[]):
-        rnn = MODULES[config.cell](
-            trace.weights["weight_ih_l0"].shape[1], config.hidden_size,
-            num_layers=config.num_layers, bias=config.bias, batch_first=True,
-            bidirectional=config.bidirectional, **extra,
-        )  # fmt: skip
-    rnn.load_state_dict({name: torch.from_numpy(value) for name, value in trace.weights.items()})
-    return rnn.eval()
-
-
 def _initial_state(trace: Trace, seq: int):
     h0 = torch.from_numpy(trace.initial_hidden[:, seq : seq + 1].copy())  # (L*D, 1, H)
     if trace.initial_cell is None:
@@ -229,7 +213,7 @@ def _initial_state(trace: Trace, seq: int):
 def run_steps(trace: Trace, seq: int, inputs: np.ndarray) -> np.ndarray:
     """Feed `inputs` (T, I) to the module from sequence `seq`'s initial state; its
     output (T, D*H)."""
-    rnn = rebuilt_module(trace)
+    rnn = make_module(trace.config, trace.weights)
     x = torch.from_numpy(np.ascontiguousarray(inputs))[None]  # (1, T, I)
     with torch.no_grad():
         output, _ = rnn(x, _initial_state(trace, seq))
@@ -241,7 +225,7 @@ def generate(trace: Trace, seq: int, steps: int) -> tuple[np.ndarray, tuple[str,
     then at each step the one-hot vector of the output's largest entry. Returns the
     outputs (steps, H) and the predicted tokens."""
     vocab = trace.encoded.vocab
-    rnn = rebuilt_module(trace)
+    rnn = make_module(trace.config, trace.weights)
     eye = torch.eye(len(vocab))
     state = _initial_state(trace, seq)
     step_input = torch.from_numpy(trace.inputs[seq, :1].copy())[None]  # (1, 1, V)

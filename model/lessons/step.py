@@ -23,12 +23,9 @@ import numpy as np
 import torch
 from torch.nn import functional as F
 
-from model.cells import GATE_NAMES
+from model.cells import ACTIVATIONS, CELL_FACTS
 from model.trace import Trace
 
-# PyTorch's letter for each gate, in row order (the subscripts of W_ii, W_hf, b_in, ...
-# in its documentation); an RNN has one block, written W_ih, W_hh.
-GATE_LETTERS = {"rnn": ("h",), "lstm": ("i", "f", "g", "o"), "gru": ("r", "z", "n")}
 # Names of the four terms whose sum is a pre-activation (see GateTerms.contributions).
 TERMS = ("input", "input_bias", "hidden", "hidden_bias")
 
@@ -37,8 +34,8 @@ TERMS = ("input", "input_bias", "hidden", "hidden_bias")
 class GateTerms:
     """One gate (or an RNN's single pre-activation) at one step. Vectors are (H,)."""
 
-    name: str  # "hidden" for an RNN; else a GATE_NAMES entry (input, reset, candidate, ...)
-    letter: str  # PyTorch's subscript: h (RNN), i f g o (LSTM), r z n (GRU)
+    name: str  # a CellFacts.preactivations entry: hidden (RNN), input, reset, candidate, ...
+    letter: str  # a CellFacts.letters entry: h (RNN), i f g o (LSTM), r z n (GRU)
     activation: str  # tanh | relu | sigmoid
     w_ih: np.ndarray  # (H, I) this gate's rows of weight_ih
     w_hh: np.ndarray  # (H, H) this gate's rows of weight_hh
@@ -119,7 +116,7 @@ def step_math(trace: Trace, seq: int, layer: int, direction: int, step: int) -> 
     x = torch.from_numpy(layer_input(trace, seq, layer, step))
     h_prev = _state(trace.hidden, trace.initial_hidden, layer, direction, seq, prev, row)
     c_prev = None
-    if config.cell == "lstm":
+    if CELL_FACTS[config.cell].has_cell_state:
         c_prev = _state(trace.cell, trace.initial_cell, layer, direction, seq, prev, row)
     params = _parameters(trace, layer, direction)
     if config.cell == "rnn":
@@ -174,27 +171,30 @@ def _parameters(trace: Trace, layer: int, direction: int) -> dict[str, np.ndarra
     return {name + suffix: trace.weights[name + suffix] for name in names}
 
 
-def _slices(params: dict[str, np.ndarray], count: int) -> list[dict[str, torch.Tensor | None]]:
-    """The module's stacked parameters cut into `count` gates (PyTorch's row order)."""
+def _blocks(cell: str, params: dict[str, np.ndarray], activations: tuple[str, ...]) -> list:
+    """(name, letter, activation, parameters) of each block of the module's stacked
+    parameters, in PyTorch's chunk order; a missing bias is None."""
+    facts = CELL_FACTS[cell]
     by_kind = {name.split("_l")[0]: torch.from_numpy(value) for name, value in params.items()}
-    parts = {kind: value.chunk(count, dim=0) for kind, value in by_kind.items()}
-    return [
-        {kind: (parts[kind][g] if kind in parts else None) for kind in _KINDS} for g in range(count)
+    parts = {kind: value.chunk(facts.blocks, dim=0) for kind, value in by_kind.items()}
+    slices = [
+        {kind: (parts[kind][g] if kind in parts else None) for kind in _KINDS}
+        for g in range(facts.blocks)
     ]
+    return list(zip(facts.preactivations, facts.letters, activations, slices, strict=True))
 
 
 _KINDS = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
-_ACTIVATIONS = {"tanh": torch.tanh, "relu": torch.relu, "sigmoid": torch.sigmoid}
 
 
-def _gate(name, letter, activation, x, h_prev, p, reset=None) -> GateTerms:
+def _gate(name, letter, activation, p, x, h_prev, reset=None) -> GateTerms:
     """pre = W_i x + b_i + [r *] (W_h h + b_h); value = activation(pre)."""
     input_term = F.linear(x, p["weight_ih"])  # (H,)
     hidden_term = F.linear(h_prev, p["weight_hh"])  # (H,)
     from_input = input_term if p["bias_ih"] is None else input_term + p["bias_ih"]
     from_hidden = hidden_term if p["bias_hh"] is None else hidden_term + p["bias_hh"]
     pre = from_input + (from_hidden if reset is None else reset * from_hidden)
-    value = _ACTIVATIONS[activation](pre)
+    value = ACTIVATIONS[activation](pre)
     return GateTerms(
         name=name,
         letter=letter,
@@ -213,20 +213,15 @@ def _gate(name, letter, activation, x, h_prev, p, reset=None) -> GateTerms:
 
 def _rnn(x, h_prev, params, nonlinearity):
     """h_t = act(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh)."""
-    (p,) = _slices(params, 1)
-    gate = _gate("hidden", "h", nonlinearity, x, h_prev, p)
+    (block,) = _blocks("rnn", params, (nonlinearity,))
+    gate = _gate(*block, x, h_prev)
     return (gate,), None, torch.from_numpy(gate.value)
 
 
 def _lstm(x, h_prev, c_prev, params):
     """i, f, g, o; c_t = f * c_{t-1} + i * g; h_t = o * tanh(c_t)."""
-    activations = ("sigmoid", "sigmoid", "tanh", "sigmoid")
-    gates = tuple(
-        _gate(name, letter, act, x, h_prev, p)
-        for name, letter, act, p in zip(
-            GATE_NAMES["lstm"], GATE_LETTERS["lstm"], activations, _slices(params, 4), strict=True
-        )
-    )
+    blocks = _blocks("lstm", params, CELL_FACTS["lstm"].activations)
+    gates = tuple(_gate(*block, x, h_prev) for block in blocks)
     i, f, g, o = (torch.from_numpy(gate.value) for gate in gates)
     c = f * c_prev + i * g
     return gates, c, o * torch.tanh(c)
@@ -234,10 +229,10 @@ def _lstm(x, h_prev, c_prev, params):
 
 def _gru(x, h_prev, params):
     """r, z; n = tanh(W_in x + b_in + r * (W_hn h + b_hn)); h_t = (1 - z) * n + z * h."""
-    p_r, p_z, p_n = _slices(params, 3)
-    r = _gate("reset", "r", "sigmoid", x, h_prev, p_r)
-    z = _gate("update", "z", "sigmoid", x, h_prev, p_z)
-    n = _gate("candidate", "n", "tanh", x, h_prev, p_n, reset=torch.from_numpy(r.value))
+    block_r, block_z, block_n = _blocks("gru", params, CELL_FACTS["gru"].activations)
+    r = _gate(*block_r, x, h_prev)
+    z = _gate(*block_z, x, h_prev)
+    n = _gate(*block_n, x, h_prev, reset=torch.from_numpy(r.value))
     z_t, n_t = torch.from_numpy(z.value), torch.from_numpy(n.value)
     return (r, z, n), None, (1 - z_t) * n_t + z_t * h_prev
 

@@ -25,6 +25,7 @@ equal it. The panel shows that printout followed by `divergence_note(result)`.
 
 from __future__ import annotations
 
+from model.cells import CELL_FACTS
 from model.codegen import _letters, _module_lines, _state_lines
 from model.config import ExplorerConfig
 from model.encoding import EncodedBatch, clean_text, parse_numbers
@@ -203,7 +204,7 @@ def _forward_lines(config: ExplorerConfig, embedding: bool, packed: bool, unequa
         lines.append("X = embedding(index_data)" + (" * mask" if unequal else ""))
     state = ""
     if config.init_state == "random":
-        state = ", (h0, c0)" if config.cell == "lstm" else ", h0"
+        state = ", (h0, c0)" if CELL_FACTS[config.cell].has_cell_state else ", h0"
     if not packed:
         return lines + [f"outputs, _status = rnn(X{state})"]
     return lines + [

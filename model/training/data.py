@@ -13,11 +13,10 @@ import numpy as np
 import torch
 from torch import nn
 
-from model.cells import SEED_LOCK, BuiltModel, build_model, read_shape
+from model.cells import SEED_LOCK, BuiltModel, build_model, read_shape, run_module
 from model.config import ExplorerConfig
 from model.encoding import EncodedBatch, encode
 from model.errors import ConfigError
-from model.trace import run_module
 
 if TYPE_CHECKING:  # only for annotations: model.training.run imports this module
     from model.training.run import TrainConfig

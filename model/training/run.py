@@ -64,7 +64,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from model.cells import BuiltModel, build_model
+from model.cells import CELL_FACTS, BuiltModel, build_model
 from model.config import MAX_SEED, ExplorerConfig, _check_choice, _check_int
 from model.encoding import EncodedBatch
 from model.errors import ConfigError, quoted
@@ -421,7 +421,7 @@ class TrainingRun:
         tip_keys = [("train_tip_lr", {"lr": f"{smaller:g}"})]
         if tc.optimizer == "sgd":
             tip_keys.append(("train_tip_adam", {}))
-        if cfg.cell == "rnn" and cfg.nonlinearity == "relu":
+        if CELL_FACTS[cfg.cell].has_nonlinearity and cfg.nonlinearity == "relu":
             tip_keys.append(("train_tip_tanh", {}))
         if cfg.num_layers > 1:
             tip_keys.append(("train_tip_layers", {}))

@@ -10,18 +10,21 @@ import torch
 from torch import nn
 
 from model.cells import (
+    CELL_FACTS,
     GATE_NAMES,
     build_model,
+    layer_parameters,
     layer_weights,
     lstm_cell_state,
     lstm_gates,
     make_input,
+    make_module,
     read_shape,
     step_gru,
     step_lstm,
     step_rnn,
 )
-from model.config import ExplorerConfig
+from model.config import CELLS, ExplorerConfig
 from model.encoding import encode
 
 pytestmark = pytest.mark.usefixtures("single_thread_torch")
@@ -272,3 +275,46 @@ def test_seeding_is_thread_safe():
         sys.setswitchinterval(interval)
     assert not errors, errors
     assert not mismatches, f"weights differed from a sequential build: {mismatches[:5]}"
+
+
+# --- the table of cell facts, and a module carrying given weights ----------------------
+
+
+@pytest.mark.parametrize("cell", CELLS)
+def test_the_facts_match_what_torch_builds(cell):
+    facts = CELL_FACTS[cell]
+    module = facts.module(INPUT, HIDDEN)
+    assert tuple(CELL_FACTS) == CELLS and facts.name == cell
+    assert facts.label == type(module).__name__ == cell.upper()
+    assert module.weight_ih_l0.shape == (facts.blocks * HIDDEN, INPUT)
+    assert len(facts.letters) == len(facts.activations) == len(facts.preactivations)
+    assert facts.gates == GATE_NAMES[cell]
+    assert facts.has_cell_state == isinstance(module, nn.LSTM)
+    assert facts.has_nonlinearity == hasattr(module, "nonlinearity")
+
+
+@pytest.mark.parametrize("cell", CELLS)
+@pytest.mark.parametrize("layers", [1, 3])
+def test_make_module_carries_the_weights_and_leaves_the_generator_alone(cell, layers):
+    config = ExplorerConfig(
+        cell=cell, nonlinearity="relu", hidden_size=3, num_layers=layers, bidirectional=True,
+        bias=False, batch_first=False,
+    )  # fmt: skip
+    source = build_model(config, encode(config)).rnn
+    weights = {name: value.detach().numpy().copy() for name, value in source.named_parameters()}
+    before = torch.random.get_rng_state()
+    rebuilt = make_module(config, weights)
+    assert torch.equal(torch.random.get_rng_state(), before)
+    assert type(rebuilt) is type(source) and rebuilt.batch_first and not rebuilt.training
+    assert rebuilt.num_layers == layers and getattr(rebuilt, "nonlinearity", "relu") == "relu"
+    for name, value in rebuilt.state_dict().items():
+        assert torch.equal(value, source.state_dict()[name]), name
+
+
+def test_layer_parameters_are_one_layer_under_layer_0_names():
+    config = ExplorerConfig(cell="gru", hidden_size=3, num_layers=3, bidirectional=True)
+    rnn = build_model(config, encode(config)).rnn
+    single = make_module(config, layer_parameters(rnn, 1))
+    assert single.num_layers == 1 and single.input_size == 2 * 3
+    for name, value in single.named_parameters():
+        assert torch.equal(value, getattr(rnn, name.replace("_l0", "_l1"))), name
