@@ -1,6 +1,6 @@
 """The translation table: every key the code asks for exists, and formats with what the
-code passes. Keys and parameters are read from the source with `ast`, so a new t("...")
-call is checked without editing this file."""
+code passes; every key in the table is used. Keys and parameters are read from the source
+with `ast`, so a new t("...") call is checked without editing this file."""
 
 from __future__ import annotations
 
@@ -12,12 +12,14 @@ import pytest
 
 from components.i18n import EN, LANGUAGES, TABLES, t
 from components.lessons import TABS
+from model.cells import GATE_NAMES
 from model.config import CELLS, ENCODINGS, INIT_STATES, TOKENIZERS
 from model.presets import PRESETS
 from model.training.run import HEADS, PROBLEMS, TIPS
 
 ROOT = Path(__file__).resolve().parents[3]
 SOURCES = sorted((ROOT / "components").rglob("*.py")) + [ROOT / "app.py"]
+BACKEND = sorted((ROOT / "model").rglob("*.py"))
 # Keys built as "prefix" + value: every value the code can produce.
 DYNAMIC = {
     "preset_": [*PRESETS, "custom"],
@@ -26,6 +28,7 @@ DYNAMIC = {
     "init_": list(INIT_STATES),
     "gates_caption_": [cell for cell in CELLS if cell != "rnn"],
     "train_head_": list(HEADS),
+    "gate_": sorted({gate for gates in GATE_NAMES.values() for gate in gates}),
 }
 
 
@@ -43,8 +46,18 @@ def fields(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
-def _is_t_call(node: ast.AST) -> bool:
-    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "t"
+def translator_names(tree: ast.AST) -> set[str]:
+    """The names t() goes by in a module: "t", and any `from components.i18n import t as
+    tr` alias (the figure builders')."""
+    names = {"t"}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "components.i18n":
+            names |= {alias.asname or alias.name for alias in node.names if alias.name == "t"}
+    return names
+
+
+def _is_t_call(node: ast.AST, names: set[str]) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in names
 
 
 def _assigned_strings(function: ast.AST, name: str) -> set[str]:
@@ -90,9 +103,10 @@ def collect_calls() -> list[tuple[str, str, set[str] | None]]:
     calls = []
     for path in SOURCES:
         tree = ast.parse(path.read_text(encoding="utf-8"))
+        translators = translator_names(tree)
         functions = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)]
         for node in ast.walk(tree):
-            if not _is_t_call(node):
+            if not _is_t_call(node, translators):
                 continue
             scope = next(
                 (f for f in functions if any(child is node for child in ast.walk(f))), tree
@@ -120,8 +134,33 @@ def notice_keys() -> dict[str, set[str]]:
     return found
 
 
+def backend_keys() -> set[str]:
+    """Text keys of the backend's refusals: `ConfigError(message, "key", ...)` in model/
+    (shown through error_text, never through a t("...") call)."""
+    keys = set()
+    for path in BACKEND:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", None) == "ConfigError"
+                and len(node.args) >= 2
+                and isinstance(node.args[1], ast.Constant)
+            ):
+                keys.add(node.args[1].value)
+    return keys
+
+
 CALLS = collect_calls()
 NOTICES = notice_keys()
+BACKEND_KEYS = backend_keys()
+
+
+def unused_keys(table: dict[str, str]) -> list[str]:
+    """Keys of `table` that no code uses: not asked for by a t() call (a constant, a
+    DYNAMIC prefix, a variable or table of keys, see _strings), not a urlstate notice,
+    not a backend refusal."""
+    used = {key for _, key, _ in CALLS} | set(NOTICES) | BACKEND_KEYS
+    return sorted(set(table) - used)
 
 
 def test_the_source_scan_finds_the_calls():
@@ -129,6 +168,8 @@ def test_the_source_scan_finds_the_calls():
     assert len(CALLS) > 60
     assert {"app_title", "check_ok", "check_bad", "dims_sf", "preset_lecture"} <= keys
     assert {"direction_forward", "direction_reverse", "gates_caption_lstm"} <= keys
+    assert {"fig_value", "gate_candidate_n", "gate_forget"} <= keys  # the figures' tr(...)
+    assert {"err_line", "err_decimal_comma", "err_ckpt_json"} <= BACKEND_KEYS
     assert set(NOTICES) == {
         "notice_unknown_param",
         "notice_bad_preset",
@@ -145,6 +186,29 @@ def test_every_key_the_code_uses_exists_and_gets_its_parameters(where, key, pass
         assert fields(EN[key]) == passed, where
         if passed:
             EN[key].format(**dict.fromkeys(passed, 1))
+
+
+def test_every_key_in_the_table_is_used_somewhere():
+    """A text no code asks for is dead weight in both catalogues (and in every Korean
+    review): delete it from en.toml and ko.toml, with its ko.toml [_from_english] stamp."""
+    assert unused_keys(EN) == []
+
+
+def test_the_unused_key_check_sees_a_key_no_code_uses():
+    """The check above can fail: a text added to the table and used nowhere is caught."""
+    added = set(unused_keys({**EN, "no_code_asks_for_this": "Hello"})) - set(unused_keys(EN))
+    assert added == {"no_code_asks_for_this"}
+
+
+def test_t_is_imported_by_name_so_the_scan_sees_every_call():
+    """`i18n.t("key")` through a module import would hide its key from the checks above;
+    `from components.i18n import t as tr` is seen (translator_names)."""
+    for path in SOURCES:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                assert not any(a.name.startswith("components.i18n") for a in node.names), path
+            if isinstance(node, ast.ImportFrom) and node.module == "components":
+                assert "i18n" not in {a.name for a in node.names}, path
 
 
 @pytest.mark.parametrize(("key", "params"), sorted(NOTICES.items()))
