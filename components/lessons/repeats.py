@@ -29,16 +29,8 @@ from components.figures.repeats import (
 from components.figures.timeline import png_filename
 from components.i18n import t
 from model.errors import quoted
-from model.lessons.repeats import (
-    HIDDEN,
-    Repeat,
-    RepeatsReport,
-    find_repeats,
-    quantities,
-    quantity_values,
-    rank_units,
-    sequences_with_repeats,
-)
+from model.lessons.repeats import Repeat, RepeatsReport, find_repeats, sequences_with_repeats
+from model.lessons.unit_text import HIDDEN, quantities, quantity_values, rank_units
 from model.trace import Trace
 
 REPEATS_CHART = "repeats_chart"

@@ -1,5 +1,4 @@
-"""Questions asked of a trace: where a token repeats and how far apart its states are, and
-which units are most active over a stretch of time.
+"""Where a token repeats in a sequence, and how far apart the states after it are.
 
 Distances are computed with torch (`torch.cdist` in float64) on the trace's float32
 states. Positions a sequence never computed (NaN in the trace) and padding tokens
@@ -15,29 +14,6 @@ import torch
 
 from model.encoding import PAD_TOKEN
 from model.trace import Trace
-
-HIDDEN, CELL = "h", "c"  # names of the non-gate quantities
-
-
-# --- which quantities a trace has ------------------------------------------------------
-
-
-def quantities(trace: Trace) -> tuple[str, ...]:
-    """The hidden state h, then the cell state c (LSTM), then the gates in PyTorch's order."""
-    names = [HIDDEN] + ([CELL] if trace.cell is not None else [])
-    return (*names, *trace.gates)
-
-
-def quantity_values(trace: Trace, quantity: str) -> np.ndarray:
-    """(L, D, N, T, H) float32 values of h, c or a gate; NaN where not computed."""
-    if quantity == HIDDEN:
-        return trace.hidden
-    if quantity == CELL and trace.cell is not None:
-        return trace.cell
-    if quantity in trace.gates:
-        return trace.gates[quantity]
-    raise ValueError(f"this trace has no {quantity!r} (it has {', '.join(quantities(trace))})")
-
 
 # --- repeated tokens -------------------------------------------------------------------
 
@@ -146,50 +122,3 @@ def sequences_with_repeats(trace: Trace) -> list[int]:
     """The sequences (as read) in which some token repeats."""
     valid = trace.valid
     return [n for n, tokens in enumerate(trace.tokens) if repeated_tokens(tokens, valid[n])]
-
-
-# --- units most active over a stretch of time ------------------------------------------
-
-
-@dataclass(frozen=True, eq=False)
-class UnitRanking:
-    """Units ranked by how differently they behave inside a stretch of steps than in the
-    rest of the sequence (LSTMVis's idea): score = |mean inside - mean outside|, or
-    |mean inside| when the stretch covers every computed step."""
-
-    start: int  # first step of the stretch
-    stop: int  # last step of the stretch (inclusive)
-    units: np.ndarray  # (H,) unit indices, highest score first (ties: lower index first)
-    score: np.ndarray  # (H,) score of each unit, in that order
-    inside: np.ndarray  # (H,) mean value inside the stretch, in that order
-    outside: np.ndarray  # (H,) mean value at the other computed steps (NaN if none)
-
-    @property
-    def has_outside(self) -> bool:
-        return bool(np.isfinite(self.outside).all())
-
-
-def rank_units(values: np.ndarray, start: int, stop: int) -> UnitRanking | None:
-    """values (T, H) of one sequence, NaN where not computed; the stretch start..stop
-    (inclusive). None when no computed step lies in the stretch."""
-    steps = values.shape[0]
-    computed = np.isfinite(values).all(axis=1)
-    start, stop = max(0, min(start, stop)), min(steps - 1, max(start, stop))
-    index = np.arange(steps)
-    in_range = (index >= start) & (index <= stop)  # a stretch wholly before 0 is empty
-    inside_rows, outside_rows = computed & in_range, computed & ~in_range
-    if not inside_rows.any():
-        return None
-    as_tensor = torch.from_numpy(np.asarray(values, dtype=np.float64))
-    inside = as_tensor[torch.from_numpy(inside_rows)].mean(dim=0)
-    if outside_rows.any():
-        outside = as_tensor[torch.from_numpy(outside_rows)].mean(dim=0)
-        score = (inside - outside).abs()
-    else:
-        outside = torch.full_like(inside, float("nan"))
-        score = inside.abs()
-    order = torch.from_numpy(np.lexsort((np.arange(score.numel()), -score.numpy())))
-    return UnitRanking(
-        start, stop, order.numpy(), score[order].numpy(), inside[order].numpy(),
-        outside[order].numpy(),
-    )  # fmt: skip

@@ -17,7 +17,7 @@ from torch import nn
 from components.i18n import t
 from components.lessons import repeats as panel_units
 from model.config import ExplorerConfig
-from model.lessons.repeats import rank_units
+from model.lessons.unit_text import rank_units
 from model.trace import trace
 
 LETTERS = {"h": [1, 0, 0, 0], "e": [0, 1, 0, 0], "l": [0, 0, 1, 0], "o": [0, 0, 0, 1]}

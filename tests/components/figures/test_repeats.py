@@ -16,7 +16,8 @@ from components.figures import repeats as uf
 from components.figures.parts import DIVERGING_SCALE, display_token
 from model.config import ExplorerConfig
 from model.encoding import PAD_TOKEN
-from model.lessons.repeats import find_repeats, quantities, quantity_values
+from model.lessons.repeats import find_repeats
+from model.lessons.unit_text import quantities, quantity_values
 from model.presets import PRESETS
 
 HELLO = PRESETS["hello"]
