@@ -6,7 +6,7 @@ test_app_bad_input.py covers empty text, spaces, too many steps or lines, a word
 and emoji with skin tones; this file covers the rest of the issue's list, the limits +- 1
 in the link, and model uploads through the real uploader. A lone surrogate cannot be
 sent: AppTest's own protobuf serialisation refuses it, as a browser's UTF-8 encoding
-would, so it is tested in the backend (tests/model/test_hostile.py).
+would, so it is tested in the backend (tests/model/hostile/test_text.py).
 """
 
 from __future__ import annotations

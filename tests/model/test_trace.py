@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import itertools
-import re
-from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 import pytest
 import torch
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from torch import nn
 
 from model.cells import GATE_NAMES, build_model, layer_weights, step_gru, step_lstm, step_rnn
@@ -19,137 +15,21 @@ from model.config import ExplorerConfig
 from model.encoding import PAD_TOKEN, encode
 from model.errors import ConfigError
 from model.trace import Trace, trace
+from tests.support.reference import Reference, lower_layer_outputs, one_hot_batch, trace_reference
+from tests.support.strategies import CELL_KINDS, small_configs
 
 pytestmark = pytest.mark.usefixtures("single_thread_torch")
 
 TOL = 1e-5
-MODULES = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
-CELL_KINDS = [("rnn", "tanh"), ("rnn", "relu"), ("lstm", "tanh"), ("gru", "tanh")]
 
 
-# --- an independent reference: the code a student would write --------------------------
-
-
-def one_hot_batch(texts: tuple[str, ...]) -> torch.Tensor:
-    """(B, T, V) one-hot of single-character tokens, vocabulary by first appearance,
-    zero vectors at padding. Written without model.encoding on purpose."""
-    vocab = list(dict.fromkeys("".join(texts)))
-    x = torch.zeros(len(texts), max(len(t) for t in texts), len(vocab))
-    for row, text in enumerate(texts):
-        for t, char in enumerate(text):
-            x[row, t, vocab.index(char)] = 1.0
-    return x
-
-
-@dataclass
-class Reference:
-    module: nn.RNNBase
-    x_typed: torch.Tensor  # (B, T, I) as typed
-    lengths_typed: list[int]
-    x_read: torch.Tensor  # (N, T, I)
-    lengths: np.ndarray  # (N,) read lengths
-    packed: bool
-    h0: torch.Tensor
-    c0: torch.Tensor | None
-    output: np.ndarray  # (N, T, D*H) read layout, zeros past each end
-    h_n: np.ndarray
-    c_n: np.ndarray | None
-
-
-def _module(config: ExplorerConfig, input_size: int, num_layers: int) -> nn.RNNBase:
-    extra = {"nonlinearity": config.nonlinearity} if config.cell == "rnn" else {}
-    return MODULES[config.cell](
-        input_size,
-        config.hidden_size,
-        num_layers=num_layers,
-        bias=config.bias,
-        batch_first=config.batch_first,
-        bidirectional=config.bidirectional,
-        **extra,
-    )
-
-
-def _run(module, x, lengths_typed, packed, h0, c0):
-    state = h0 if c0 is None else (h0, c0)
-    with torch.no_grad():
-        if packed:
-            sequence = nn.utils.rnn.pack_padded_sequence(
-                x, torch.tensor(lengths_typed), batch_first=True, enforce_sorted=False
-            )
-            out, final = module(sequence, state)
-            out, _ = nn.utils.rnn.pad_packed_sequence(
-                out, batch_first=True, total_length=x.shape[1]
-            )
-        else:
-            out, final = module(x, state)
-    if not module.batch_first:
-        out = out.transpose(0, 1)  # (seq, batch, ...) -> read layout (batch, seq, ...)
-    return out, final
-
-
-def reference(
-    config: ExplorerConfig,
-    lengths_typed: list[int],
-    make_x: Callable[[], torch.Tensor],
-) -> Reference:
-    """torch.manual_seed(seed); x = make_x() (an embedding draws here); the module;
-    h0/c0 = torch.randn when init_state is random. Then run it, packing unequal lines
-    when batch_first."""
-    torch.manual_seed(config.seed)
-    x = make_x()  # (B, T, I) as typed
-    module = _module(config, x.shape[-1], config.num_layers)
-    module.eval()
-    L, D, H = config.num_layers, config.num_directions, config.hidden_size
-    batch, steps = (x.shape[0], x.shape[1]) if config.batch_first else (x.shape[1], x.shape[0])
-    shape = (L * D, batch, H)
-    random = config.init_state == "random"
-    h0 = torch.randn(shape) if random else torch.zeros(shape)
-    c0 = None
-    if config.cell == "lstm":
-        c0 = torch.randn(shape) if random else torch.zeros(shape)
-    packed = config.batch_first and len(set(lengths_typed)) > 1
-    out, final = _run(module, x, lengths_typed, packed, h0, c0)
-    h_n, c_n = final if isinstance(final, tuple) else (final, None)
-    lengths = np.array(lengths_typed) if config.batch_first else np.full(batch, steps)
-    x_read = x if config.batch_first else x.transpose(0, 1)
-    return Reference(
-        module=module,
-        x_typed=x,
-        lengths_typed=list(lengths_typed),
-        x_read=x_read,
-        lengths=lengths,
-        packed=packed,
-        h0=h0,
-        c0=c0,
-        output=out.numpy(),
-        h_n=h_n.numpy(),
-        c_n=None if c_n is None else c_n.numpy(),
-    )
-
-
-def lower_layer_outputs(config: ExplorerConfig, ref: Reference) -> list[np.ndarray]:
-    """Output of layers 0..l for every l below the top, from a plain (l+1)-layer module
-    holding the first l+1 layers' weights: every layer's h_t, independently."""
-    D = config.num_directions
-    state = ref.module.state_dict()
-    outputs = []
-    for top in range(config.num_layers - 1):
-        sub = _module(config, ref.x_typed.shape[-1], top + 1)
-        sub.load_state_dict(
-            {k: v for k, v in state.items() if int(re.search(r"_l(\d+)", k)[1]) <= top}
-        )
-        sub.eval()
-        rows = slice(0, (top + 1) * D)
-        c0 = None if ref.c0 is None else ref.c0[rows]
-        out, _ = _run(sub, ref.x_typed, ref.lengths_typed, ref.packed, ref.h0[rows], c0)
-        outputs.append(out.numpy())
-    return outputs
+# --- against an independent reference: the code a student would write (tests/support) ---
 
 
 def check_against_reference(result: Trace, config: ExplorerConfig, texts: tuple[str, ...]):
     lengths_typed = [len(t) for t in texts]
     x_typed = one_hot_batch(texts)
-    ref = reference(config, lengths_typed, lambda: x_typed)
+    ref = trace_reference(config, lengths_typed, lambda: x_typed)
     check_trace(result, config, ref)
 
 
@@ -285,20 +165,9 @@ def test_every_configuration_matches_torch(
 @settings(
     max_examples=40, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
 )
-@given(
-    texts=st.lists(st.text("abcd", min_size=1, max_size=6), min_size=1, max_size=4),
-    kind=st.sampled_from(CELL_KINDS),
-    hidden_size=st.integers(1, 5),
-    num_layers=st.integers(1, 3),
-    bidirectional=st.booleans(),
-    bias=st.booleans(),
-    batch_first=st.booleans(),
-    init_state=st.sampled_from(["zeros", "random"]),
-    seed=st.integers(0, 2**31 - 1),
-)
-def test_random_configurations_match_torch(texts, kind, **fields):
-    texts = tuple(texts)
-    config = ExplorerConfig(sequences=texts, cell=kind[0], nonlinearity=kind[1], **fields)
+@given(config=small_configs(max_chars=6, max_lines=4, max_hidden=5, max_layers=3))
+def test_random_configurations_match_torch(config):
+    texts = config.sequences
     check_against_reference(trace(config), config, texts)
 
 
@@ -418,7 +287,7 @@ def test_embedding_inputs_follow_the_documented_order(batch_first, cell):
             return embedding(indices) * mask
 
     lengths = [len(t) for t in texts]
-    ref = reference(config, lengths, embedded)
+    ref = trace_reference(config, lengths, embedded)
     result = trace(config)
     assert result.inputs.shape == ((3, 5, 3) if batch_first else (5, 3, 3))
     np.testing.assert_array_equal(result.inputs, ref.x_read.numpy())
@@ -441,7 +310,7 @@ def test_numbers_trace_matches_torch(kind):
     values = torch.tensor(
         [[[0.1, -1.0], [0.5, 2.0], [0.9, 0.0]], [[3.0, 4.0], [0.0, 0.0], [0.0, 0.0]]]
     )
-    ref = reference(config, [3, 1], lambda: values)
+    ref = trace_reference(config, [3, 1], lambda: values)
     check_trace(trace(config), config, ref)
 
 
@@ -457,7 +326,7 @@ def test_large_numbers_stay_within_tolerance(kind):
     result = trace(config)
     assert np.isfinite(result.max_error) and result.max_error < TOL
     values = torch.from_numpy(result.encoded.values.copy())
-    ref = reference(config, [20], lambda: values)
+    ref = trace_reference(config, [20], lambda: values)
     np.testing.assert_allclose(result.output, ref.output, rtol=TOL, atol=TOL)
 
 
@@ -479,7 +348,7 @@ def test_relu_state_overflowing_float32_is_a_config_error():
     # With this seed the 2-unit ReLU RNN's recurrent matrix grows the state every step:
     # plain PyTorch reaches inf within 1000 steps.
     config = ExplorerConfig(sequences=("a" * 1000,), nonlinearity="relu", hidden_size=2, seed=845)
-    ref = reference(config, [1000], lambda: one_hot_batch(config.sequences))
+    ref = trace_reference(config, [1000], lambda: one_hot_batch(config.sequences))
     assert not np.isfinite(ref.output).all()
     with pytest.raises(ConfigError, match="float32"):
         trace(config)

@@ -1,9 +1,9 @@
 """The step in numbers against torch.nn's own cells and against the trace.
 
-The reference runs torch.nn.RNNCell / LSTMCell / GRUCell, loaded with the module's
-parameters, over every sequence, layer by layer and direction by direction, from the
-initial state: its x_t, previous state and new state at each step are what stepmath must
-show there."""
+The reference (tests/support/reference.py) runs torch.nn.RNNCell / LSTMCell / GRUCell,
+loaded with the module's parameters, over every sequence, layer by layer and direction by
+direction, from the initial state: its x_t, previous state and new state at each step are
+what stepmath must show there."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
-from torch import nn
 
 from model.config import ExplorerConfig
 from model.lessons.step import (
@@ -29,59 +28,16 @@ from model.lessons.step import (
     top_units,
 )
 from model.trace import Trace, trace
+from tests.support.reference import reference_steps
+from tests.support.strategies import CELL_KINDS, small_configs
 
 pytestmark = pytest.mark.usefixtures("single_thread_torch")
 
 TOL = 1e-5  # absolute within +-1, relative beyond (an unbounded ReLU), as the trace checks
-CELLS = {"rnn": nn.RNNCell, "lstm": nn.LSTMCell, "gru": nn.GRUCell}
-CELL_KINDS = [("rnn", "tanh"), ("rnn", "relu"), ("lstm", "tanh"), ("gru", "tanh")]
 
 
 def close(actual, expected) -> None:
     np.testing.assert_allclose(actual, expected, atol=TOL, rtol=TOL)
-
-
-def torch_cell(result: Trace, layer: int, direction: int) -> nn.RNNCellBase:
-    """A torch.nn cell holding this layer and direction's parameters."""
-    config = result.config
-    suffix = f"_l{layer}" + ("_reverse" if direction else "")
-    w_ih = torch.from_numpy(result.weights["weight_ih" + suffix])
-    extra = {"nonlinearity": config.nonlinearity} if config.cell == "rnn" else {}
-    cell = CELLS[config.cell](w_ih.shape[1], config.hidden_size, bias=config.bias, **extra)
-    names = ["weight_ih", "weight_hh"] + (["bias_ih", "bias_hh"] if config.bias else [])
-    cell.load_state_dict({name: torch.from_numpy(result.weights[name + suffix]) for name in names})
-    return cell
-
-
-def reference_steps(result: Trace) -> dict[tuple[int, int, int, int], dict]:
-    """(layer, direction, seq, t) -> x, h_prev, c_prev, h, c from the torch cells."""
-    config = result.config
-    layers, directions = config.num_layers, config.num_directions
-    found = {}
-    with torch.no_grad():
-        for seq, length in enumerate(result.lengths.tolist()):
-            layer_in = torch.from_numpy(result.inputs[seq, :length])  # (T, I)
-            for layer in range(layers):
-                outputs = []
-                for d in range(directions):
-                    cell, row = torch_cell(result, layer, d), layer * directions + d
-                    h = torch.from_numpy(result.initial_hidden[row, seq])
-                    c = None
-                    if config.cell == "lstm":
-                        c = torch.from_numpy(result.initial_cell[row, seq])
-                    out = torch.zeros(length, config.hidden_size)
-                    order = range(length) if d == 0 else range(length - 1, -1, -1)
-                    for t in order:
-                        entry = {"x": layer_in[t], "h_prev": h, "c_prev": c}
-                        if c is None:
-                            h = cell(layer_in[t][None], h[None])[0]
-                        else:
-                            h, c = (v[0] for v in cell(layer_in[t][None], (h[None], c[None])))
-                        found[(layer, d, seq, t)] = {**entry, "h": h, "c": c}
-                        out[t] = h
-                    outputs.append(out)
-                layer_in = torch.cat(outputs, dim=-1)
-    return found
 
 
 def check_every_step(result: Trace) -> int:
@@ -134,19 +90,8 @@ def test_every_step_of_two_layers_equals_the_torch_cells(kind, bidirectional, bi
 @settings(
     max_examples=30, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
 )
-@given(
-    texts=st.lists(st.text("abcd", min_size=1, max_size=5), min_size=1, max_size=3),
-    kind=st.sampled_from(CELL_KINDS),
-    hidden_size=st.integers(1, 4),
-    num_layers=st.integers(1, 3),
-    bidirectional=st.booleans(),
-    bias=st.booleans(),
-    batch_first=st.booleans(),
-    init_state=st.sampled_from(["zeros", "random"]),
-    seed=st.integers(0, 2**31 - 1),
-)
-def test_random_small_configurations_equal_the_torch_cells(texts, kind, **fields):
-    config = ExplorerConfig(sequences=tuple(texts), cell=kind[0], nonlinearity=kind[1], **fields)
+@given(config=small_configs(max_chars=5, max_lines=3, max_hidden=4, max_layers=3))
+def test_random_small_configurations_equal_the_torch_cells(config):
     check_every_step(trace(config))
 
 
