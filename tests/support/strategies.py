@@ -41,7 +41,8 @@ def lines(
 def _config(fields: dict) -> ExplorerConfig:
     fields = dict(fields)
     cell, nonlinearity = fields.pop("kind")
-    return ExplorerConfig(cell=cell, nonlinearity=nonlinearity, **fields)
+    fields.setdefault("nonlinearity", nonlinearity)  # unless drawn on its own
+    return ExplorerConfig(cell=cell, **fields)
 
 
 def small_configs(
@@ -58,7 +59,8 @@ def small_configs(
     """Small valid one-hot scenes of characters: every cell kind, 1..max_hidden units,
     1..max_layers layers, one or two directions, either layout, with or without bias,
     zero or random initial states, any seed up to max_seed. `fields`: a field pinned to
-    a value, drawn from a strategy, or DEFAULT (not drawn)."""
+    a value, drawn from a strategy, or DEFAULT (not drawn); a `nonlinearity` given here
+    is drawn for every cell instead of with the kind."""
     drawn: dict[str, st.SearchStrategy] = {
         "sequences": lines(alphabet, max_chars, max_lines),
         "kind": st.sampled_from(kinds),

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from torch import nn
 
-from model.config import CELLS, ExplorerConfig
+from model.config import CELLS, NONLINEARITIES, ExplorerConfig
 from model.lessons.compare import (
     TIMED_RUNS,
     TIMING_BUDGET,
@@ -22,37 +22,21 @@ from model.lessons.compare import (
 )
 from model.presets import PRESETS
 from model.trace import trace
+from tests.support.reference import one_hot, seeded_module
+from tests.support.strategies import DEFAULT, ONE_PER_CELL, small_configs
 
 pytestmark = pytest.mark.usefixtures("single_thread_torch")
 
-MODULES = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 
-
-def torch_module(config: ExplorerConfig, input_size: int) -> nn.RNNBase:
-    """The module a notebook builds: torch.manual_seed, then the class by name."""
-    extra = {"nonlinearity": config.nonlinearity} if config.cell == "rnn" else {}
-    torch.manual_seed(config.seed)
-    return MODULES[config.cell](
-        input_size, config.hidden_size, num_layers=config.num_layers, bias=config.bias,
-        batch_first=config.batch_first, bidirectional=config.bidirectional, **extra,
-    )  # fmt: skip
-
-
-def one_hot(text: str) -> torch.Tensor:
-    vocab = list(dict.fromkeys(text))
-    return nn.functional.one_hot(torch.tensor([vocab.index(c) for c in text]), len(vocab)).float()
-
-
-configs = st.builds(
-    ExplorerConfig,
-    sequences=st.tuples(st.text("abcde", min_size=1, max_size=7)),
-    cell=st.sampled_from(CELLS),
-    nonlinearity=st.sampled_from(("tanh", "relu")),
-    hidden_size=st.integers(1, 6),
-    num_layers=st.integers(1, 3),
-    bidirectional=st.booleans(),
-    bias=st.booleans(),
-    seed=st.integers(0, 2**31 - 1),
+configs = small_configs(
+    alphabet="abcde",
+    max_chars=7,
+    max_lines=1,
+    max_hidden=6,
+    kinds=ONE_PER_CELL,
+    nonlinearity=st.sampled_from(NONLINEARITIES),
+    batch_first=DEFAULT,
+    init_state=DEFAULT,
 )
 
 
@@ -64,7 +48,7 @@ def test_each_cell_matches_torch_nn_on_the_same_input_and_seed(config):
     x = one_hot(config.sequences[0])[None]  # (1, T, V)
     for run in comparison.runs:
         cell_config = replace(config, cell=run.cell)
-        module = torch_module(cell_config, x.shape[-1])
+        module = seeded_module(cell_config, x.shape[-1])
         assert run.error == ""
         assert run.parameters == sum(p.numel() for p in module.parameters())
         assert run.gate_blocks == {"rnn": 1, "lstm": 4, "gru": 3}[run.cell]

@@ -15,15 +15,16 @@ from torch import nn
 
 from model.cells import build_model
 from model.codegen import python_code
-from model.config import CELLS, ExplorerConfig
+from model.config import ExplorerConfig
 from model.encoding import encode
 from model.lessons.order import order_code, order_run, shuffle_order, shuffled_trace
 from model.presets import PRESETS
 from model.trace import trace, trace_model
+from tests.support.reference import initial_state, one_hot_batch, seeded_module
+from tests.support.strategies import DEFAULT, ONE_PER_CELL, small_configs
 
 pytestmark = pytest.mark.usefixtures("single_thread_torch")
 
-MODULES = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 TOL = 1e-5
 
 
@@ -55,51 +56,15 @@ def test_another_seed_gives_another_order():
 # --- the shuffled run against torch.nn ---------------------------------------------------
 
 
-def one_hot_typed(lines: tuple[str, ...]) -> torch.Tensor:
-    """(B, T, V), vocabulary by first appearance, zeros at padding (no project code)."""
-    vocab = list(dict.fromkeys("".join(lines)))
-    x = torch.zeros(len(lines), max(len(s) for s in lines), len(vocab))
-    for row, line in enumerate(lines):
-        for t, char in enumerate(line):
-            x[row, t, vocab.index(char)] = 1.0
-    return x
-
-
-def notebook_module(config: ExplorerConfig, input_size: int, batch: int):
-    """torch.manual_seed, the module, then h0 (and c0) as the explorer draws them."""
-    extra = {"nonlinearity": config.nonlinearity} if config.cell == "rnn" else {}
-    torch.manual_seed(config.seed)
-    module = MODULES[config.cell](
-        input_size, config.hidden_size, num_layers=config.num_layers, bias=config.bias,
-        batch_first=config.batch_first, bidirectional=config.bidirectional, **extra,
-    )  # fmt: skip
-    shape = (config.num_layers * config.num_directions, batch, config.hidden_size)
-    h0 = c0 = torch.zeros(shape)
-    if config.init_state == "random":
-        h0 = torch.randn(shape)
-        c0 = torch.randn(shape) if config.cell == "lstm" else None
-    return module, h0, c0
-
-
 def read_sequence(config: ExplorerConfig, seq: int) -> torch.Tensor:
     """(T, V): sequence `seq` as PyTorch reads the typed tensor (a column without batch_first)."""
-    typed = one_hot_typed(config.sequences)
+    typed = one_hot_batch(config.sequences)
     if config.batch_first:
         return typed[seq, : len(config.sequences[seq])]
     return typed[:, seq]
 
 
-configs = st.builds(
-    ExplorerConfig,
-    sequences=st.lists(st.text("abcd", min_size=1, max_size=6), min_size=1, max_size=3).map(tuple),
-    cell=st.sampled_from(CELLS),
-    hidden_size=st.integers(1, 5),
-    num_layers=st.integers(1, 3),
-    bidirectional=st.booleans(),
-    batch_first=st.booleans(),
-    init_state=st.sampled_from(("zeros", "random")),
-    seed=st.integers(0, 2**31 - 1),
-)
+configs = small_configs(max_hidden=5, kinds=ONE_PER_CELL, bias=DEFAULT)
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -109,7 +74,8 @@ def test_the_shuffled_run_equals_torch_nn_on_the_shuffled_one_hot_input(config, 
     seq = data.draw(st.integers(0, scene.hidden.shape[2] - 1))
     run = order_run(scene, seq, data.draw(st.integers(0, 1000)))
     x = read_sequence(config, seq)[torch.from_numpy(run.order)]  # (T, V) shuffled
-    module, h0, c0 = notebook_module(config, x.shape[-1], len(scene.lengths))
+    module = seeded_module(config, x.shape[-1])
+    h0, c0 = initial_state(config, len(scene.lengths))
     state = h0[:, seq : seq + 1]
     if config.cell == "lstm":
         state = (state, c0[:, seq : seq + 1])
@@ -147,7 +113,7 @@ def test_the_shuffle_uses_the_scenes_own_weights_trained_or_not():
             parameter.mul_(-2.0).add_(0.1)  # as if trained: no longer the seeded weights
     scene = trace_model(config, encoded, built)
     run = order_run(scene, 0, 3)
-    x = one_hot_typed(config.sequences)[0][torch.from_numpy(run.order)]
+    x = one_hot_batch(config.sequences)[0][torch.from_numpy(run.order)]
     with torch.no_grad():
         output, _ = built.rnn(x[None])
     np.testing.assert_allclose(run.shuffled_hidden[0, 0], output[0].numpy(), atol=TOL)

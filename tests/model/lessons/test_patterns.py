@@ -8,9 +8,8 @@ import pytest
 import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from torch import nn
 
-from model.config import ExplorerConfig
+from model.config import NONLINEARITIES, ExplorerConfig
 from model.lessons.patterns import (
     DECODER_STEPS,
     MAX_GENERATED,
@@ -21,52 +20,25 @@ from model.lessons.patterns import (
 )
 from model.presets import PRESETS
 from model.trace import trace
+from tests.support.reference import one_hot_batch, run_module, seeded_module
+from tests.support.strategies import DEFAULT, ONE_PER_CELL, small_configs
 
 pytestmark = pytest.mark.usefixtures("single_thread_torch")
 
 TOL = 1e-6
-MODULES = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 
 
-# --- an independent reference: the code a student would write ----------------------------
-
-
-def one_hot_batch(texts: tuple[str, ...]) -> torch.Tensor:
-    """(B, T, V) one-hot, vocabulary by first appearance, zeros at padding."""
-    vocab = list(dict.fromkeys("".join(texts)))
-    x = torch.zeros(len(texts), max(len(t) for t in texts), len(vocab))
-    for row, text in enumerate(texts):
-        for t, char in enumerate(text):
-            x[row, t, vocab.index(char)] = 1.0
-    return x
-
-
-def student_module(config: ExplorerConfig, input_size: int) -> nn.RNNBase:
-    extra = {"nonlinearity": config.nonlinearity} if config.cell == "rnn" else {}
-    torch.manual_seed(config.seed)
-    return MODULES[config.cell](
-        input_size, config.hidden_size, num_layers=config.num_layers, bias=config.bias,
-        batch_first=config.batch_first, bidirectional=config.bidirectional, **extra,
-    ).eval()  # fmt: skip
+# --- an independent reference (tests/support/reference.py): the code a student would write
 
 
 def student_run(config: ExplorerConfig, x: torch.Tensor, whole: bool = True) -> dict:
     """The module's output, h_n, c_n on x (B, T, I) in the config's layout. `whole`: x is
     every line as typed, packed when batch_first and the lines differ in length, exactly as
     the printed code runs it."""
-    rnn = student_module(config, x.shape[-1])
+    rnn = seeded_module(config, x.shape[-1]).eval()
     lengths = [len(line) for line in config.sequences]
-    with torch.no_grad():
-        if whole and config.batch_first and len(set(lengths)) > 1:
-            packed = nn.utils.rnn.pack_padded_sequence(
-                x, torch.tensor(lengths), batch_first=True, enforce_sorted=False
-            )
-            out, final = rnn(packed)
-            output, _ = nn.utils.rnn.pad_packed_sequence(
-                out, batch_first=True, total_length=x.shape[1]
-            )
-        else:
-            output, final = rnn(x)
+    packed = whole and config.batch_first and len(set(lengths)) > 1
+    output, final = run_module(rnn, x, lengths, packed)
     h_n, c_n = final if isinstance(final, tuple) else (final, None)
     read_lengths = lengths if config.batch_first else [x.shape[0]] * x.shape[1]
     return {"output": output, "h_n": h_n, "c_n": c_n, "torch": torch,
@@ -77,17 +49,11 @@ def evaluate(expression: str, names: dict) -> np.ndarray:
     return np.asarray(eval(expression, {"__builtins__": {"len": len}}, names))  # noqa: S307
 
 
-configs = st.builds(
-    ExplorerConfig,
-    sequences=st.lists(st.text("abcd", min_size=1, max_size=6), min_size=1, max_size=3).map(tuple),
-    cell=st.sampled_from(("rnn", "lstm", "gru")),
-    nonlinearity=st.sampled_from(("tanh", "relu")),
-    hidden_size=st.integers(1, 4),
-    num_layers=st.integers(1, 3),
-    bidirectional=st.booleans(),
-    bias=st.booleans(),
-    batch_first=st.booleans(),
-    seed=st.integers(0, 1000),
+configs = small_configs(
+    max_seed=1000,
+    kinds=ONE_PER_CELL,
+    nonlinearity=st.sampled_from(NONLINEARITIES),
+    init_state=DEFAULT,
 )
 SETTINGS = settings(max_examples=25, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])  # fmt: skip
@@ -138,7 +104,7 @@ def test_one_to_many_feeds_each_prediction_back(cell, layers):
     assert can_generate(result)
     pattern = usage_pattern(result, 0, "one_to_many")
     vocab = list(dict.fromkeys("hihello"))
-    rnn = student_module(config, len(vocab))
+    rnn = seeded_module(config, len(vocab)).eval()
     state, outputs, predicted = None, [], []
     step_input = torch.eye(len(vocab))[vocab.index("h")][None, None]  # (1, 1, V)
     with torch.no_grad():

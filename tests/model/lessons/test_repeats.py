@@ -22,6 +22,7 @@ from model.lessons.repeats import (
 )
 from model.presets import PRESETS
 from model.trace import trace
+from tests.support.strategies import DEFAULT, ONE_PER_CELL, small_configs
 
 pytestmark = pytest.mark.usefixtures("single_thread_torch")
 
@@ -112,17 +113,14 @@ def test_padding_fed_as_zeros_is_not_a_repeated_token():
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    texts=st.lists(st.text("abc", min_size=1, max_size=7), min_size=1, max_size=3),
-    cell=st.sampled_from(["rnn", "lstm", "gru"]),
-    hidden_size=st.integers(1, 5),
-    num_layers=st.integers(1, 2),
-    bidirectional=st.booleans(),
-    batch_first=st.booleans(),
-    seed=st.integers(0, 1000),
+    config=small_configs(
+        alphabet="abc", max_chars=7, max_lines=3, max_hidden=5, max_layers=2, max_seed=1000,
+        kinds=ONE_PER_CELL, bias=DEFAULT, init_state=DEFAULT,
+    ),
     pick=st.data(),
-)
-def test_repeats_of_random_scenes_match_torch_on_the_trace(texts, pick, **fields):
-    scene = trace(ExplorerConfig(sequences=tuple(texts), **fields))
+)  # fmt: skip
+def test_repeats_of_random_scenes_match_torch_on_the_trace(config, pick):
+    scene = trace(config)
     seq = pick.draw(st.integers(0, scene.hidden.shape[2] - 1))
     layer = pick.draw(st.integers(0, scene.num_layers - 1))
     direction = pick.draw(st.integers(0, scene.num_directions - 1))
