@@ -5,8 +5,9 @@ Three levels, each built from the one above:
 
 - the lecture: `LETTERS`, `letters_input`, `lecture_module`, `lecture_outputs`, and any
   module by name on any input (`plain_outputs`);
-- a scene's module: `one_hot_batch`, `torch_module` / `seeded_module` (the
-  ExplorerConfig's cell by name), `initial_state`, `run_module` (packing unequal lines),
+- a scene's module: `one_hot_batch`, `rnn_by_name`, `torch_module` / `seeded_module`
+  (the ExplorerConfig's cell by name), `initial_state`, `forward` / `run_module` (packing
+  unequal lines),
   `trace_reference` (everything a Trace must show) and `lower_layer_outputs`;
 - step by step: `reference_steps`, a plain loop per cell over torch.nn.RNNCell /
   LSTMCell / GRUCell, every layer and direction, from a Trace's inputs and weights.
@@ -151,6 +152,26 @@ def initial_state(config: ExplorerConfig, batch: int) -> tuple[torch.Tensor, tor
     return h0, c0
 
 
+def forward(
+    module: nn.RNNBase,
+    x: torch.Tensor,
+    lengths: Sequence[int],
+    packed: bool,
+    state=None,
+) -> tuple[torch.Tensor, object]:
+    """(output, final) of module(x, state), in the module's own layout, with autograd (a
+    training loop's forward). `packed`: x's lines (batch_first) are packed to their
+    lengths first and the output padded back with zeros to x's length."""
+    if not packed:
+        return module(x, state)
+    sequence = nn.utils.rnn.pack_padded_sequence(
+        x, torch.tensor(list(lengths)), batch_first=True, enforce_sorted=False
+    )
+    out, final = module(sequence, state)
+    out, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=x.shape[1])
+    return out, final
+
+
 def run_module(
     module: nn.RNNBase,
     x: torch.Tensor,
@@ -158,18 +179,9 @@ def run_module(
     packed: bool,
     state=None,
 ) -> tuple[torch.Tensor, object]:
-    """(output, final) of module(x, state), in the module's own layout, without
-    gradients. `packed`: x's lines (batch_first) are packed to their lengths first and the
-    output padded back with zeros to x's length."""
+    """forward() without gradients: what the module shows."""
     with torch.no_grad():
-        if not packed:
-            return module(x, state)
-        sequence = nn.utils.rnn.pack_padded_sequence(
-            x, torch.tensor(list(lengths)), batch_first=True, enforce_sorted=False
-        )
-        out, final = module(sequence, state)
-        out, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=x.shape[1])
-    return out, final
+        return forward(module, x, lengths, packed, state)
 
 
 def _read_layout(module: nn.RNNBase, out: torch.Tensor) -> torch.Tensor:
