@@ -8,20 +8,20 @@ from __future__ import annotations
 import base64
 import json
 import re
+from functools import partial
 from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
 import pytest
 import streamlit as st
-import torch
 from streamlit.testing.v1 import AppTest
-from torch import nn
 
 from components.i18n import t
 from components.lessons import TAB_KEY
 from model.config import ExplorerConfig
 from model.trace import trace
+from tests.support.reference import lecture_outputs
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 TIMEOUT = 90  # the first run imports torch and plotly
@@ -132,26 +132,14 @@ def expected_hidden(config: ExplorerConfig, seq=0, layer=0, direction=0) -> np.n
     return trace(config).hidden[layer, direction, seq].T
 
 
-LETTERS = {"h": [1, 0, 0, 0], "e": [0, 1, 0, 0], "l": [0, 0, 1, 0], "o": [0, 0, 0, 1]}
-
-
-def lecture_outputs(seed: int = 0, **options) -> torch.Tensor:
-    """The lecture's code, plain PyTorch, no project code involved."""
-    torch.manual_seed(seed)
-    rnn = nn.RNN(4, 2, **options)
-    words = ["hello", "eolll", "lleel"]
-    input_data = torch.Tensor([[LETTERS[c] for c in word] for word in words])  # (3, 5, 4)
-    outputs, _status = rnn(input_data)
-    return outputs
-
-
 @pytest.fixture(scope="session")
 def ref() -> SimpleNamespace:
-    """Reference values and checks the tests compare the page with."""
+    """Reference values and checks the tests compare the page with (lecture_outputs: the
+    lecture's code in plain PyTorch, tests/support/reference.py)."""
     return SimpleNamespace(
         decode=decode,
         hidden=expected_hidden,
-        lecture_outputs=lecture_outputs,
+        lecture_outputs=partial(lecture_outputs, grad=True),  # printed with grad_fn
         unescaped_html=unescaped_html,
         outside_code=outside_code,
         as_lists=as_lists,

@@ -61,11 +61,18 @@ def plain_module(
 
 
 def plain_outputs(
-    cell: str | type[nn.RNNBase], x: torch.Tensor, hidden: int, seed: int = 0, **options
+    cell: str | type[nn.RNNBase],
+    x: torch.Tensor,
+    hidden: int,
+    seed: int = 0,
+    *,
+    grad: bool = False,
+    **options,
 ) -> torch.Tensor:
-    """`outputs, _ = module(x)` for the module plain_module builds (no gradients)."""
+    """`outputs, _ = module(x)` for the module plain_module builds; without gradients
+    unless `grad` (then it prints with its grad_fn, as a notebook's does)."""
     module = plain_module(cell, x.shape[-1], hidden, seed, **options)
-    with torch.no_grad():
+    with torch.set_grad_enabled(grad):
         outputs, _ = module(x)
     return outputs
 
@@ -83,11 +90,14 @@ def lecture_outputs(
     words: Sequence[str] = LECTURE_WORDS,
     hidden: int = 2,
     seed: int = 0,
+    *,
+    grad: bool = False,
     **options,
 ) -> torch.Tensor:
     """The lecture's `outputs`: (3, 5, 2) for its words, read by PyTorch as 5 sequences of
-    3 steps unless batch_first=True."""
-    return plain_outputs(cell, letters_input(words), hidden, seed, **options)
+    3 steps unless batch_first=True. `grad=True`: exactly what the lecture prints, with
+    its `grad_fn`."""
+    return plain_outputs(cell, letters_input(words), hidden, seed, grad=grad, **options)
 
 
 # --- a scene's module --------------------------------------------------------------------
