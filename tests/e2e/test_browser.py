@@ -15,6 +15,7 @@ import torch
 from torch import nn
 
 from tests.e2e.conftest import VIEWPORT, wait_for_rerun
+from tests.support.reference import lecture_outputs, one_hot_batch, plain_outputs
 
 pytestmark = pytest.mark.e2e
 
@@ -58,38 +59,6 @@ WATCH_ANIMATION_JS = """async ({key, last, timeout}) => {
   }
   return {steps, minImages, elapsedMs: Math.round(performance.now() - start)};
 }"""
-
-
-# --- plain torch references ---------------------------------------------------------
-
-
-def one_hot(lines: list[str]) -> torch.Tensor:
-    """(B, T, V) one-hot, vocabulary in order of first appearance (h, e, l, o)."""
-    vocab = list(dict.fromkeys("".join(lines)))
-    eye = torch.eye(len(vocab))
-    return torch.stack([torch.stack([eye[vocab.index(ch)] for ch in line]) for line in lines])
-
-
-def reference(cell: type[nn.RNNBase], x: torch.Tensor, hidden: int, **kwargs) -> torch.Tensor:
-    torch.manual_seed(0)
-    module = cell(x.shape[-1], hidden, **kwargs)
-    with torch.no_grad():
-        outputs, _ = module(x)
-    return outputs
-
-
-def lecture_outputs() -> torch.Tensor:
-    """The "RNN basics" lecture, verbatim: seed 0, RNN(4, 2), batch_first off."""
-    torch.manual_seed(0)
-    h = [1.0, 0.0, 0.0, 0.0]
-    e = [0.0, 1.0, 0.0, 0.0]
-    l = [0.0, 0.0, 1.0, 0.0]
-    o = [0.0, 0.0, 0.0, 1.0]
-    input_data = torch.Tensor([[h, e, l, l, o], [e, o, l, l, l], [l, l, e, e, l]])
-    rnn = nn.RNN(4, 2)
-    with torch.no_grad():
-        outputs, _status = rnn(input_data)
-    return outputs  # (3, 5, 2): 5 sequences of 3 steps
 
 
 def assert_close(z: list[list[float]], expected: torch.Tensor, what: str) -> None:
@@ -189,7 +158,7 @@ def test_typing_a_sequence_updates_the_heatmap(page, app_url, screenshot_dir):
     assert heatmap["type"] == "heatmap"
     assert len(heatmap["x"]) == 5, heatmap["x"]
     assert heatmap["z"] != before["z"]
-    expected = reference(nn.RNN, one_hot(["abcab"]), hidden=5, batch_first=True)
+    expected = plain_outputs(nn.RNN, one_hot_batch(["abcab"]), hidden=5, batch_first=True)
     assert_close(heatmap["z"], expected[0].T, "abcab heatmap z")
     query = query_of(page)
     assert query.get("seq") == ["abcab"], page.url
@@ -262,7 +231,7 @@ def test_bad_number_shows_a_message_then_recovers(page, app_url, screenshot_dir)
 
     commit_text(page, ".st-key-main_sequences textarea", "1, 2, 3")
     chart = read_chart(page, TIMELINE)
-    expected = reference(nn.RNN, torch.tensor([[[1.0], [2.0], [3.0]]]), 2, batch_first=True)
+    expected = plain_outputs(nn.RNN, torch.tensor([[[1.0], [2.0], [3.0]]]), 2, batch_first=True)
     assert_close(chart["traces"][0]["z"], expected[0].T, "numbers heatmap z")
     assert error.count() == 0, "the error stayed after the input was fixed"
     assert "Traceback" not in page.content()
@@ -278,11 +247,11 @@ def test_two_pages_are_independent(browser, app_url, screenshot_dir):
         lstm.goto(app_url + "/?seq=hello&cell=lstm&batch_first=1")
         gru_chart, lstm_chart = read_chart(gru, TIMELINE), read_chart(lstm, TIMELINE)
 
-        x = one_hot(["hello"])
+        x = one_hot_batch(["hello"])
         assert "GRU" in gru_chart["title"] and "LSTM" in lstm_chart["title"]
-        assert_close(gru_chart["traces"][0]["z"], reference(nn.GRU, x, 2, batch_first=True)[0].T,
-                     "GRU page")  # fmt: skip
-        lstm_expected = reference(nn.LSTM, x, 2, batch_first=True)[0].T
+        gru_expected = plain_outputs(nn.GRU, x, 2, batch_first=True)[0].T
+        assert_close(gru_chart["traces"][0]["z"], gru_expected, "GRU page")
+        lstm_expected = plain_outputs(nn.LSTM, x, 2, batch_first=True)[0].T
         assert_close(lstm_chart["traces"][0]["z"], lstm_expected, "LSTM page")
         assert selected_radio(gru, "main_cell") == "GRU"
         assert selected_radio(lstm, "main_cell") == "LSTM"

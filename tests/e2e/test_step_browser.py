@@ -8,34 +8,22 @@ import re
 
 import numpy as np
 import pytest
-import torch
 from torch import nn
 
 from components.i18n import t
 from components.lessons.step import RESULT_KEY, STEP_KEY
 from tests.e2e.conftest import wait_for_rerun
+from tests.support.reference import lecture_outputs
 
 pytestmark = pytest.mark.e2e
 
 SCENE_TIMEOUT_MS = 150_000  # first load: the Plotly bundle plus the scene, on a busy CPU
 ROUNDED = 0.5e-4 + 1e-6  # the page shows 4 decimals
-LETTERS = {"h": [1, 0, 0, 0], "e": [0, 1, 0, 0], "l": [0, 0, 1, 0], "o": [0, 0, 0, 1]}
 # The TeX source of the last formula holding h_t (KaTeX keeps it in an annotation).
 READ_RESULT_JS = f"""() => {{
   const notes = document.querySelectorAll(".st-key-{RESULT_KEY} annotation");
   return notes.length ? notes[notes.length - 1].textContent : null;
 }}"""
-
-
-def lecture_outputs(module: type[nn.RNNBase]) -> np.ndarray:
-    """The lecture's code, plain PyTorch: (seq 3, batch 5, hidden 2) as PyTorch read it."""
-    torch.manual_seed(0)
-    rnn = module(4, 2)
-    words = ["hello", "eolll", "lleel"]
-    input_data = torch.Tensor([[LETTERS[c] for c in word] for word in words])
-    with torch.no_grad():
-        outputs, _status = rnn(input_data)
-    return outputs.numpy()
 
 
 def last_vector(tex: str) -> np.ndarray:
@@ -55,7 +43,7 @@ def shown_h(page) -> np.ndarray:
 def test_moving_the_step_chooser_shows_the_next_steps_h(
     page, app_url, screenshot_dir, name, query, module
 ):
-    outputs = lecture_outputs(module)  # sequence 0 as read: outputs[:, 0]
+    outputs = lecture_outputs(module).numpy()  # (3, 5, 2); sequence 0 as read: [:, 0]
     page.goto(f"{app_url}/?{query}")
     page.get_by_role("tab", name=t("tab_step", "en")).click(timeout=SCENE_TIMEOUT_MS)
     wait_for_rerun(page, SCENE_TIMEOUT_MS)
