@@ -12,9 +12,9 @@ import time
 
 import pytest
 import torch
-from torch import nn
 
 from tests.e2e.conftest import wait_for_rerun
+from tests.support.reference import one_hot_batch, plain_outputs
 
 pytestmark = pytest.mark.e2e
 
@@ -43,14 +43,7 @@ TEXT_VALUES_JS = """(key) => {
 def lstm_outputs() -> torch.Tensor:
     """(2, 11, 16): the scene as a notebook computes it (seed 0, one-hot by first
     appearance, nn.LSTM(V, 16, batch_first=True))."""
-    vocab = list(dict.fromkeys("".join(LINES)))
-    eye = torch.eye(len(vocab))
-    x = torch.stack([torch.stack([eye[vocab.index(ch)] for ch in line]) for line in LINES])
-    torch.manual_seed(0)
-    lstm = nn.LSTM(len(vocab), 16, batch_first=True)
-    with torch.no_grad():
-        outputs, _ = lstm(x)
-    return outputs
+    return plain_outputs("lstm", one_hot_batch(LINES), 16, batch_first=True)
 
 
 def unit_shown(page) -> str:
