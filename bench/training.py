@@ -35,13 +35,8 @@ if str(ROOT) not in sys.path:
 
 from model.config import ExplorerConfig  # noqa: E402
 from model.training.code import training_code  # noqa: E402
-from model.training.run import (  # noqa: E402
-    MAX_SNAPSHOT_BYTES,
-    MAX_SNAPSHOTS,
-    TrainConfig,
-    train,
-    train_to_end,
-)
+from model.training.config import MAX_SNAPSHOT_BYTES, MAX_SNAPSHOTS, TrainConfig  # noqa: E402
+from model.training.run import train, train_to_end  # noqa: E402
 
 TARGET = 1.3
 SENTENCE = "the quick brown fox jumps over the lazy dog by the river"  # 56 characters

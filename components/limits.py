@@ -14,11 +14,10 @@ from components.figures import parts as figure_parts
 from components.i18n import t
 from model import config
 from model.training import checkpoint
-from model.training import data as training_data
-from model.training import run as training
+from model.training import config as training
 
 # The modules whose MAX_* / MIN_* constants are limits shown here.
-LIMIT_MODULES = (config, training, training_data, checkpoint, figure_parts)
+LIMIT_MODULES = (config, training, checkpoint, figure_parts)
 SERVER_OPTIONS = ("server.maxUploadSize", "server.maxMessageSize")  # MB, .streamlit/config.toml
 
 
@@ -60,7 +59,7 @@ def training_lines(lang: str) -> list[str]:
     return [
         t("limits_train_steps", lang, value=_n(training.MAX_TRAIN_STEPS)),
         t("limits_learning_rate", lang, low=low, high=high),
-        t("limits_train_work", lang, value=_n(training_data.MAX_TRAIN_WORK)),
+        t("limits_train_work", lang, value=_n(training.MAX_TRAIN_WORK)),
         t("limits_train_seconds", lang, value=_n(training.MAX_TRAIN_SECONDS)),
         t("limits_snapshots", lang, value=_n(training.MAX_SNAPSHOTS)),
         t("limits_snapshot_bytes", lang, value=_mb(training.MAX_SNAPSHOT_BYTES)),

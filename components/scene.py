@@ -31,7 +31,7 @@ from model.errors import ConfigError
 from model.trace import Trace, trace, trace_model
 from model.training.code import divergence_note, training_code
 from model.training.data import training_data
-from model.training.run import built_model_for
+from model.training.network import built_model_for
 
 log = logging.getLogger(__name__)
 CACHE_ENTRIES = 32  # small scenes kept for everyone; least recently used go first

@@ -1,4 +1,5 @@
-"""The plain PyTorch code that reproduces a scene.
+"""The plain PyTorch code that reproduces a scene. `module_lines`, `state_lines` and
+`tokens_are_letters` are shared with the training script (model.training.code).
 
 What the code prints is `Trace.printed`: the tracer runs the module itself, the same way
 (seed, input, module, call) with autograd on. A test runs the code in a separate Python
@@ -20,8 +21,8 @@ def python_code(config: ExplorerConfig, encoded: EncodedBatch | None = None) -> 
     packed = config.batch_first and unequal
     lines = ["import torch", "", f"torch.manual_seed({config.seed})", ""]
     lines += _input_lines(config, encoded, unequal)
-    lines += _module_lines(config, encoded)
-    state = _state_lines(config, encoded)
+    lines += module_lines(config, encoded)
+    state = state_lines(config, encoded)
     lines += state
     args = "" if not state else (", (h0, c0)" if CELL_FACTS[config.cell].has_cell_state else ", h0")
     if packed:
@@ -60,7 +61,7 @@ def _input_lines(config: ExplorerConfig, encoded: EncodedBatch, unequal: bool) -
         "# the vocabulary, in order of first appearance",
         f"vocab = {list(encoded.vocab)!r}",
     ]
-    if config.encoding == "onehot" and _letters(encoded):
+    if config.encoding == "onehot" and tokens_are_letters(encoded):
         out = [f"{t} = {vector}" for t, _, vector in encoded.one_hot_table()]
         pad = ""
         if unequal:
@@ -103,7 +104,7 @@ def _input_lines(config: ExplorerConfig, encoded: EncodedBatch, unequal: bool) -
     return out + [""]
 
 
-def _module_lines(config: ExplorerConfig, encoded: EncodedBatch) -> list[str]:
+def module_lines(config: ExplorerConfig, encoded: EncodedBatch) -> list[str]:
     args = [str(input_size_for(config, encoded)), str(config.hidden_size)]
     defaults = {"num_layers": 1, "bias": True, "batch_first": False, "bidirectional": False}
     for name, default in defaults.items():
@@ -116,7 +117,7 @@ def _module_lines(config: ExplorerConfig, encoded: EncodedBatch) -> list[str]:
     return [f"rnn = torch.nn.{facts.label}({', '.join(args)})"]
 
 
-def _state_lines(config: ExplorerConfig, encoded: EncodedBatch) -> list[str]:
+def state_lines(config: ExplorerConfig, encoded: EncodedBatch) -> list[str]:
     if config.init_state == "zeros":
         return []  # PyTorch's default initial state is zeros
     batch, _ = read_shape(config, encoded)
@@ -127,14 +128,10 @@ def _state_lines(config: ExplorerConfig, encoded: EncodedBatch) -> list[str]:
     return lines + [""]
 
 
-def _letters(encoded: EncodedBatch) -> bool:
+def tokens_are_letters(encoded: EncodedBatch) -> bool:
     """True when every token can be a one-letter Python variable, as on the slide."""
     reserved = {"pad", "_"}
     return all(
         len(t) == 1 and t.isascii() and t.isidentifier() and not keyword.iskeyword(t)
         for t in encoded.vocab
     ) and not reserved & set(encoded.vocab)
-
-
-def _number_list(values: list[float]) -> str:
-    return "[" + ", ".join(repr(float(v)) for v in values) + "]"

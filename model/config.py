@@ -55,15 +55,15 @@ class ExplorerConfig:
     init_state: str = "zeros"  # zeros | random (torch.randn after the module is built)
 
     def __post_init__(self) -> None:
-        _check_choice("tokens", self.tokens, TOKENIZERS)
-        _check_choice("encoding", self.encoding, ENCODINGS)
-        _check_choice("cell", self.cell, CELLS)
-        _check_choice("nonlinearity", self.nonlinearity, NONLINEARITIES)
-        _check_choice("init_state", self.init_state, INIT_STATES)
-        _check_int("input_size", self.input_size, 1, MAX_INPUT_SIZE)
-        _check_int("hidden_size", self.hidden_size, 1, MAX_HIDDEN)
-        _check_int("num_layers", self.num_layers, 1, MAX_LAYERS)
-        _check_int("seed", self.seed, 0, MAX_SEED)
+        check_choice("tokens", self.tokens, TOKENIZERS)
+        check_choice("encoding", self.encoding, ENCODINGS)
+        check_choice("cell", self.cell, CELLS)
+        check_choice("nonlinearity", self.nonlinearity, NONLINEARITIES)
+        check_choice("init_state", self.init_state, INIT_STATES)
+        check_int("input_size", self.input_size, 1, MAX_INPUT_SIZE)
+        check_int("hidden_size", self.hidden_size, 1, MAX_HIDDEN)
+        check_int("num_layers", self.num_layers, 1, MAX_LAYERS)
+        check_int("seed", self.seed, 0, MAX_SEED)
         for name in ("bidirectional", "bias", "batch_first"):
             if not isinstance(getattr(self, name), bool):
                 raise ConfigError(f"{name} must be true or false.", "err_not_bool", name=name)
@@ -90,7 +90,7 @@ def field_names() -> tuple[str, ...]:
     return tuple(f.name for f in fields(ExplorerConfig))
 
 
-def _check_choice(name: str, value: object, choices: tuple[str, ...]) -> None:
+def check_choice(name: str, value: object, choices: tuple[str, ...]) -> None:
     if not isinstance(value, str) or value not in choices:
         options, got = ", ".join(choices), quoted(value)
         raise ConfigError(
@@ -102,7 +102,7 @@ def _check_choice(name: str, value: object, choices: tuple[str, ...]) -> None:
         )
 
 
-def _check_int(name: str, value: object, low: int, high: int) -> None:
+def check_int(name: str, value: object, low: int, high: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
         got = quoted(value)
         raise ConfigError(

@@ -30,8 +30,7 @@ from model.config import MAX_SEED, ExplorerConfig
 from model.errors import ConfigError, quoted
 from model.training.checkpoint import load_checkpoint, save_checkpoint
 from model.training.code import printed_line
-from model.training.queue import RUNS, Ticket
-from model.training.run import (
+from model.training.config import (
     HEADS,
     MAX_LEARNING_RATE,
     MAX_TRAIN_SECONDS,
@@ -39,10 +38,9 @@ from model.training.run import (
     MIN_LEARNING_RATE,
     OPTIMIZERS,
     TrainConfig,
-    TrainingRun,
-    TrainResult,
-    train,
 )
+from model.training.queue import RUNS, Ticket
+from model.training.run import TrainingRun, TrainResult, train
 
 LIVE_UPDATES = 25  # loss chart redraws per run: often enough to watch, cheap to send
 # ...and at most one every LIVE_SECONDS: Streamlit draws each new spec from scratch, so

@@ -33,8 +33,10 @@ from model.cells import BuiltModel
 from model.config import ExplorerConfig, field_names
 from model.encoding import EncodedBatch
 from model.errors import ConfigError, quoted
-from model.training.data import build_network, training_data
-from model.training.run import TrainConfig, TrainResult, built_model_for
+from model.training.config import TrainConfig
+from model.training.data import training_data
+from model.training.network import build_network, built_model_for
+from model.training.run import TrainResult
 
 MAX_UPLOAD_BYTES = 5 * 2**20  # the whole upload, and the weights member uncompressed
 MAX_SETTINGS_BYTES = 256 * 2**10  # settings.json uncompressed (20,000 characters of text)

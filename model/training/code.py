@@ -26,11 +26,13 @@ equal it. The panel shows that printout followed by `divergence_note(result)`.
 from __future__ import annotations
 
 from model.cells import CELL_FACTS
-from model.codegen import _letters, _module_lines, _state_lines
+from model.codegen import module_lines, state_lines, tokens_are_letters
 from model.config import ExplorerConfig
 from model.encoding import EncodedBatch, clean_text, parse_numbers
-from model.training.data import IGNORE_INDEX, TrainingData, check_settings, training_data
-from model.training.run import TrainConfig, TrainResult, TrainStep, train
+from model.training.config import TrainConfig
+from model.training.data import IGNORE_INDEX, TrainingData, training_data
+from model.training.network import check_settings
+from model.training.run import TrainResult, TrainStep, train
 
 
 def training_code(config: ExplorerConfig, train_config: TrainConfig) -> str:
@@ -47,7 +49,7 @@ def training_code(config: ExplorerConfig, train_config: TrainConfig) -> str:
         lines += _number_data(config, inputs, unequal)
     else:
         lines += _token_data(config, data, unequal)
-    lines += _module_lines(config, inputs) + _state_lines(config, inputs)
+    lines += module_lines(config, inputs) + state_lines(config, inputs)
     modules = ["embedding", "rnn"] if embedding else ["rnn"]
     if head:
         size = config.hidden_size * config.num_directions
@@ -139,7 +141,7 @@ def _token_data(config: ExplorerConfig, data: TrainingData, unequal: bool) -> li
             f"    [[vocab.index(t) for t in s] + [0] * ({steps} - len(s)) for s in inputs]",
             ")  # (batch, seq)",
         ]
-    elif _letters(inputs):
+    elif tokens_are_letters(inputs):
         lines += ["# one-hot vectors, as on the slide"]
         lines += [f"{t} = {vector}" for t, _, vector in inputs.one_hot_table()]
         if unequal:

@@ -1,34 +1,47 @@
-"""What training feeds and what it checks: the data (inputs and targets in the typed
-layout), the network ([embedding] -> rnn -> [head]), the forward pass and the loss.
-`model.training.run` drives the run; its module docstring explains the formulation.
+"""What training feeds and what it checks: the inputs and targets of each typed line, in
+the typed layout, and the predictions shown back in the typed units.
+
+Tokens (chars, words): next-token prediction, the lecture's ``hihello`` way. Each line
+without its last token is the input, the same line without its first token the target
+("hihello": input ``hihell``, target ``ihello``). The input is the explorer's own input
+(one-hot, or the embedding, which then trains too); the module is built by
+`model.cells.build_model` on that input (`model.training.network`), so step 0 *is* the
+untrained scene of the same seed. Cross-entropy over every real target position; all
+lines form one batch, padding targets carry `IGNORE_INDEX`. Unequal lines are packed
+with ``batch_first`` on, exactly as the explorer runs them.
+
+``batch_first`` off: PyTorch reads the (B, T, I) tensor the app builds as (seq=B,
+batch=T, input=I). Training does the same thing the plain code would: the input tensor,
+the output and the targets all stay in the typed (B, T) layout, and position [b, t] of
+the output is compared with the successor of token t of line b. Only what the module
+*reads* differs: the recurrence runs down across the lines (one "sequence" per column),
+so with one typed line every position starts from h0 and the network can only learn a
+token -> next-token table (no memory). That is the lecture's pitfall, trained.
+
+Numbers: many-to-one. Each line without its last step is one input sequence; the target
+is the line's last step. The output at the last real input step goes through
+``nn.Linear(hidden * directions, features)``; mean squared error. Values are min-max
+scaled per feature with the min and max of all typed steps ((x - min) / (max - min); a
+feature whose values are all equal uses a range of 1); the model sees and predicts
+scaled values, the UI shows `TrainResult.scale_min` / `scale_max`, and predictions are
+reported in the typed units. The "last real input step" is picked in the typed layout
+(``outputs[b, length_b - 1]``): with equal lines that is ``outputs[:, -1]``, the
+lecture's code, for either ``batch_first``. Type several lines (windows of a series) to
+give it several examples.
 """
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
-from torch import nn
 
-from model.cells import SEED_LOCK, BuiltModel, build_model, read_shape, run_module
 from model.config import ExplorerConfig
 from model.encoding import EncodedBatch, encode
 from model.errors import ConfigError
 
-if TYPE_CHECKING:  # only for annotations: model.training.run imports this module
-    from model.training.run import TrainConfig
-
 IGNORE_INDEX = -100  # target at padding; nn.functional.cross_entropy's default
-# Training work: steps x (batch x seq x hidden x layers x directions) as read. The lecture
-# uses 3,000; hidden 128 over 50 characters for 500 steps 3.2 million. An LSTM costs about
-# 1.5 microseconds per value and step on one core: about a minute at the limit.
-MAX_TRAIN_WORK = 40_000_000
-
-
-# --- data ------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, eq=False)
@@ -51,10 +64,16 @@ class TrainingData:
 def training_data(config: ExplorerConfig) -> TrainingData:
     encoded = encode(config)
     if int(encoded.lengths.min()) < 2:
-        what = "numbers" if encoded.values is not None else "tokens"
+        if encoded.values is not None:
+            raise ConfigError(
+                "To train, every line needs at least two numbers: the model learns to "
+                "predict each next one from those before it.",
+                "err_train_few_numbers",
+            )
         raise ConfigError(
-            f"To train, every line needs at least two {what}: the model learns to predict "
-            "each next one from those before it."
+            "To train, every line needs at least two tokens: the model learns to predict "
+            "each next one from those before it.",
+            "err_train_few_tokens",
         )
     lengths = encoded.lengths - 1
     steps = int(lengths.max())
@@ -81,99 +100,6 @@ def training_data(config: ExplorerConfig) -> TrainingData:
     joiner = "" if encoded.tokens == "chars" else " "
     target_text = tuple(joiner.join(line[1:]) for line in encoded.token_lines)
     return TrainingData(encoded, inputs, torch.from_numpy(targets), target_text, None, None, packed)
-
-
-# --- the network: [embedding] -> rnn -> [head] -------------------------------------------
-
-
-class Network(nn.Module):
-    """The explorer's modules plus the output layer. state_dict keys: ``rnn.*``,
-    ``embedding.weight`` (embedding input only), ``head.weight``/``head.bias`` (linear)."""
-
-    def __init__(self, built: BuiltModel, head: nn.Linear | None):
-        super().__init__()
-        self.built = built  # keeps h0 / c0; not a module, not in the state_dict
-        self.embedding = built.embedding
-        self.rnn = built.rnn
-        self.head = head
-
-
-def build_network(config: ExplorerConfig, train_config: TrainConfig, data: TrainingData):
-    """The seeded network for these settings: the explorer's module on the training
-    input, then (linear head) torch.manual_seed(train seed) and nn.Linear."""
-    check_settings(config, train_config, data)
-    built = build_model(config, data.inputs)
-    head = None
-    if data.numbers or train_config.head == "linear":
-        outputs = data.inputs.feature_size if data.numbers else len(data.encoded.vocab)
-        with SEED_LOCK:
-            torch.manual_seed(train_config.seed)
-            head = nn.Linear(config.hidden_size * config.num_directions, outputs)
-    return Network(built, head)
-
-
-def check_settings(config: ExplorerConfig, train_config: TrainConfig, data: TrainingData) -> None:
-    """The combinations a TrainConfig alone cannot check."""
-    vocab = len(data.encoded.vocab)
-    if not data.numbers and train_config.head == "logits":
-        if config.bidirectional:
-            raise ConfigError(
-                "Outputs used directly as logits need one direction (a bidirectional "
-                "output has 2 x hidden values). Turn bidirectional off or use a linear layer."
-            )
-        if config.hidden_size != vocab:
-            raise ConfigError(
-                f"Outputs used directly as logits need hidden size = vocabulary size "
-                f"({vocab}); it is {config.hidden_size}. Set hidden size to {vocab} or use "
-                "a linear layer."
-            )
-    batch, seq = read_shape(config, data.inputs)
-    work = batch * seq * config.hidden_size * config.num_layers * config.num_directions
-    if work * train_config.steps > MAX_TRAIN_WORK:
-        raise ConfigError(
-            f"This training is too heavy for the shared server: {train_config.steps:,} steps "
-            f"x {work:,} hidden values per step is over {MAX_TRAIN_WORK:,}. Use fewer steps, "
-            "a smaller hidden size, fewer layers or shorter text."
-        )
-
-
-@functools.lru_cache(maxsize=8)  # keyed by the TrainingData object (identity)
-def _fixed_inputs(data: TrainingData) -> tuple[torch.Tensor, torch.Tensor | None]:
-    """The padding mask (B, T-1, 1) and, unless an embedding learns it, the input tensor."""
-    inputs = data.inputs
-    mask = torch.from_numpy(inputs.mask).unsqueeze(-1)
-    if inputs.values is not None:
-        return mask, torch.from_numpy(inputs.values)
-    if not inputs.vocab:
-        return mask, None
-    x = nn.functional.one_hot(torch.from_numpy(inputs.indices), len(inputs.vocab))
-    return mask, x.float() * mask
-
-
-def forward(network: Network, data: TrainingData) -> torch.Tensor:
-    """Tokens: logits (B, T-1, V) in the typed layout. Numbers: scaled predictions (B, F)."""
-    inputs = data.inputs
-    mask, fixed = _fixed_inputs(data)
-    if network.embedding is not None:
-        x = network.embedding(torch.from_numpy(inputs.indices)) * mask  # (B, T-1, E)
-    else:
-        x = fixed  # numbers (B, T-1, F) or one-hot (B, T-1, V): the same every step
-    lengths = inputs.lengths if data.packed else None
-    output, _, _ = run_module(network.rnn, x, network.built, lengths)  # (B, T-1, D*H) typed
-    if data.numbers:
-        rows = torch.arange(inputs.batch_size)
-        last = output[rows, torch.from_numpy(inputs.lengths - 1)]  # (B, D*H)
-        return network.head(last)  # (B, F)
-    return output if network.head is None else network.head(output)
-
-
-def loss_of(outputs: torch.Tensor, data: TrainingData) -> torch.Tensor:
-    if data.numbers:
-        return nn.functional.mse_loss(outputs, data.targets)
-    vocab = outputs.shape[-1]
-    return nn.functional.cross_entropy(
-        outputs.reshape(-1, vocab), data.targets.reshape(-1), ignore_index=IGNORE_INDEX
-    )
 
 
 def predictions_text(outputs: torch.Tensor, data: TrainingData) -> tuple[str, ...]:

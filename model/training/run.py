@@ -1,32 +1,7 @@
-"""Train the explorer's module on what the user typed, and keep weights to look back at.
-
-Tokens (chars, words): next-token prediction, the lecture's ``hihello`` way. Each line
-without its last token is the input, the same line without its first token the target
-("hihello": input ``hihell``, target ``ihello``). The input is the explorer's own input
-(one-hot, or the embedding, which then trains too); the module is built by
-`model.cells.build_model` on that input, so step 0 *is* the untrained scene of the same
-seed. Cross-entropy over every real target position; all lines form one batch, padding
-targets carry `IGNORE_INDEX`. Unequal lines are packed with ``batch_first`` on, exactly
-as the explorer runs them.
-
-``batch_first`` off: PyTorch reads the (B, T, I) tensor the app builds as (seq=B,
-batch=T, input=I). Training does the same thing the plain code would: the input tensor,
-the output and the targets all stay in the typed (B, T) layout, and position [b, t] of
-the output is compared with the successor of token t of line b. Only what the module
-*reads* differs: the recurrence runs down across the lines (one "sequence" per column),
-so with one typed line every position starts from h0 and the network can only learn a
-token -> next-token table (no memory). That is the lecture's pitfall, trained.
-
-Numbers: many-to-one. Each line without its last step is one input sequence; the target
-is the line's last step. The output at the last real input step goes through
-``nn.Linear(hidden * directions, features)``; mean squared error. Values are min-max
-scaled per feature with the min and max of all typed steps ((x - min) / (max - min); a
-feature whose values are all equal uses a range of 1); the model sees and predicts
-scaled values, the UI shows `TrainResult.scale_min` / `scale_max`, and predictions are
-reported in the typed units. The "last real input step" is picked in the typed layout
-(``outputs[b, length_b - 1]``): with equal lines that is ``outputs[:, -1]``, the
-lecture's code, for either ``batch_first``. Type several lines (windows of a series) to
-give it several examples.
+"""Train the explorer's module on what the user typed, and keep weights to look back at:
+the loop (`TrainingRun`), its records (`TrainStep`) and what a run did (`TrainResult`).
+What is fed and predicted (tokens: next-token prediction; numbers: many-to-one) is
+`model.training.data`'s docstring; the network is `model.training.network`.
 
 Steps: step k means "the weights after k updates". Step 0 is the untrained module, step
 ``steps`` the trained one; the loss and predictions of step k are those of the weights
@@ -44,7 +19,7 @@ Drive it from a UI::
 
 Time: a run stops by itself after `time_limit` seconds (MAX_TRAIN_SECONDS by default),
 counted from the first record; the steps done so far are kept, `TrainResult.timed_out`
-is set and `message` says so. MAX_TRAIN_WORK (model.training.data) refuses, before
+is set and `message` says so. MAX_TRAIN_WORK (model.training.config) refuses, before
 anything runs, settings whose hidden values over all steps are clearly too many; it
 counts values, not seconds, and the time per value varies several-fold with the
 shapes (per timestep overhead, hidden size), so the clock is the bound on wall time.
@@ -56,7 +31,6 @@ deterministic: the same configs give bit-identical histories.
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -64,100 +38,18 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from model.cells import CELL_FACTS, BuiltModel, build_model
-from model.config import MAX_SEED, ExplorerConfig, _check_choice, _check_int
+from model.config import ExplorerConfig
 from model.encoding import EncodedBatch
-from model.errors import ConfigError, quoted
-from model.training.data import (
-    IGNORE_INDEX,
-    TrainingData,
-    build_network,
-    forward,
-    loss_of,
-    predictions_text,
-    training_data,
+from model.errors import ConfigError
+from model.training.config import (
+    MAX_TRAIN_SECONDS,
+    TrainConfig,
+    divergence,
+    snapshot_limit,
+    snapshot_steps,
 )
-
-# --- limits (the UI shows them in help texts) ------------------------------------------
-MAX_TRAIN_STEPS = 2000
-MIN_LEARNING_RATE = 1e-5
-MAX_LEARNING_RATE = 10.0
-MAX_SNAPSHOTS = 50  # weight snapshots kept per run, step 0 and the last step included
-MAX_SNAPSHOT_BYTES = 64 * 2**20  # the snapshots of one run (one session) at most
-# Wall time of one run, from its first step: on a shared server, nobody holds a core for
-# minutes. (Measured on one core: 2,000 steps of an LSTM of hidden size 128 on 50
-# characters take ~11 s; some settings MAX_TRAIN_WORK allows would take ~3 minutes.)
-MAX_TRAIN_SECONDS = 60.0
-
-HEADS = ("logits", "linear")
-OPTIMIZERS = ("adam", "sgd")
-
-
-# What went wrong and what to try, in English; the UI translates the same keys
-# (components/text.py: train_problem_*, train_tip_*).
-PROBLEMS = {
-    "train_problem_weights": "some weights became infinite or not a number after the update",
-    "train_problem_nan": "the loss became NaN (not a number)",
-    "train_problem_inf": "the loss became infinite",
-}
-TIPS = {
-    "train_tip_lr": "a smaller learning rate (say {lr})",
-    "train_tip_adam": "Adam instead of SGD",
-    "train_tip_tanh": "tanh instead of ReLU",
-    "train_tip_layers": "fewer layers",
-}
-
-
-@dataclass(frozen=True)
-class TrainConfig:
-    """How to train. Hashable; validated on creation (ConfigError with a sentence)."""
-
-    # logits: the RNN's outputs are the logits (hidden size = vocabulary size, one
-    # direction; the lecture's way). linear: nn.Linear(hidden * directions, vocabulary)
-    # on top. Numbers always use a linear layer to the features; `head` is ignored there.
-    head: str = "logits"
-    optimizer: str = "adam"  # adam | sgd (plain, no momentum)
-    learning_rate: float = 0.1  # MIN_LEARNING_RATE .. MAX_LEARNING_RATE
-    steps: int = 100  # optimizer updates, 1 .. MAX_TRAIN_STEPS
-    # torch.manual_seed(seed) right before the linear layer is built. The RNN's own
-    # weights come from the explorer's seed, so step 0 is the untrained scene.
-    seed: int = 0
-    # Keep the weights every k steps (plus step 0 and the last step); 0 = automatic: the
-    # smallest k that keeps at most MAX_SNAPSHOTS (fewer for very large models).
-    snapshot_every: int = 0
-
-    def __post_init__(self) -> None:
-        _check_choice("head", self.head, HEADS)
-        _check_choice("optimizer", self.optimizer, OPTIMIZERS)
-        _check_int("steps", self.steps, 1, MAX_TRAIN_STEPS)
-        _check_int("seed", self.seed, 0, MAX_SEED)
-        _check_int("snapshot_every", self.snapshot_every, 0, MAX_TRAIN_STEPS)
-        rate = self.learning_rate
-        if isinstance(rate, bool) or not isinstance(rate, int | float):
-            raise ConfigError(f"learning_rate must be a number (got {quoted(rate)}).")
-        if not (math.isfinite(rate) and MIN_LEARNING_RATE <= rate <= MAX_LEARNING_RATE):
-            raise ConfigError(
-                f"learning_rate must be between {MIN_LEARNING_RATE:g} and "
-                f"{MAX_LEARNING_RATE:g} (got {rate!r})."
-            )
-        object.__setattr__(self, "learning_rate", float(rate))
-        if self.snapshot_every:
-            snapshot_steps(self.steps, self.snapshot_every, MAX_SNAPSHOTS)  # raises if too many
-
-
-def snapshot_steps(steps: int, every: int, limit: int = MAX_SNAPSHOTS) -> tuple[int, ...]:
-    """0, every, 2*every, ... and `steps`; every = 0 picks the smallest that fits `limit`."""
-    smallest = max(1, math.ceil(steps / (limit - 1)))
-    if every == 0:
-        every = smallest
-    elif every < smallest:
-        raise ConfigError(
-            f"With {steps:,} steps, keeping weights every {every} steps would keep "
-            f"{math.ceil(steps / every) + 1} snapshots; at most {limit} fit. Use "
-            f"snapshot_every of {smallest} or more (or 0 for automatic)."
-        )
-    return tuple(range(0, steps, every)) + (steps,)
-
+from model.training.data import IGNORE_INDEX, TrainingData, predictions_text, training_data
+from model.training.network import build_network, built_model_for, forward, loss_of
 
 # --- records -----------------------------------------------------------------------------
 
@@ -246,32 +138,6 @@ class TrainResult:
         return built_model_for(self.config, weights, encoded or self.data.inputs)
 
 
-def built_model_for(
-    config: ExplorerConfig, weights: dict[str, torch.Tensor], encoded: EncodedBatch
-) -> BuiltModel:
-    """The explorer's BuiltModel for `encoded` with the RNN (and embedding) weights of a
-    Network state_dict, ready for model.trace.trace_model(config, encoded, built)."""
-    built = build_model(config, encoded)
-    with torch.no_grad():
-        for name, param in built.rnn.named_parameters():
-            param.copy_(weights["rnn." + name])
-        if built.embedding is not None:
-            built.embedding.weight.copy_(weights["embedding.weight"])
-    return built
-
-
-def predict(
-    config: ExplorerConfig, train_config: TrainConfig, weights: dict[str, torch.Tensor]
-) -> tuple[float, tuple[str, ...]]:
-    """(loss, predictions per line) of a Network state_dict, e.g. a loaded checkpoint."""
-    data = training_data(config)
-    network = build_network(config, train_config, data)
-    network.load_state_dict(weights)
-    with torch.no_grad():
-        outputs = forward(network, data)
-        return loss_of(outputs, data).item(), predictions_text(outputs, data)
-
-
 # --- the run ----------------------------------------------------------------------------
 
 
@@ -291,13 +157,7 @@ class TrainingRun:
         self.data = training_data(config)
         self.network = build_network(config, train_config, self.data)
         state = self._state()
-        per_snapshot = sum(t.numel() * t.element_size() for t in state.values())
-        limit = min(MAX_SNAPSHOTS, MAX_SNAPSHOT_BYTES // max(per_snapshot, 1))
-        if limit < 2:
-            raise ConfigError(
-                f"This model has {per_snapshot // 4:,} weights, too many to keep snapshots "
-                "of while it trains. Use a smaller hidden size or fewer layers."
-            )
+        limit = snapshot_limit(sum(t.numel() * t.element_size() for t in state.values()))
         self.snapshot_steps = snapshot_steps(train_config.steps, train_config.snapshot_every, limit)
         params = list(self.network.parameters())
         if train_config.optimizer == "adam":
@@ -310,7 +170,9 @@ class TrainingRun:
             raise ConfigError(
                 "The untrained model's outputs already overflow float32 (the loss is "
                 f"{loss.item()}), so there is nothing to train from. Try tanh instead of "
-                "ReLU, another seed, fewer layers or shorter text."
+                "ReLU, another seed, fewer layers or shorter text.",
+                "err_train_overflow",
+                loss=loss.item(),
             )
         self._pending = (outputs, loss)
         valid = self.data.targets != IGNORE_INDEX  # tokens: target positions that count
@@ -416,26 +278,8 @@ class TrainingRun:
         good_step, good_state, _ = self._last_good
         self.network.load_state_dict(good_state)
         self._diverged_at = step
-        cfg, tc = self.config, self.train_config
-        smaller = max(tc.learning_rate / 10, MIN_LEARNING_RATE)
-        tip_keys = [("train_tip_lr", {"lr": f"{smaller:g}"})]
-        if tc.optimizer == "sgd":
-            tip_keys.append(("train_tip_adam", {}))
-        if CELL_FACTS[cfg.cell].has_nonlinearity and cfg.nonlinearity == "relu":
-            tip_keys.append(("train_tip_tanh", {}))
-        if cfg.num_layers > 1:
-            tip_keys.append(("train_tip_layers", {}))
-        self._reason = ("train_diverged", {
-            "step": step, "problem": problem, "lr": f"{tc.learning_rate:g}",
-            "good_step": good_step, "tips": tip_keys,
-        })  # fmt: skip
-        tips = [TIPS[key].format(**fields) for key, fields in tip_keys]
-        problem = PROBLEMS[problem]
-        self._message = (
-            f"Training diverged at step {step}: {problem}. The learning rate "
-            f"{tc.learning_rate:g} made the updates too big, and the numbers blew up. "
-            f"The weights of step {good_step}, the last good step, are kept. "
-            f"Try {', '.join(tips[:-1]) + ' or ' + tips[-1] if len(tips) > 1 else tips[0]}."
+        self._message, self._reason = divergence(
+            self.config, self.train_config, step, good_step, problem
         )
 
     def _out_of_time(self, step: int) -> None:

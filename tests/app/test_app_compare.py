@@ -15,7 +15,9 @@ from model.encoding import encode
 from model.lessons.order import order_run
 from model.presets import PRESETS
 from model.trace import trace, trace_model
-from model.training.run import TrainConfig, built_model_for, train_to_end
+from model.training.config import TrainConfig
+from model.training.network import built_model_for
+from model.training.run import train_to_end
 
 LETTERS = {"h": [1, 0, 0, 0], "e": [0, 1, 0, 0], "l": [0, 0, 1, 0], "o": [0, 0, 0, 1]}
 MODULES = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}

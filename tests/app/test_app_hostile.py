@@ -35,7 +35,8 @@ from model.training.checkpoint import (
     load_checkpoint,
     save_checkpoint,
 )
-from model.training.run import TrainConfig, train_to_end
+from model.training.config import TrainConfig
+from model.training.run import train_to_end
 from tests.support.files import (
     shared_reference_pickle,
     with_settings,

@@ -30,8 +30,9 @@ from model.cells import build_model
 from model.config import ExplorerConfig
 from model.encoding import encode
 from model.presets import PRESETS
+from model.training.config import MAX_TRAIN_STEPS, TrainConfig
 from model.training.queue import RUNS
-from model.training.run import MAX_TRAIN_STEPS, TrainConfig, train_to_end
+from model.training.run import train_to_end
 from tests.app.test_app_training import SUBMIT, step_slider, trained_hidden, training_bodies
 
 HIHELLO = PRESETS["hihello"]

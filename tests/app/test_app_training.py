@@ -14,7 +14,9 @@ from model.presets import PRESETS
 from model.trace import trace, trace_model
 from model.training.checkpoint import save_checkpoint
 from model.training.code import expected_printout, training_code
-from model.training.run import TrainConfig, built_model_for, train_to_end
+from model.training.config import TrainConfig
+from model.training.network import built_model_for
+from model.training.run import train_to_end
 
 HIHELLO = PRESETS["hihello"]
 SUBMIT = "FormSubmitter:main_train_form-Train"

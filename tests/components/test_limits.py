@@ -18,8 +18,7 @@ from model import config
 from model.config import ExplorerConfig
 from model.errors import ConfigError
 from model.training import checkpoint
-from model.training import data as training_data
-from model.training import run as training
+from model.training import config as training
 
 ROOT = Path(__file__).resolve().parents[2]
 PREFIXES = ("MAX_", "MIN_")
@@ -71,7 +70,7 @@ def test_every_named_limit_is_listed(module):
 
 
 def test_the_modules_cover_the_brief():
-    assert set(LIMIT_MODULES) == {config, training, training_data, checkpoint, figure_parts}
+    assert set(LIMIT_MODULES) == {config, training, checkpoint, figure_parts}
 
 
 def test_the_server_upload_cap_is_the_checkpoint_cap():
@@ -88,7 +87,7 @@ def test_every_line_says_its_value(lang):
     for value in (
         config.MAX_SEQUENCES, config.MAX_STEPS, config.MAX_TEXT_CHARS, config.MAX_TOKEN_CHARS,
         config.MAX_STATE_VALUES, training.MAX_TRAIN_STEPS,
-        training_data.MAX_TRAIN_WORK, figure_parts.MAX_HOVER_CELLS,
+        training.MAX_TRAIN_WORK, figure_parts.MAX_HOVER_CELLS,
     ):  # fmt: skip
         assert f"**{value:,}**" in text, value
     assert f"**{checkpoint.MAX_UPLOAD_BYTES // 2**20} MB**" in text

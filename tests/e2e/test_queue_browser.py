@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from model.training.config import MAX_TRAIN_SECONDS
 from model.training.queue import CONCURRENCY_ENV
-from model.training.run import MAX_TRAIN_SECONDS
 from tests.e2e.conftest import ARTIFACTS, VIEWPORT, start_or_fail, wait_for_rerun
 from tests.e2e.test_browser import TIMELINE, open_scene, read_chart
 from tests.e2e.test_training_browser import (

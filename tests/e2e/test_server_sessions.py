@@ -38,7 +38,9 @@ from model.config import ExplorerConfig
 from model.encoding import encode
 from model.presets import PRESETS
 from model.trace import trace, trace_model
-from model.training.run import TrainConfig, TrainResult, built_model_for, train_to_end
+from model.training.config import TrainConfig
+from model.training.network import built_model_for
+from model.training.run import TrainResult, train_to_end
 
 pytestmark = pytest.mark.e2e
 

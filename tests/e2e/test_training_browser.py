@@ -21,7 +21,9 @@ from model.encoding import encode
 from model.presets import PRESETS
 from model.trace import trace, trace_model
 from model.training.code import expected_printout, training_code
-from model.training.run import TrainConfig, TrainResult, built_model_for, train_to_end
+from model.training.config import TrainConfig
+from model.training.network import built_model_for
+from model.training.run import TrainResult, train_to_end
 from tests.e2e.conftest import VIEWPORT, wait_for_rerun
 from tests.e2e.test_browser import (
     SCENE_TIMEOUT_S,

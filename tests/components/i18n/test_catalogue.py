@@ -15,7 +15,7 @@ from components.lessons import TABS
 from model.cells import GATE_NAMES
 from model.config import CELLS, ENCODINGS, INIT_STATES, TOKENIZERS
 from model.presets import PRESETS
-from model.training.run import HEADS, PROBLEMS, TIPS
+from model.training.config import HEADS, PROBLEMS, TIPS
 
 ROOT = Path(__file__).resolve().parents[3]
 SOURCES = sorted((ROOT / "components").rglob("*.py")) + [ROOT / "app.py"]

@@ -37,7 +37,8 @@ from model.training.checkpoint import (
     load_checkpoint,
     save_result,
 )
-from model.training.run import TrainConfig, train_to_end
+from model.training.config import TrainConfig
+from model.training.run import train_to_end
 from tests.model.hostile.refusals import assert_clear, refusal
 from tests.support.files import (
     make_zip,

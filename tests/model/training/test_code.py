@@ -9,7 +9,8 @@ import pytest
 
 from model.config import ExplorerConfig
 from model.training.code import divergence_note, expected_printout, training_code
-from model.training.run import TrainConfig, train_to_end
+from model.training.config import TrainConfig
+from model.training.run import train_to_end
 from tests.model.snippets import printed_by_python as run_snippets
 
 pytestmark = pytest.mark.usefixtures("single_thread_torch")

@@ -15,8 +15,9 @@ from hypothesis import strategies as st
 
 from model.config import ExplorerConfig
 from model.training import queue as run_queue
+from model.training.config import MAX_TRAIN_SECONDS, TrainConfig
 from model.training.queue import LEFT, RUNNING, WAITING, RunQueue
-from model.training.run import MAX_TRAIN_SECONDS, TrainConfig, train, train_to_end
+from model.training.run import train, train_to_end
 
 THREAD_TIMEOUT = 30.0  # seconds; a thread still alive after this means a hang
 
