@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import pickle
 import struct
 import zipfile
@@ -14,7 +13,6 @@ import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from safetensors.torch import load as load_safetensors
-from safetensors.torch import save as save_safetensors
 
 from model.config import ExplorerConfig
 from model.errors import ConfigError
@@ -30,6 +28,7 @@ from model.training.checkpoint import (
 from model.training.config import TrainConfig
 from model.training.network import predict
 from model.training.run import train_to_end
+from tests.support.files import make_zip, members, with_settings, with_weights, zip_bomb
 
 pytestmark = pytest.mark.usefixtures("single_thread_torch")
 
@@ -45,33 +44,6 @@ def result():
 @pytest.fixture(scope="module")
 def good(result) -> bytes:
     return save_result(result)
-
-
-def members(data: bytes) -> dict[str, bytes]:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return {name: archive.read(name) for name in archive.namelist()}
-
-
-def make_zip(files: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression) as archive:
-        for name, payload in files.items():
-            archive.writestr(name, payload)
-    return buffer.getvalue()
-
-
-def with_weights(good: bytes, change) -> bytes:
-    files = members(good)
-    tensors = dict(load_safetensors(files[WEIGHTS_NAME]))
-    change(tensors)
-    return make_zip({**files, WEIGHTS_NAME: save_safetensors(tensors)})
-
-
-def with_settings(good: bytes, change) -> bytes:
-    files = members(good)
-    settings_ = json.loads(files[SETTINGS_NAME])
-    change(settings_)
-    return make_zip({**files, SETTINGS_NAME: json.dumps(settings_).encode()})
 
 
 # --- the round trip --------------------------------------------------------------------
@@ -118,14 +90,9 @@ def test_a_model_too_large_to_upload_again_is_refused_at_save(result):
 # --- hostile uploads -------------------------------------------------------------------
 
 
-def _bomb(good: bytes) -> bytes:
-    files = members(good)
-    return make_zip({SETTINGS_NAME: files[SETTINGS_NAME], WEIGHTS_NAME: b"\0" * (6 * 2**20)})
-
-
 def _bomb_with_a_small_declared_size(good: bytes) -> bytes:
     """Deflated zeros whose headers claim 100 bytes: the reader must not trust them."""
-    data = bytearray(_bomb(good))
+    data = bytearray(zip_bomb(good))
     name = WEIGHTS_NAME.encode()
     for signature, size_offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
         start = 0
@@ -179,7 +146,7 @@ HOSTILE = {
     "oversized": lambda g: g + b"\0" * (MAX_UPLOAD_BYTES + 1 - len(g)),
     "oversized stream": lambda g: io.BytesIO(b"\0" * (MAX_UPLOAD_BYTES + 1)),
     "declared oversized stream": _stream_with_huge_size,
-    "zip bomb": _bomb,
+    "zip bomb": zip_bomb,
     "zip bomb lying about its size": _bomb_with_a_small_declared_size,
     "extra member": lambda g: make_zip({**members(g), "notes.txt": b"hi"}),
     "missing weights": lambda g: make_zip({SETTINGS_NAME: members(g)[SETTINGS_NAME]}),

@@ -18,38 +18,14 @@ from model.errors import ConfigError
 from model.trace import trace, trace_model
 from model.training.config import MAX_SNAPSHOTS, MAX_TRAIN_STEPS, TrainConfig, snapshot_steps
 from model.training.run import first_and_held, train, train_to_end
+from tests.support.reference import forward, rnn_by_name
 
 pytestmark = pytest.mark.usefixtures("single_thread_torch")
 
-MODULES = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 LECTURE = ExplorerConfig(sequences=("hihello",), hidden_size=5)
 
 
-# --- plain PyTorch references (no model.* code) -----------------------------------------
-
-
-def _rnn(cell, input_size, hidden, layers, bidirectional, batch_first, nonlinearity):
-    extra = {"nonlinearity": nonlinearity} if cell == "rnn" else {}
-    return MODULES[cell](
-        input_size,
-        hidden,
-        num_layers=layers,
-        batch_first=batch_first,
-        bidirectional=bidirectional,
-        **extra,
-    )
-
-
-def _run(rnn, x, state, lengths, packed, batch_first):
-    if not packed:
-        return rnn(x, state)[0]
-    seqs = nn.utils.rnn.pack_padded_sequence(
-        x, torch.tensor(lengths), batch_first=batch_first, enforce_sorted=False
-    )
-    out, _ = rnn(seqs, state)
-    return nn.utils.rnn.pad_packed_sequence(out, batch_first=batch_first, total_length=x.shape[1])[
-        0
-    ]
+# --- plain PyTorch references (no model.* code; modules by tests/support/reference) -----
 
 
 def plain_next_token(
@@ -87,7 +63,10 @@ def plain_next_token(
     directions = 2 if bidirectional else 1
     torch.manual_seed(seed)
     emb = nn.Embedding(V, embedding) if embedding else None
-    rnn = _rnn(cell, embedding or V, hidden, layers, bidirectional, batch_first, nonlinearity)
+    rnn = rnn_by_name(
+        cell, embedding or V, hidden, nonlinearity,
+        num_layers=layers, batch_first=batch_first, bidirectional=bidirectional,
+    )  # fmt: skip
     h0 = torch.zeros(layers * directions, B if batch_first else T, hidden)
     state = (h0, torch.zeros_like(h0)) if cell == "lstm" else h0
     fc = None
@@ -101,7 +80,7 @@ def plain_next_token(
     losses, predictions = [], []
     for i in range(steps + 1):
         x = emb(X) * mask if emb else nn.functional.one_hot(X, V).float() * mask
-        outputs = _run(rnn, x, state, lengths, packed, batch_first)
+        outputs = forward(rnn, x, lengths, packed, state)[0]
         logits = fc(outputs) if fc else outputs
         loss = criterion(logits.reshape(-1, V), Y.reshape(-1))
         losses.append(loss.item())
@@ -143,7 +122,7 @@ def plain_numbers(
         X[b, : lengths[b]] = s[:-1]
     Y = torch.stack([s[-1] for s in scaled])  # (B, F)
     torch.manual_seed(seed)
-    rnn = _rnn(cell, F, hidden, 1, False, batch_first, "tanh")
+    rnn = rnn_by_name(cell, F, hidden, batch_first=batch_first)
     h0 = torch.zeros(1, B if batch_first else T, hidden)
     state = (h0, torch.zeros_like(h0)) if cell == "lstm" else h0
     torch.manual_seed(train_seed)
@@ -154,7 +133,7 @@ def plain_numbers(
     packed = batch_first and len(set(lengths)) > 1
     losses, predictions = [], []
     for i in range(steps + 1):
-        outputs = _run(rnn, X, state, lengths, packed, batch_first)
+        outputs = forward(rnn, X, lengths, packed, state)[0]
         last = outputs[torch.arange(B), torch.tensor(lengths) - 1]
         pred = fc(last)
         loss = nn.functional.mse_loss(pred, Y)
