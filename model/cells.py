@@ -104,7 +104,15 @@ def check_budget(config: ExplorerConfig, encoded: EncodedBatch) -> None:
             f"This scene would trace {total:,} hidden values (batch {batch} x steps {steps} "
             f"x hidden {config.hidden_size} x layers {config.num_layers} x directions "
             f"{config.num_directions}); the limit is {MAX_STATE_VALUES:,}. "
-            "Use a smaller hidden size, fewer layers, or shorter text."
+            "Use a smaller hidden size, fewer layers, or shorter text.",
+            "err_state_budget",
+            total=total,
+            batch=batch,
+            steps=steps,
+            hidden=config.hidden_size,
+            layers=config.num_layers,
+            directions=config.num_directions,
+            limit=MAX_STATE_VALUES,
         )
 
 

@@ -129,7 +129,8 @@ def trace_model(config: ExplorerConfig, encoded: EncodedBatch, built: BuiltModel
         raise ConfigError(
             "The hidden state grew beyond what float32 can hold (it reached infinity): "
             "a ReLU RNN has no upper bound. Try tanh, smaller inputs, a shorter "
-            "sequence or another seed."
+            "sequence or another seed.",
+            "err_state_overflow",
         )
     error = _max_error(config, hidden, cell, rebuilt_h, output, h_n, c_n, lengths, valid)
     hidden, cell = _blank(hidden, valid), None if cell is None else _blank(cell, valid)

@@ -29,12 +29,13 @@ def template_fields(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
-KEYED_MODULES = (
-    "config",
-    "encoding",
-    "checkpoint",
-    "training/checkpoint",
-)  # every refusal there has a text key
+MODEL_FILES = sorted((ROOT / "model").rglob("*.py"))
+KEYED_MODULES = tuple(
+    sorted(
+        {p.stem for p in MODEL_FILES}
+        | {p.relative_to(ROOT / "model").with_suffix("").as_posix() for p in MODEL_FILES}
+    )
+)  # every model module (by file stem and by path): every refusal there has a text key
 
 
 def raised_in(error: BaseException) -> str:
