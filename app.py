@@ -14,6 +14,7 @@ from components.display import (
 from components.i18n import t
 from components.lessons import render_lessons
 from components.lessons.shapes import render_shapes
+from components.lessons.view import LessonView
 from components.limits import render_limits
 from components.scene import safe_scene
 from components.sidebar import render_controls, seed_widgets
@@ -69,5 +70,5 @@ trace = scene.trace
 render_shapes(trace, PREFIX, LANG)
 seq, layer, direction, units = views.render_selection(trace, PREFIX, LANG)
 views.render_timeline(trace, seq, layer, direction, units, LANG)
-render_lessons(scene, seq, layer, direction, units, LANG)
+render_lessons(LessonView(scene, seq, layer, direction, tuple(units), LANG))
 views.render_check(trace, LANG)

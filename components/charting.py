@@ -14,12 +14,12 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components.display import presenting
+from components.figures.names import chart_config
 from components.figures.parts import enlarge
-from components.figures.timeline import chart_config
 from model.trace import Trace
 
 
-class _SpecFigure(go.Figure):
+class SpecFigure(go.Figure):
     """Hands st.plotly_chart a finished spec as it is. Streamlit turns a Figure into JSON
     through `to_dict()`; a validated go.Figure of a long scene (hundreds of frames, large
     arrays) costs about a second to build and copy, the plain spec almost nothing. The
@@ -29,10 +29,13 @@ class _SpecFigure(go.Figure):
         object.__setattr__(self, "_spec", spec)
 
     def to_dict(self) -> dict:
-        return _binary(self._spec)
+        return binary(self._spec)
 
 
-def _binary(spec: dict) -> dict:
+_SpecFigure = SpecFigure  # the old name, still imported by bench/rerun_parts.py
+
+
+def binary(spec: dict) -> dict:
     """numpy arrays -> plotly.js typed-array specs (base64), as Plotly's own Figure does.
     The builders put arrays only at the top level of traces; layout and frames are plain."""
     data = [{key: _typed(value) for key, value in trace.items()} for trace in spec["data"]]
@@ -58,7 +61,7 @@ def chart(spec: dict, png_name: str, key: str | None, **select) -> object:
     if presenting():
         spec = enlarge(spec)
     return st.plotly_chart(
-        _SpecFigure(spec), config=chart_config(png_name), key=key, theme=None, **select
+        SpecFigure(spec), config=chart_config(png_name), key=key, theme=None, **select
     )
 
 

@@ -1,4 +1,6 @@
-"""Views: each `render_*` draws one part of the page from backend objects.
+"""The main view above the lesson tabs: the link's notices, an error, the choice of
+sequence, layer, direction and units, the timeline and the trace check. Each `render_*`
+draws one part of the page from backend objects.
 
 User text only ever reaches the page through plain widgets, `st.code`, dataframes and
 Plotly labels (escaped in the figure builders), never through HTML.
@@ -6,21 +8,18 @@ Plotly labels (escaped in the figure builders), never through HTML.
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from components.charting import built_once, chart
-from components.figures import timeline as figures
-from components.figures.parts import visible_token
+from components.figures.names import png_filename
+from components.figures.timeline import timeline_spec
 from components.i18n import error_text, t
 from components.stepper import render_stepper
-from model.encoding import PAD_TOKEN
+from components.text import sequence_label
 from model.errors import quoted
-from model.export import states_csv, states_npz
 from model.trace import Trace
 
 MAX_LINE_UNITS = 8
-MAX_ONE_HOT_SHOWN = 32
 
 
 def render_notices(notices: list, lang: str) -> None:
@@ -35,16 +34,6 @@ def render_notices(notices: list, lang: str) -> None:
 def render_error(message: str, lang: str) -> None:
     # backend messages quote user text as code spans (model.config.quoted)
     st.error(f"**{t('error_title', lang)}.** {message}", icon="🛑")
-
-
-def sequence_label(trace: Trace, index: int) -> str:
-    joiner = {"chars": "", "words": " ", "numbers": ", "}[trace.config.tokens]
-    tokens = list(trace.tokens[index])
-    while tokens and tokens[-1] == PAD_TOKEN:  # trailing padding says nothing
-        tokens.pop()
-    text = joiner.join(tokens)
-    text = text if len(text) <= 40 else text[:39] + "…"
-    return f"{index + 1}: {text}"
 
 
 def render_selection(trace: Trace, prefix: str, lang: str) -> tuple[int, int, int, list[int]]:
@@ -91,80 +80,13 @@ def render_timeline(trace: Trace, seq: int, layer: int, direction: int, units, l
         "timeline",
         trace,
         key,
-        lambda: figures.timeline_spec(trace, seq, layer, direction, units, lang),
+        lambda: timeline_spec(trace, seq, layer, direction, units, lang),
     )
-    name = figures.png_filename("hidden-state", trace, seq, layer, direction)
+    name = png_filename("hidden-state", trace, seq, layer, direction)
     chart(spec, name, "timeline_chart")
     render_stepper(key="time_stepper", lang=lang)
     pca = t("timeline_caption_pca", lang) if trace.hidden.shape[-1] > 3 else ""
     st.caption(t("timeline_caption", lang, pca=pca))
-
-
-def render_gates(trace: Trace, seq: int, layer: int, direction: int, units, lang: str) -> None:
-    chosen = tuple(units) if trace.hidden.shape[-1] > figures.MAX_GATE_UNITS else None
-    key = (seq, layer, direction, chosen, lang)
-    spec = built_once(
-        "gates", trace, key, lambda: figures.gates_spec(trace, seq, layer, direction, units, lang)
-    )
-    if spec is None:
-        st.info(t("gates_rnn", lang, act=trace.config.nonlinearity))
-        return
-    st.caption(t("gates_caption_" + trace.config.cell, lang))
-    name = figures.png_filename("gates", trace, seq, layer, direction)
-    chart(spec, name, "gates_chart")
-    if trace.hidden.shape[-1] > figures.MAX_GATE_UNITS:
-        st.caption(t("gates_units_only", lang, most=figures.MAX_GATE_UNITS))
-
-
-def render_input(trace: Trace, seq: int, lang: str) -> None:
-    encoded = trace.encoded
-    if encoded.values is not None:
-        st.caption(t("vocab_numbers", lang))
-    else:
-        st.markdown("**" + t("vocab_title", lang) + "**")
-        show_vector = len(encoded.vocab) <= MAX_ONE_HOT_SHOWN
-        rows = [
-            {
-                t("vocab_col_token", lang): visible_token(token),
-                t("vocab_col_index", lang): index,
-                t("vocab_col_onehot", lang): str(vector) if show_vector else "…",
-            }
-            for token, index, vector in encoded.one_hot_table()
-        ]
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="content")
-    st.caption(t("input_caption", lang))
-    name = figures.png_filename("input", trace, seq, 0, 0)
-    spec = built_once("input", trace, (seq, lang), lambda: figures.input_spec(trace, seq, lang))
-    chart(spec, name, "input_chart")
-
-
-def render_code(scene, lang: str) -> None:
-    trained = bool(scene.untrained_code)
-    st.caption(t("code_caption_trained" if trained else "code_caption", lang))
-    st.code(scene.code, language="python")
-    st.markdown("**" + t("code_printout", lang) + "**")
-    st.code(scene.printout + (scene.note and "\n" + scene.note), language="text")
-    if trained:
-        st.caption(t("code_caption_untrained_too", lang))
-        st.code(scene.untrained_code, language="python")
-    else:
-        st.caption(t("code_layout_note", lang))
-
-
-def render_export(trace: Trace, lang: str) -> None:
-    st.caption(t("export_caption", lang))
-    stem = f"states_{trace.config.cell}_h{trace.config.hidden_size}"
-    left, right = st.columns(2)
-    with left:
-        st.download_button(
-            t("export_csv", lang), data=lambda: states_csv(trace), file_name=stem + ".csv",
-            mime="text/csv", on_click="ignore", key="export_csv",
-        )  # fmt: skip
-    with right:
-        st.download_button(
-            t("export_npz", lang), data=lambda: states_npz(trace), file_name=stem + ".npz",
-            mime="application/octet-stream", on_click="ignore", key="export_npz",
-        )  # fmt: skip
 
 
 def render_check(trace: Trace, lang: str) -> None:
@@ -185,7 +107,3 @@ def _keep_sequence(key: str, labels: list[str]) -> None:
 def _keep_valid(key: str, options: range) -> None:
     if key in st.session_state and st.session_state[key] not in options:
         st.session_state[key] = 0
-
-
-def _shape(shape: tuple[int, ...]) -> str:
-    return "(" + ", ".join(str(s) for s in shape) + ")"

@@ -100,6 +100,15 @@ def compute_scene(config: ExplorerConfig) -> Scene:
     return scene
 
 
+def seeded_trace(trace: Trace) -> Trace | None:
+    """The scene's config with its seeded (untrained) weights: `trace` itself unless the
+    weights shown are trained. None if that scene cannot be computed."""
+    try:
+        return compute_scene(trace.config).trace
+    except ConfigError:
+        return None
+
+
 def trained_scene(config: ExplorerConfig, shown: Shown) -> Scene:
     """The explorer's scene for trained weights (per session; never in the shared cache)."""
     key = (config, shown.key)

@@ -1,6 +1,7 @@
-"""Figure builders for the comparison tabs: small multiples of heatmaps on one colour
-scale (cells side by side, two sequences, layers x directions, an order and its shuffle)
-and the cost bars. Pure functions returning Plotly spec dicts; no Streamlit here.
+"""The "RNN · LSTM · GRU" lesson's figures: small multiples of heatmaps on one colour
+scale (cells side by side, two sequences, layers x directions) and the cost bars; the
+grid of panels is shared with the "Why recurrence" figure (`components.figures.order`).
+Pure functions returning Plotly spec dicts; no Streamlit here.
 """
 
 from __future__ import annotations
@@ -10,30 +11,31 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from components.figures.parts import (
+    CELL_NAMES,
     CURSOR,
     FONT_SIZE,
     base_layout,
+    bounded,
     coloraxis,
     colour_range,
+    direction_name,
     heatmap,
     subplot_title,
     time_labels,
+    titled,
     unit_axis,
+    where,
 )
 from components.i18n import t as tr
 from model.lessons.compare import Comparison
-from model.lessons.order import OrderRun
 from model.trace import Trace
 
-CELL_NAMES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
 BAR_COLOURS = {"rnn": "#7570b3", "lstm": "#d95f02", "gru": "#1b9e77"}
 LABEL_CHARS = 120  # tick-label characters that fit across the full width
 COL_GAP = 0.05  # between panel columns, fraction of the width
 ROW_GAP_PX = 96  # between panel rows: tick labels of the row above and a panel title
 TOP_PX, BOTTOM_PX = 96, 70  # figure title; x-axis title
 COLOURBAR_PX = 220  # shortest colour bar
-MAX_BOXED_STEPS = 60  # longer sequences: no outlines (a box per step would be a pixel wide)
-FF_FORMULA = "tanh(W·[x_t, t] + b)"  # the feed-forward layer, the same in every language
 
 
 @dataclass(frozen=True)
@@ -139,31 +141,11 @@ def _box(t: int, xref: str, yref: str) -> dict:
     }  # fmt: skip
 
 
-def _bounded(cell: str, nonlinearity: str) -> bool:
-    return not (cell == "rnn" and nonlinearity == "relu")
-
-
-def _zrange(values: list[np.ndarray], bounded: bool) -> tuple[float, float]:
+def joint_range(values: list[np.ndarray], bounded: bool) -> tuple[float, float]:
+    """One colour range over every panel's values."""
     finite = [v[np.isfinite(v)] for v in values]
     joined = np.concatenate(finite) if finite else np.zeros(0, dtype=np.float32)
     return colour_range(joined, bounded)
-
-
-def _direction_name(direction: int, lang: str) -> str:
-    return tr("direction_forward" if direction == 0 else "direction_reverse", lang)
-
-
-def _where(trace: Trace, seq: int | None, layer: int | None, direction: int | None, lang: str):
-    parts = [] if seq is None else [tr("fig_sequence_n", lang, n=seq + 1)]
-    if layer is not None and trace.num_layers > 1:
-        parts.append(tr("fig_layer_n", lang, n=layer + 1))
-    if direction is not None and trace.num_directions > 1:
-        parts.append(_direction_name(direction, lang))
-    return " · ".join(parts)
-
-
-def _titled(title: str, where: str) -> str:
-    return f"{title} · {where}" if where else title
 
 
 # --- the builders ----------------------------------------------------------------------
@@ -184,9 +166,9 @@ def cells_spec(
         shown.append(values)
         count = tr("cmp_fig_parameters", lang, n=f"{run.parameters:,}")
         panels.append(Panel(f"{name} · {count}", values, tokens))
-    bounded = _bounded("rnn", comparison.config.nonlinearity)
-    title = _titled(tr("cmp_fig_cells", lang), _where(trace, seq, layer, direction, lang))
-    return grid_spec(panels, 3, title, _zrange(shown, bounded), trace.hidden.shape[-1], lang)
+    zrange = joint_range(shown, bounded("rnn", comparison.config.nonlinearity))
+    title = titled(tr("cmp_fig_cells", lang), where(trace, lang, seq, layer, direction))
+    return grid_spec(panels, 3, title, zrange, trace.hidden.shape[-1], lang)
 
 
 def costs_spec(comparison: Comparison, lang: str = "en") -> dict:
@@ -231,11 +213,12 @@ def pair_spec(
         for s in seqs
     ]  # fmt: skip
     cell = CELL_NAMES[trace.config.cell]
-    title = _titled(
-        tr("cmp_fig_two_sequences", lang, cell=cell), _where(trace, None, layer, direction, lang)
+    title = titled(
+        tr("cmp_fig_two_sequences", lang, cell=cell),
+        where(trace, lang, layer=layer, direction=direction),
     )
-    zrange = _zrange(
-        [p.values for p in panels], _bounded(trace.config.cell, trace.config.nonlinearity)
+    zrange = joint_range(
+        [p.values for p in panels], bounded(trace.config.cell, trace.config.nonlinearity)
     )
     return grid_spec(panels, 2, title, zrange, trace.hidden.shape[-1], lang)
 
@@ -248,35 +231,10 @@ def layers_spec(trace: Trace, seq: int, lang: str = "en") -> dict:
         for direction in range(trace.num_directions):
             title = tr("fig_layer_n", lang, n=layer + 1)
             if trace.num_directions > 1:
-                title += f" · {_direction_name(direction, lang)}"
+                title += f" · {direction_name(direction, lang)}"
             panels.append(Panel(title, trace.hidden[layer, direction, seq], tokens))
-    zrange = _zrange([trace.hidden], _bounded(trace.config.cell, trace.config.nonlinearity))
-    title = _titled(
-        tr("cmp_fig_every_layer", lang, cell=CELL_NAMES[trace.config.cell]),
-        tr("fig_sequence_n", lang, n=seq + 1),
+    zrange = joint_range([trace.hidden], bounded(trace.config.cell, trace.config.nonlinearity))
+    title = titled(
+        tr("cmp_fig_every_layer", lang, cell=CELL_NAMES[trace.config.cell]), where(trace, lang, seq)
     )
     return grid_spec(panels, trace.num_directions, title, zrange, trace.hidden.shape[-1], lang)
-
-
-def order_spec(run: OrderRun, trace: Trace, layer: int, direction: int, lang: str = "en") -> dict:
-    """Rows: the original order, the shuffle. Columns: the RNN's h_t, the feed-forward
-    output. Steps where the shuffle kept the original token are outlined everywhere."""
-    cell = CELL_NAMES[trace.config.cell]
-    boxes = ()
-    if run.differs and len(run.tokens) <= MAX_BOXED_STEPS:
-        boxes = tuple(int(t) for t in np.flatnonzero(run.same_step))
-    ff = tr("order_fig_ff_name", lang)  # the feed-forward output, in the hover text
-    panels = [
-        Panel(tr("order_fig_rnn_original", lang, cell=cell), run.hidden[layer, direction],
-              run.tokens, boxes=boxes),
-        Panel(tr("order_fig_ff_original", lang, formula=FF_FORMULA), run.feedforward,
-              run.tokens, ff, boxes=boxes),
-        Panel(tr("order_fig_rnn_shuffled", lang, cell=cell), run.shuffled_hidden[layer, direction],
-              run.shuffled_tokens, boxes=boxes),
-        Panel(tr("order_fig_ff_shuffled", lang), run.shuffled_feedforward, run.shuffled_tokens,
-              ff, boxes=boxes),
-    ]  # fmt: skip
-    bounded = _bounded(trace.config.cell, trace.config.nonlinearity)
-    zrange = _zrange([run.hidden, run.shuffled_hidden], bounded)
-    title = _titled(tr("order_fig_title", lang), _where(trace, None, layer, direction, lang))
-    return grid_spec(panels, 2, title, zrange, trace.hidden.shape[-1], lang)

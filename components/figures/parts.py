@@ -18,19 +18,12 @@ DIVERGING = "RdBu_r"  # blue = negative, white = 0, red = positive
 DIVERGING_SCALE = go.layout.Coloraxis(colorscale=DIVERGING).colorscale
 PADDING_GREY = "#d4d4d4"  # shows through where no state was computed (NaN)
 CURSOR = "#111111"
+MARK = CURSOR  # outlines: a repeated token's steps, the chosen unit
 PATH_BLUE = "#2b6cb0"
 UNIT_COLOURS = (
     "#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666",
 )  # fmt: skip
-GATE_NAMES = ("input", "forget", "candidate", "output", "reset", "update")
-
-
-def gate_label(name: str, cell: str, lang: str = "en") -> str:
-    """'input gate i', ...; GRU's candidate is n, LSTM's g."""
-    if name == "candidate" and cell == "gru":
-        return tr("gate_candidate_n", lang)
-    return tr("gate_" + name, lang)
-
+CELL_NAMES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}  # how the page writes each cell
 
 FONT_SIZE = 16
 MAX_FRAMES = 250  # longer sequences get a frame every k steps
@@ -79,9 +72,13 @@ def colour_range(values: np.ndarray, bounded: bool) -> tuple[float, float]:
     return -largest, largest
 
 
-def is_bounded(trace: Trace) -> bool:
+def bounded(cell: str, nonlinearity: str) -> bool:
     """True when h_t lies in [-1, 1] by construction (everything but a ReLU RNN)."""
-    return not (trace.config.cell == "rnn" and trace.config.nonlinearity == "relu")
+    return not (cell == "rnn" and nonlinearity == "relu")
+
+
+def is_bounded(trace: Trace) -> bool:
+    return bounded(trace.config.cell, trace.config.nonlinearity)
 
 
 def frame_steps(steps: int) -> list[int]:
@@ -223,34 +220,35 @@ def animation(
     return [{"name": str(t), "layout": layout_at(t)} for t in shown]
 
 
-def chart_title(
-    what: str, trace: Trace, seq: int, layer: int, direction: int, lang: str = "en"
-) -> str:
-    parts = [what, trace.config.cell.upper(), tr("fig_sequence_n", lang, n=seq + 1)]
-    if trace.num_layers > 1:
+def direction_name(direction: int, lang: str = "en") -> str:
+    return tr("direction_forward" if direction == 0 else "direction_reverse", lang)
+
+
+def where(
+    trace: Trace, lang: str, seq: int | None = None, layer: int | None = None,
+    direction: int | None = None,
+) -> str:  # fmt: skip
+    """What a chart shows, for its title: "sequence 2 · layer 1 · reverse". The sequence
+    when given; the layer and the direction when given and the scene has more than one."""
+    parts = [] if seq is None else [tr("fig_sequence_n", lang, n=seq + 1)]
+    if layer is not None and trace.num_layers > 1:
         parts.append(tr("fig_layer_n", lang, n=layer + 1))
-    if trace.num_directions > 1:
-        parts.append(tr("direction_forward" if direction == 0 else "direction_reverse", lang))
+    if direction is not None and trace.num_directions > 1:
+        parts.append(direction_name(direction, lang))
     return " · ".join(parts)
 
 
-def projection_titles(projection, lang: str = "en") -> tuple[str, ...]:
-    """Axis titles of the state-space plot: h[i], or PC k with its share of variance."""
-    if not projection.is_pca:
-        return projection.axis_titles
-    return tuple(
-        tr("fig_pc", lang, k=k + 1, share=f"{share:.0%}")
-        for k, share in enumerate(projection.shares)
-    )
+def titled(*parts: str) -> str:
+    """A title from its parts, " · " between the ones that are not empty."""
+    return " · ".join(part for part in parts if part)
 
 
-def end_label(values: np.ndarray, label: str) -> list[str]:
-    """The unit's name beside its last computed point, so no legend is needed."""
-    text = [""] * len(values)
-    finite = np.flatnonzero(np.isfinite(values))
-    if finite.size:
-        text[int(finite[-1])] = label
-    return text
+def chart_title(
+    what: str, trace: Trace, seq: int, layer: int, direction: int, lang: str = "en"
+) -> str:
+    """e.g. "h_t · LSTM · sequence 2 · layer 1 · reverse"."""
+    cell = CELL_NAMES[trace.config.cell]
+    return titled(what, cell, where(trace, lang, seq, layer, direction))
 
 
 PRESENTER_FONT = 1.4  # presenter mode: fonts x1.4, markers x1.6, lines x1.6

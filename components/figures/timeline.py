@@ -1,6 +1,7 @@
-"""Figure builders: pure functions from a Trace to a plotly Figure spec (the timeline, the
-gates, the input) and the names charts carry. No Streamlit here; the shared pieces are in
-`components.figures.parts`.
+"""The main view's figure: the hidden state of one sequence, layer and direction as a
+heatmap (units x time), the chosen units as lines, and the path of h_t through state
+space, with one time cursor across all three. A pure builder; no Streamlit here; the
+shared pieces are in `components.figures.parts`.
 
 One diverging colour scale for activations in [-1, 1] everywhere; tokens on every time
 axis; a time cursor that moves in the browser (Plotly frames and a slider), never by
@@ -19,12 +20,9 @@ import plotly.graph_objects as go
 
 from components.figures.parts import (
     BOTTOM,
-    CONTROLS_MARGIN,
     CURSOR,
-    DIVERGING_SCALE,
     FONT_SIZE,
     LEFT,
-    MAX_GATE_UNITS,
     MAX_POINT_LABELS,
     PATH_BLUE,
     RIGHT,
@@ -38,11 +36,8 @@ from components.figures.parts import (
     colour_range,
     cursor_shape,
     display_token,
-    end_label,
-    gate_label,
     heatmap,
     is_bounded,
-    projection_titles,
     subplot_title,
     time_axis,
     tokens_fit,
@@ -247,120 +242,20 @@ def _state_space_axes(projection: Projection, bounded: bool, three_d: bool, lang
     return {"xaxis2": x_axis, "yaxis2": y_axis}
 
 
-# --- gates -----------------------------------------------------------------------------
-
-
-def gates_spec(
-    trace: Trace, seq: int, layer: int, direction: int, units=None, lang: str = "en"
-) -> dict | None:
-    """LSTM: c_t and the input, forget, candidate and output gates; GRU: reset, update and
-    candidate. One heatmap each, time shared, one colour scale, one cursor. Layers wider
-    than MAX_GATE_UNITS show only `units` (a 256-row strip is unreadable anyway)."""
-    if not trace.gates:
-        return None
-    tokens = trace.tokens[seq]
-    panels: list[tuple[str, np.ndarray]] = []
-    if trace.cell is not None:
-        panels.append((tr("fig_cell_state", lang), trace.cell[layer, direction, seq]))
-    for name, values in trace.gates.items():
-        panels.append((gate_label(name, trace.config.cell, lang), values[layer, direction, seq]))
-    steps, hidden = panels[0][1].shape
-    shown_units = list(range(hidden))
-    if hidden > MAX_GATE_UNITS:
-        shown_units = sorted(units or range(min(hidden, len(UNIT_COLOURS))))
-        panels = [(name, values[:, shown_units]) for name, values in panels]
-    rows = len(panels)
-    gap, bottom = 0.05, 0.0
-    height = (1.0 - bottom - gap * (rows - 1)) / rows
-    data, layout_axes, titles = [], {}, []
-    unit_labels = [str(u) for u in shown_units]
-    for row, (name, values) in enumerate(panels):
-        suffix = "" if row == 0 else str(row + 1)
-        top = 1.0 - row * (height + gap)
-        domain = [max(0.0, round(top - height, 6)), min(1.0, round(top, 6))]
-        data.append(heatmap(values, tokens, name.split()[-1], "x", "y" + suffix, lang))
-        layout_axes["yaxis" + suffix] = unit_axis(
-            len(shown_units), tr("fig_unit", lang), unit_labels, domain=domain, anchor="x"
-        )
-        titles.append(subplot_title(name, (0.0, 1.0), top))
-    last_y = "y" + ("" if rows == 1 else str(rows))
-    title = tr("fig_gates_cell" if trace.cell is not None else "fig_gates", lang)
-    layout = base_layout(
-        chart_title(title, trace, seq, layer, direction, lang), CONTROLS_MARGIN + 80 + 160 * rows
+def projection_titles(projection: Projection, lang: str = "en") -> tuple[str, ...]:
+    """Axis titles of the state-space plot: h[i], or PC k with its share of variance."""
+    if not projection.is_pca:
+        return projection.axis_titles
+    return tuple(
+        tr("fig_pc", lang, k=k + 1, share=f"{share:.0%}")
+        for k, share in enumerate(projection.shares)
     )
-    layout.update(
-        xaxis=time_axis(tokens, title=True, lang=lang, anchor=last_y, domain=[0.0, 1.0]),
-        coloraxis=coloraxis(-1.0, 1.0, lang),
-        **layout_axes,
-    )
-    y_refs = ["y" + ("" if row == 0 else str(row + 1)) for row in range(rows)]
-
-    def layout_at(t: int) -> dict:
-        return {"shapes": [cursor_shape(t, "x", ref) for ref in y_refs], "annotations": titles}
-
-    frames = animation(layout, layout_at, steps, tokens, redraw=False, lang=lang)
-    return {"data": data, "layout": layout, "frames": frames}
 
 
-def gates_figure(trace: Trace, seq: int, layer: int, direction: int, units=None, lang="en"):
-    spec = gates_spec(trace, seq, layer, direction, units, lang)
-    return None if spec is None else as_figure(spec)
-
-
-# --- input -----------------------------------------------------------------------------
-
-
-def input_spec(trace: Trace, seq: int, lang: str = "en") -> dict:
-    """What each step was fed: one-hot rows per token, embedding or number features."""
-    encoded = trace.encoded
-    values = trace.inputs[seq]  # (T, I)
-    tokens = trace.tokens[seq]
-    features = values.shape[1]
-    if encoded.values is None and trace.config.encoding == "onehot":
-        labels = [display_token(t) for t in encoded.vocab]
-        y_title = tr("fig_vocab_onehot", lang)
-    else:
-        labels = [str(i) for i in range(features)]
-        y_title = tr("fig_input_feature", lang)
-    zmin, zmax = colour_range(values, bounded=False)
-    feed = {
-        "type": "heatmap", "z": np.ascontiguousarray(values.T, dtype=np.float32),
-        "x": list(range(len(tokens))), "y": list(range(features)),
-        "colorscale": DIVERGING_SCALE, "zmin": zmin, "zmax": zmax,
-        "colorbar": {"title": {"text": tr("fig_value", lang), "side": "top"}, "thickness": 14},
-        "hovertemplate": "t = %{x}, " + tr("fig_feature", lang) + " %{y}: %{z:.4f}<extra></extra>",
-    }  # fmt: skip
-    title = tr("fig_input_title", lang) + " · " + tr("fig_sequence_n", lang, n=seq + 1)
-    layout = base_layout(title, 230 + 28 * min(features, 16))
-    layout.update(
-        xaxis=time_axis(tokens, title=True, lang=lang),
-        yaxis=unit_axis(features, y_title, labels if features <= 32 else None),
-        margin={"l": 80, "r": 40, "t": 80, "b": 80},
-    )
-    return {"data": [feed], "layout": layout}
-
-
-def input_figure(trace: Trace, seq: int) -> go.Figure:
-    return as_figure(input_spec(trace, seq))
-
-
-# --- names -----------------------------------------------------------------------------
-
-
-def png_filename(kind: str, trace: Trace, seq: int, layer: int, direction: int) -> str:
-    """A PNG name that says what the chart is, e.g. hidden-state_lstm_h4_seq1_layer2_reverse."""
-    name = f"{kind}_{trace.config.cell}_h{trace.config.hidden_size}_seq{seq + 1}"
-    if trace.num_layers > 1:
-        name += f"_layer{layer + 1}"
-    if trace.num_directions > 1:
-        name += "_forward" if direction == 0 else "_reverse"
-    return name
-
-
-def chart_config(filename: str) -> dict:
-    """Plotly config for st.plotly_chart: PNG button with a meaningful name, no logo."""
-    return {
-        "displaylogo": False,
-        "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
-        "modeBarButtonsToRemove": ["lasso2d", "select2d"],
-    }
+def end_label(values: np.ndarray, label: str) -> list[str]:
+    """The unit's name beside its last computed point, so no legend is needed."""
+    text = [""] * len(values)
+    finite = np.flatnonzero(np.isfinite(values))
+    if finite.size:
+        text[int(finite[-1])] = label
+    return text

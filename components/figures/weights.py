@@ -1,14 +1,35 @@
-"""The weights heatmap of the "Shared weights" lesson: W_ih, W_hh and the biases of one
-layer and direction side by side, on the same rows (gate blocks of hidden units) and one
-colour scale symmetric around 0. A pure function returning a spec dict; no Streamlit here.
+"""The "Shared weights" lesson's figures: the chosen layer and direction unrolled over a
+sequence (the same W_ih and W_hh at every step), and the heatmap of its parameters: W_ih,
+W_hh and the biases side by side, on the same rows (gate blocks of hidden units) and one
+colour scale symmetric around 0. Pure functions returning spec dicts; no Streamlit here.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from components.figures.parts import FONT_SIZE, coloraxis
-from components.figures.unrolled import INK, W_HH_COLOUR, W_IH_COLOUR, box_text, where_label
+from components.figures.parts import FONT_SIZE, coloraxis, where
+from components.figures.unrolled import (
+    BOX_H,
+    BOX_W,
+    CELL_FILL,
+    CELL_LINE,
+    FAINT,
+    INK,
+    INPUT_FILL,
+    INPUT_LINE,
+    UNUSED_FILL,
+    W_HH_COLOUR,
+    W_IH_COLOUR,
+    arrow,
+    box,
+    box_text,
+    diagram_layout,
+    drawn_positions,
+    gap_marks,
+    note,
+    tag,
+)
 from components.i18n import t
 from model.trace import Trace
 
@@ -21,6 +42,49 @@ ROLES = (("W_ih", "weight_ih"), ("W_hh", "weight_hh"), ("b_ih", "bias_ih"), ("b_
 SYMBOLS = {"W_ih": "W<sub>ih</sub>", "W_hh": "W<sub>hh</sub>", "b_ih": "b<sub>ih</sub>",
            "b_hh": "b<sub>hh</sub>"}  # fmt: skip
 COLOURS = {"W_ih": W_IH_COLOUR, "W_hh": W_HH_COLOUR, "b_ih": W_IH_COLOUR, "b_hh": W_HH_COLOUR}
+
+
+def shared_weights_spec(trace: Trace, seq: int, layer: int, direction: int, lang: str) -> dict:
+    """The chosen layer and direction unrolled over sequence `seq`: at every step the same
+    W_ih (input -> cell) and the same W_hh (previous state -> cell), in the same colours."""
+    length = int(trace.lengths[seq])
+    tokens = trace.tokens[seq][:length]
+    drawn = drawn_positions(length)
+    reverse = direction == 1
+    shapes: list[dict] = []
+    notes: list[dict] = []
+    for column, position in enumerate(drawn):
+        if position is None:
+            notes += gap_marks(column, (0, 1))
+            continue
+        shapes += [box(column, 0, INPUT_FILL, INPUT_LINE), box(column, 1, CELL_FILL, CELL_LINE)]
+        notes += [
+            note(column, 0, box_text(tokens[position])),
+            note(column, -0.4, f"t = {position}", FAINT, FONT_SIZE - 2),
+            note(column, 1, f"h<sub>{position}</sub>"),
+            arrow((column, BOX_H / 2), (column, 1 - BOX_H / 2), W_IH_COLOUR),
+            tag(column, 0.5, "W<sub>ih</sub>", W_IH_COLOUR),
+        ]
+    start = len(drawn) if reverse else -1  # the initial state enters where reading starts
+    shapes.append(box(start, 1, UNUSED_FILL, FAINT))
+    notes.append(note(start, 1, t("unrolled_initial", lang), INK, FONT_SIZE - 2))
+    order = range(len(drawn), -1, -1) if reverse else range(-1, len(drawn))
+    columns = list(order)
+    for before, after in zip(columns, columns[1:], strict=False):
+        step = after - before  # +1 forward, -1 reverse
+        notes.append(arrow((before + step * BOX_W / 2, 1), (after - step * BOX_W / 2, 1),
+                           W_HH_COLOUR))  # fmt: skip
+        real = all(0 <= c < len(drawn) and drawn[c] is not None for c in (before, after))
+        if real:
+            notes.append(tag((before + after) / 2, 1.32, "W<sub>hh</sub>", W_HH_COLOUR))
+    rows = {0: t("unrolled_row_input" if layer == 0 else "unrolled_row_below", lang),
+            1: t("unrolled_row_hidden", lang)}  # fmt: skip
+    shown = where(trace, lang, layer=layer, direction=direction)
+    title = t("unrolled_title", lang, seq=seq + 1, where=f" · {shown}" if shown else "")
+    x_range = (-0.6, len(drawn) + 0.6) if reverse else (-1.6, len(drawn) - 0.4)
+    layout = diagram_layout(title, x_range, (-0.65, 1.6), rows, 330)
+    layout.update(shapes=shapes, annotations=notes)
+    return {"data": [], "layout": layout}
 
 
 def parameter_names(layer: int, direction: int) -> dict[str, str]:
@@ -60,9 +124,10 @@ def weights_spec(trace: Trace, layer: int, direction: int, lang: str) -> dict:
         axes["xaxis" + suffix] = _column_axis(labels, axis_title, domain)
         titles.append(_panel_title(role, names[role], values.shape, domain))
     plot_height = min(max(len(rows) * 34, 150), 720)
-    where = where_label(trace, layer, direction, lang)
+    shown = where(trace, lang, layer=layer, direction=direction)
+    title = t("weights_heatmap_title", lang, where=f" · {shown}" if shown else "")
     layout = {
-        "title": {"text": t("weights_heatmap_title", lang, where=where), "x": 0.01,
+        "title": {"text": title, "x": 0.01,
                   "y": 1.0, "yref": "container", "yanchor": "top", "pad": {"t": 12},
                   "font": {"size": FONT_SIZE + 2}},
         "font": {"size": FONT_SIZE, "color": INK}, "height": plot_height + 270,

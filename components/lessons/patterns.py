@@ -10,9 +10,10 @@ import pandas as pd
 import streamlit as st
 
 from components.charting import built_once, chart
-from components.figures.parts import visible_token
-from components.figures.unrolled import pattern_label, pattern_spec
+from components.figures.parts import direction_name, visible_token
+from components.figures.patterns import pattern_label, pattern_spec
 from components.i18n import t
+from components.lessons.view import LessonView
 from model.errors import quoted
 from model.lessons.patterns import PATTERN_NAMES, UsagePattern, output_at, usage_pattern
 from model.trace import Trace
@@ -23,7 +24,8 @@ MAX_VALUES_SHOWN = 8  # values per row in the table; the rest is "…"
 MAX_TOKENS_QUOTED = 20  # one-to-many: generated tokens quoted in the text
 
 
-def render_patterns(trace: Trace, seq: int, layer: int, direction: int, lang: str) -> None:
+def render(view: LessonView) -> None:
+    trace, seq, lang = view.trace, view.seq, view.lang
     st.caption(t("patterns_intro", lang))
     name = st.radio(
         t("patterns_choose", lang), PATTERN_NAMES, index=PATTERN_NAMES.index(DEFAULT_PATTERN),
@@ -137,10 +139,9 @@ def _state_rows(pattern, trace: Trace, seq: int, tensor_col: str, values_col: st
     for tensor in pattern.tensors:
         name = tensor.expression  # h_n or c_n
         for row, values in enumerate(tensor.values):
-            where = t("weights_layer", lang, layer=row // directions + 1)
+            where = t("fig_layer_n", lang, n=row // directions + 1)
             if directions > 1:
-                key = "direction_forward" if row % directions == 0 else "direction_reverse"
-                where += " · " + t(key, lang)
+                where += " · " + direction_name(row % directions, lang)
             rows.append({tensor_col: f"{name}[{row}, {seq}]",
                          t("patterns_col_state", lang): where,
                          values_col: vector_text(values)})  # fmt: skip

@@ -7,29 +7,34 @@ from __future__ import annotations
 import streamlit as st
 
 from components.charting import built_once, chart
-from components.figures.unrolled import MAX_DRAWN, shared_weights_spec
+from components.figures.names import png_filename
+from components.figures.unrolled import MAX_DRAWN
 from components.figures.weights import (
     MAX_WEIGHT_COLUMNS,
     MAX_WEIGHT_UNITS,
     parameter_names,
+    shared_weights_spec,
     weights_cut,
     weights_spec,
 )
 from components.i18n import t
+from components.lessons.view import LessonView
 from model.cells import GATE_NAMES
 from model.trace import Trace
 
 GATE_ORDER = {"lstm": "i, f, g, o", "gru": "r, z, n"}
 
 
-def render_weights(trace: Trace, seq: int, layer: int, direction: int, lang: str) -> None:
+def render(view: LessonView) -> None:
+    trace, seq, layer, direction, lang = (
+        view.trace, view.seq, view.layer, view.direction, view.lang
+    )  # fmt: skip
     st.caption(t("weights_intro", lang))
-    view = (seq, layer, direction, lang)
     spec = built_once(
-        "weights_unrolled", trace, view,
+        "weights_unrolled", trace, (seq, layer, direction, lang),
         lambda: shared_weights_spec(trace, seq, layer, direction, lang),
     )  # fmt: skip
-    chart(spec, _png_name("unrolled", trace, layer, direction), "weights_unrolled_chart")
+    chart(spec, png_filename("unrolled", trace, None, layer, direction), "weights_unrolled_chart")
     steps = int(trace.lengths[seq])
     if steps > MAX_DRAWN:
         st.caption(t("weights_long", lang, steps=steps, most=MAX_DRAWN, first=MAX_DRAWN - 2))
@@ -38,7 +43,7 @@ def render_weights(trace: Trace, seq: int, layer: int, direction: int, lang: str
         "weights_heatmaps", trace, (layer, direction, lang),
         lambda: weights_spec(trace, layer, direction, lang),
     )  # fmt: skip
-    chart(spec, _png_name("weights", trace, layer, direction), "weights_chart")
+    chart(spec, png_filename("weights", trace, None, layer, direction), "weights_chart")
     _render_captions(trace, layer, direction, spec, lang)
     _render_count(trace, layer, direction, lang)
 
@@ -74,13 +79,3 @@ def _render_count(trace: Trace, layer: int, direction: int, lang: str) -> None:
                   directions=trace.num_directions))  # fmt: skip
     if trace.encoded.values is None and trace.config.encoding == "embedding":
         st.caption(t("weights_count_embedding", lang))
-
-
-def _png_name(kind: str, trace: Trace, layer: int, direction: int) -> str:
-    """e.g. weights_lstm_h3_layer2_reverse."""
-    name = f"{kind}_{trace.config.cell}_h{trace.config.hidden_size}"
-    if trace.num_layers > 1:
-        name += f"_layer{layer + 1}"
-    if trace.num_directions > 1:
-        name += "_forward" if direction == 0 else "_reverse"
-    return name

@@ -115,33 +115,6 @@ def test_embedding_and_its_size(page, ref):
     assert "torch.nn.Embedding(len(vocab), 6)" in page.open("tab_code").at.code[0].value
 
 
-@pytest.mark.parametrize(
-    ("cell", "panels"),
-    [("lstm", ["cell state c", "input gate i", "forget gate f", "candidate g", "output gate o"]),
-     ("gru", ["reset gate r", "update gate z", "candidate n"])],
-)  # fmt: skip
-def test_gated_cells_show_their_gates(cell, panels, page, ref):
-    page.open("tab_gates")
-    assert "gates_chart" not in page.charts()
-    assert t("gates_rnn", "en", act="tanh") in page.bodies("info")
-    assert not page.widget("main_nonlinearity").disabled
-    page.set(main_cell=cell)
-    config = LECTURE.with_changes(cell=cell)
-    assert_scene(page, config, ref)
-    spec = page.charts()["gates_chart"]
-    titles = [a["text"] for a in spec["layout"]["annotations"]][: len(panels)]
-    assert titles == panels
-    traced = trace(config)
-    expected = ([traced.cell] if cell == "lstm" else []) + list(traced.gates.values())
-    heatmaps = page.heatmaps("gates_chart")
-    assert len(heatmaps) == len(panels)
-    for z, values in zip(heatmaps, expected, strict=True):
-        np.testing.assert_array_equal(z, values[0, 0, 0].T)
-    assert t("gates_rnn", "en", act="tanh") not in page.bodies("info")
-    assert t("gates_caption_" + cell, "en") in page.bodies("caption")
-    assert page.widget("main_nonlinearity").disabled
-
-
 def test_relu(page, ref):
     page.open("tab_code")
     page.set(main_nonlinearity="relu", main_seed=3)
@@ -286,3 +259,9 @@ def test_editing_the_text_keeps_the_sequence_number_and_its_new_label(page):
     assert picker.value == "2: def"
     page.set(main_sequences="xyz")  # fewer lines: the last one that exists
     assert page.widget("main_view_seq").value == "1: xyz"
+
+
+def test_the_trace_check_is_reported(page):
+    captions = " ".join(page.bodies("caption"))
+    assert "Checked: the step-by-step trace equals the module's own output" in captions
+    assert "Warning: the trace differs" not in captions

@@ -9,8 +9,9 @@ import re
 import numpy as np
 import pytest
 
+from components.figures.step import TOP_UNITS
 from components.i18n import t
-from components.lessons.step import STEP_KEY, TOP_UNITS
+from components.lessons.step import STEP_KEY
 from model.presets import PRESETS
 from model.trace import trace
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 
 import numpy as np
@@ -11,65 +10,18 @@ import pytest
 
 from components.figures import parts
 from components.figures import timeline as figures
+from components.figures.gates import gates_figure
+from components.figures.input import input_figure
 from model.config import ExplorerConfig
 from model.presets import PRESETS
 from model.projection import project_states
-
-# name -> (config, sequence, layer, direction) shown
-CASES = {
-    "rnn_h1": (ExplorerConfig(sequences=("hello", "hi"), hidden_size=1), 0, 0, 0),
-    "lecture_batch_first_off": (PRESETS["lecture"], 1, 0, 0),
-    "rnn_relu_h2": (ExplorerConfig(sequences=("abcab",), nonlinearity="relu", seed=3), 0, 0, 0),
-    "gru_h3_scene": (
-        ExplorerConfig(sequences=("hello", "world"), cell="gru", hidden_size=3),
-        1,
-        0,
-        0,
-    ),
-    "lstm_h8_pca": (
-        ExplorerConfig(sequences=("hello", "eolll"), cell="lstm", hidden_size=8),
-        0,
-        0,
-        0,
-    ),
-    "lstm_bidir_2_layers_unequal": (
-        ExplorerConfig(
-            sequences=("hello", "hi"), cell="lstm", hidden_size=3, num_layers=2, bidirectional=True
-        ),
-        1,
-        1,
-        1,
-    ),
-    "gru_bidir_batch_first_off": (
-        ExplorerConfig(
-            sequences=("abc", "ab"),
-            cell="gru",
-            hidden_size=2,
-            bidirectional=True,
-            num_layers=2,
-            batch_first=False,
-            seed=7,
-        ),
-        2,
-        0,
-        1,
-    ),  # fmt: skip
-    "rnn_words_embedding": (
-        ExplorerConfig(
-            sequences=("the cat sat", "a dog"),
-            tokens="words",
-            encoding="embedding",
-            input_size=5,
-            hidden_size=4,
-            init_state="random",
-            bias=False,
-        ),
-        0,
-        0,
-        0,
-    ),  # fmt: skip
-}
-TANH_CASES = [name for name, case in CASES.items() if case[0].nonlinearity == "tanh"]
+from tests.components.figures.figure_checks import (
+    CASES,
+    TANH_CASES,
+    check_frames,
+    heatmaps,
+    strings,
+)
 
 
 @pytest.fixture(scope="module")
@@ -93,10 +45,6 @@ def case(request, timelines):
     return timelines(request.param)
 
 
-def heatmaps(figure: go.Figure) -> list:
-    return [trace for trace in figure.data if trace.type == "heatmap"]
-
-
 def path_trace(figure: go.Figure):
     (path,) = [trace for trace in figure.data if trace.name == "path of h_t"]
     return path
@@ -108,22 +56,6 @@ def time_axes(figure: go.Figure) -> list:
     refs |= {trace.xaxis for trace in figure.data if trace.legendgroup == "units"}
     assert len(refs) == 2
     return [figure.layout["xaxis" + ref[1:]] for ref in sorted(refs)]
-
-
-def strings(value):
-    """Every string inside a figure's JSON-like dict."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield key
-            yield from strings(item)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            yield from strings(item)
-    elif isinstance(value, np.ndarray) and value.dtype == object:
-        for item in value.ravel():
-            yield from strings(item)
 
 
 # --- the heatmap is the trace ----------------------------------------------------------
@@ -244,9 +176,9 @@ def assert_no_raw_html(figure: go.Figure) -> None:
 
 
 def built_figures(result) -> list[go.Figure]:
-    built = [figures.timeline_figure(result, 0, 0, 0), figures.input_figure(result, 0)]
+    built = [figures.timeline_figure(result, 0, 0, 0), input_figure(result, 0)]
     if result.config.cell != "rnn":
-        built.append(figures.gates_figure(result, 0, 0, 0))
+        built.append(gates_figure(result, 0, 0, 0))
     return built
 
 
@@ -299,25 +231,6 @@ def test_a_space_token_is_shown_visibly(traced):
 # --- frames: layout only, one cursor per step ------------------------------------------
 
 
-def check_frames(figure: go.Figure, steps: int, cursors: int) -> list[int]:
-    frames = figure.to_plotly_json()["frames"]
-    assert 1 <= len(frames) <= parts.MAX_FRAMES
-    assert len(frames) == min(steps, len(parts.frame_steps(steps)))
-    shown = []
-    for frame in frames:
-        assert set(frame) <= {"name", "layout"}, "frames must not carry trace data"
-        assert not frame.get("data")
-        t = int(frame["name"])
-        shown.append(t)
-        lines = [s for s in frame["layout"]["shapes"] if s["type"] == "line"]
-        assert len(lines) == cursors
-        assert all(s["x0"] == t and s["x1"] == t for s in lines)
-    assert shown[0] == 0 and shown == sorted(shown) and shown[-1] < steps
-    slider = figure.layout.sliders[0]
-    assert [list(step.args[0]) for step in slider.steps] == [[str(t)] for t in shown]
-    return shown
-
-
 def test_timeline_frames_move_the_cursor_only(case):
     result, figure, seq, layer, direction = case
     steps = result.hidden.shape[3]
@@ -360,7 +273,7 @@ def test_long_sequences_get_at_most_max_frames(traced):
     timeline = figures.timeline_figure(result, 0, 0, 0)
     shown = check_frames(timeline, steps, cursors=2)
     assert len(shown) < steps
-    gates = figures.gates_figure(result, 0, 0, 0)
+    gates = gates_figure(result, 0, 0, 0)
     check_frames(gates, steps, cursors=3)
     assert timeline.layout.xaxis.ticktext is None  # too many steps to label each one
 
@@ -400,85 +313,6 @@ def test_pca_is_not_the_raw_units(traced):
     result = traced(config)
     path = path_trace(figures.timeline_figure(result, seq, layer, direction))
     assert not np.allclose(np.asarray(path.x), result.hidden[layer, direction, seq][:, 0])
-
-
-# --- gates -----------------------------------------------------------------------------
-
-
-def test_rnn_has_no_gates_figure(traced):
-    assert figures.gates_figure(traced(PRESETS["lecture"]), 0, 0, 0) is None
-
-
-@pytest.mark.parametrize(
-    ("cell", "titles"),
-    [
-        ("lstm", ["cell state c", "input gate i", "forget gate f", "candidate g", "output gate o"]),
-        ("gru", ["reset gate r", "update gate z", "candidate n"]),
-    ],
-)
-def test_gates_figure_panels_equal_the_trace(cell, titles, traced):
-    config = ExplorerConfig(
-        sequences=("hello", "hi"), cell=cell, hidden_size=3, num_layers=2, bidirectional=True
-    )
-    result = traced(config)
-    seq, layer, direction = 1, 1, 1
-    figure = figures.gates_figure(result, seq, layer, direction)
-    panels = heatmaps(figure)
-    assert len(panels) == len(titles)
-    assert [a.text for a in figure.layout.annotations][: len(titles)] == titles
-    expected = ([result.cell] if cell == "lstm" else []) + list(result.gates.values())
-    for panel, values in zip(panels, expected, strict=True):
-        z = np.asarray(panel.z)
-        assert z.dtype == np.float32
-        np.testing.assert_array_equal(z, values[layer, direction, seq].T)
-        assert panel.coloraxis == "coloraxis"
-    axis = figure.layout.coloraxis
-    assert (axis.cmin, axis.cmax) == (-1, 1)
-    assert axis.colorscale == go.layout.Coloraxis(colorscale="RdBu_r").colorscale
-    check_frames(figure, steps=5, cursors=len(titles))
-    assert "layer 2" in figure.layout.title.text and "reverse" in figure.layout.title.text
-
-
-# --- the input figure ------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("name", list(CASES))
-def test_input_figure_is_what_each_step_was_fed(name, traced):
-    config, seq, *_ = CASES[name]
-    result = traced(config)
-    figure = figures.input_figure(result, seq)
-    z = np.asarray(figure.data[0].z)
-    assert z.dtype == np.float32
-    np.testing.assert_array_equal(z, result.inputs[seq].T)
-    if config.encoding == "onehot":
-        labels = list(figure.layout.yaxis.ticktext)
-        assert labels == [parts.display_token(t) for t in result.encoded.vocab]
-    else:
-        assert z.shape[0] == config.input_size
-
-
-# --- file names and chart config -------------------------------------------------------
-
-
-def test_png_filename_says_cell_size_sequence_layer_direction(traced):
-    config = ExplorerConfig(
-        sequences=("hello", "hi"), cell="lstm", hidden_size=3, num_layers=2, bidirectional=True
-    )
-    result = traced(config)
-    assert figures.png_filename("hidden-state", result, 1, 1, 1) == (
-        "hidden-state_lstm_h3_seq2_layer2_reverse"
-    )
-    assert figures.png_filename("gates", result, 0, 0, 0) == "gates_lstm_h3_seq1_layer1_forward"
-    single = traced(PRESETS["lecture"])
-    assert figures.png_filename("hidden-state", single, 4, 0, 0) == "hidden-state_rnn_h2_seq5"
-
-
-def test_chart_config_names_the_png():
-    config = figures.chart_config("hidden-state_gru_h3_seq1")
-    assert config["toImageButtonOptions"]["filename"] == "hidden-state_gru_h3_seq1"
-    assert config["toImageButtonOptions"]["format"] == "png"
-    assert config["displaylogo"] is False
-    json.dumps(config)  # it travels to the browser as JSON
 
 
 def test_three_d_scene_stays_in_its_column(traced):

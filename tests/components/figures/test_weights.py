@@ -1,5 +1,6 @@
-"""The weights heatmaps on their own: a Trace in, a Plotly spec out, inspected as data.
-Every matrix is compared with a torch.nn module built as a notebook would build it."""
+"""The "Shared weights" figures on their own: a Trace in, a Plotly spec out, inspected as
+data. Every matrix is compared with a torch.nn module built as a notebook would build it;
+the unrolled diagram shows the same W_ih and W_hh at every step."""
 
 from __future__ import annotations
 
@@ -11,8 +12,16 @@ import pytest
 import torch
 from torch import nn
 
-from components.charting import _binary
+from components.charting import binary
 from components.figures import weights as wf
+from components.figures.unrolled import (
+    CELL_FILL,
+    INPUT_FILL,
+    MAX_DRAWN,
+    UNUSED_FILL,
+    W_HH_COLOUR,
+    W_IH_COLOUR,
+)
 from components.i18n import t
 from model.config import ExplorerConfig
 from model.presets import PRESETS
@@ -33,8 +42,8 @@ def student_module(config: ExplorerConfig, input_size: int) -> nn.RNNBase:
 
 def valid(spec: dict) -> dict:
     """The spec as the browser gets it; Plotly's own validator must accept it."""
-    go.Figure(_binary(spec))
-    json.dumps(_binary(spec), default=str)
+    go.Figure(binary(spec))
+    json.dumps(binary(spec), default=str)
     return spec
 
 
@@ -113,5 +122,61 @@ def test_korean_labels(traced):
 
 def test_user_tokens_never_reach_plotly_as_markup(traced):
     config = ExplorerConfig(sequences=("<b>x</b> <i>y</i>",), tokens="words", hidden_size=2)
-    shown = json.dumps(_binary(wf.weights_spec(traced(config), 0, 0, "en")), default=str)
+    shown = json.dumps(binary(wf.weights_spec(traced(config), 0, 0, "en")), default=str)
+    assert "<b>x" not in shown and "<i>" not in shown
+
+
+# --- the unrolled network with its shared weights -------------------------------------------
+
+
+def rects(spec: dict, fill: str) -> list[dict]:
+    return [s for s in spec["layout"]["shapes"] if s["type"] == "rect" and s["fillcolor"] == fill]
+
+
+def arrows(spec: dict, colour: str) -> list[dict]:
+    notes = spec["layout"]["annotations"]
+    return [n for n in notes if n.get("showarrow") and n.get("arrowcolor") == colour]
+
+
+def test_every_step_shows_the_same_w_ih_and_w_hh(traced):
+    trace = traced(PRESETS["lecture"])  # sequence 1 as PyTorch read it: h, e, l
+    spec = valid(wf.shared_weights_spec(trace, 0, 0, 0, "en"))
+    notes = spec["layout"]["annotations"]
+    tags = [n for n in notes if n.get("bgcolor")]
+    w_ih = [n for n in tags if n["text"] == "W<sub>ih</sub>"]
+    w_hh = [n for n in tags if n["text"] == "W<sub>hh</sub>"]
+    assert len(w_ih) == 3 and len(w_hh) == 2  # one per input; one per step-to-step arrow
+    assert {n["bgcolor"] for n in w_ih} == {W_IH_COLOUR}
+    assert {n["bgcolor"] for n in w_hh} == {W_HH_COLOUR}
+    assert len(rects(spec, INPUT_FILL)) == len(rects(spec, CELL_FILL)) == 3
+    assert [x for x in texts(spec) if x in ("h", "e", "l")] == ["h", "e", "l"]  # tokens, in order
+    steps = arrows(spec, W_HH_COLOUR)  # initial state -> h0 -> h1 -> h2
+    assert len(steps) == 3 and all(a["x"] > a["ax"] for a in steps)
+    assert spec["layout"]["title"]["text"].startswith("Unrolled over sequence 1")
+
+
+def test_the_reverse_direction_runs_right_to_left(traced):
+    trace = traced(LSTM_2_BI)
+    spec = valid(wf.shared_weights_spec(trace, 0, 1, 1, "en"))
+    steps = arrows(spec, W_HH_COLOUR)
+    assert len(steps) == 5 and all(a["x"] < a["ax"] for a in steps)
+    (start,) = rects(spec, UNUSED_FILL)  # the initial state enters at the right
+    assert start["x0"] > max(r["x0"] for r in rects(spec, CELL_FILL))
+    assert "layer 2 · reverse" in spec["layout"]["title"]["text"]
+    rows = spec["layout"]["yaxis"]["ticktext"]
+    assert rows[0] == t("unrolled_row_below", "en")  # layer 2 reads layer 1's h_t
+
+
+def test_a_long_sequence_is_drawn_with_its_gap(traced):
+    config = ExplorerConfig(sequences=("abcdefghijklmnopqrst",), hidden_size=2)
+    spec = valid(wf.shared_weights_spec(traced(config), 0, 0, 0, "en"))
+    assert len(rects(spec, INPUT_FILL)) == MAX_DRAWN - 1
+    assert texts(spec).count("…") == 2  # the gap, in both rows
+    assert "t = 19" in texts(spec) and "t = 6" not in texts(spec)
+
+
+def test_user_tokens_never_reach_the_unrolled_diagram_as_markup(traced):
+    config = ExplorerConfig(sequences=("<b>x</b> <i>y</i>",), tokens="words", hidden_size=2)
+    spec = wf.shared_weights_spec(traced(config), 0, 0, 0, "en")
+    shown = json.dumps(binary(spec), default=str)
     assert "<b>x" not in shown and "<i>" not in shown

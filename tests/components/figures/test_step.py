@@ -1,6 +1,6 @@
-"""The step panel's pure parts: the LaTeX it writes and the tables it shows hold
-stepmath's numbers (which tests/model/test_stepmath.py checks against torch), rounded
-only in print."""
+"""The step lesson's pure parts: the LaTeX it writes and the tables it shows hold
+model.lessons.step's numbers (which tests/model/lessons/test_step.py checks against torch),
+rounded only in print."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ import re
 import numpy as np
 import pytest
 
-from components.i18n import t
-from components.lessons.step import (
+from components.figures.step import (
     TOP_UNITS,
     cell_latex,
     explain,
@@ -20,6 +19,7 @@ from components.lessons.step import (
     number_tex,
     result_table,
 )
+from components.i18n import t
 from model.config import ExplorerConfig
 from model.lessons.step import step_math
 

@@ -1,4 +1,5 @@
-"""The PyTorch code tab and the export tab."""
+"""The "PyTorch code" tab through AppTest: the code that reproduces the scene, and what
+it prints."""
 
 from __future__ import annotations
 
@@ -32,18 +33,3 @@ def test_code_panel_follows_the_scene(page):
     assert "pack_padded_sequence" in code  # unequal lines are packed
     assert printed == trace(config).printed.rstrip("\n")
     assert "torch.Size([2, 5, 2])" in printed
-
-
-def test_export_tab_has_csv_and_npz_downloads(page):
-    page.open("tab_export")
-    buttons = page.at.get("download_button")
-    labels = [button.proto.label for button in buttons]
-    assert labels == [t("export_csv", "en"), t("export_npz", "en")]
-    assert all(button.proto.deferred_file_id or button.proto.url for button in buttons)
-    assert t("export_caption", "en") in page.bodies("caption")
-
-
-def test_the_trace_check_is_reported(page):
-    captions = " ".join(page.bodies("caption"))
-    assert "Checked: the step-by-step trace equals the module's own output" in captions
-    assert "Warning: the trace differs" not in captions

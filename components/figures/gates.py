@@ -1,0 +1,90 @@
+"""The "Gates" lesson's figure: an LSTM's cell state c_t and its input, forget, candidate
+and output gates, or a GRU's reset, update and candidate gates; one heatmap each, time
+shared, one colour scale, one cursor. A pure builder; no Streamlit here.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from components.figures.parts import (
+    CONTROLS_MARGIN,
+    MAX_GATE_UNITS,
+    UNIT_COLOURS,
+    animation,
+    as_figure,
+    base_layout,
+    chart_title,
+    coloraxis,
+    cursor_shape,
+    heatmap,
+    subplot_title,
+    time_axis,
+    unit_axis,
+)
+from components.i18n import t as tr
+from model.trace import Trace
+
+
+def gate_label(name: str, cell: str, lang: str = "en") -> str:
+    """'input gate i', ...; GRU's candidate is n, LSTM's g."""
+    if name == "candidate" and cell == "gru":
+        return tr("gate_candidate_n", lang)
+    return tr("gate_" + name, lang)
+
+
+def gates_spec(
+    trace: Trace, seq: int, layer: int, direction: int, units=None, lang: str = "en"
+) -> dict | None:
+    """LSTM: c_t and the input, forget, candidate and output gates; GRU: reset, update and
+    candidate. One heatmap each, time shared, one colour scale, one cursor. Layers wider
+    than MAX_GATE_UNITS show only `units` (a 256-row strip is unreadable anyway)."""
+    if not trace.gates:
+        return None
+    tokens = trace.tokens[seq]
+    panels: list[tuple[str, np.ndarray]] = []
+    if trace.cell is not None:
+        panels.append((tr("fig_cell_state", lang), trace.cell[layer, direction, seq]))
+    for name, values in trace.gates.items():
+        panels.append((gate_label(name, trace.config.cell, lang), values[layer, direction, seq]))
+    steps, hidden = panels[0][1].shape
+    shown_units = list(range(hidden))
+    if hidden > MAX_GATE_UNITS:
+        shown_units = sorted(units or range(min(hidden, len(UNIT_COLOURS))))
+        panels = [(name, values[:, shown_units]) for name, values in panels]
+    rows = len(panels)
+    gap, bottom = 0.05, 0.0
+    height = (1.0 - bottom - gap * (rows - 1)) / rows
+    data, layout_axes, titles = [], {}, []
+    unit_labels = [str(u) for u in shown_units]
+    for row, (name, values) in enumerate(panels):
+        suffix = "" if row == 0 else str(row + 1)
+        top = 1.0 - row * (height + gap)
+        domain = [max(0.0, round(top - height, 6)), min(1.0, round(top, 6))]
+        data.append(heatmap(values, tokens, name.split()[-1], "x", "y" + suffix, lang))
+        layout_axes["yaxis" + suffix] = unit_axis(
+            len(shown_units), tr("fig_unit", lang), unit_labels, domain=domain, anchor="x"
+        )
+        titles.append(subplot_title(name, (0.0, 1.0), top))
+    last_y = "y" + ("" if rows == 1 else str(rows))
+    title = tr("fig_gates_cell" if trace.cell is not None else "fig_gates", lang)
+    layout = base_layout(
+        chart_title(title, trace, seq, layer, direction, lang), CONTROLS_MARGIN + 80 + 160 * rows
+    )
+    layout.update(
+        xaxis=time_axis(tokens, title=True, lang=lang, anchor=last_y, domain=[0.0, 1.0]),
+        coloraxis=coloraxis(-1.0, 1.0, lang),
+        **layout_axes,
+    )
+    y_refs = ["y" + ("" if row == 0 else str(row + 1)) for row in range(rows)]
+
+    def layout_at(t: int) -> dict:
+        return {"shapes": [cursor_shape(t, "x", ref) for ref in y_refs], "annotations": titles}
+
+    frames = animation(layout, layout_at, steps, tokens, redraw=False, lang=lang)
+    return {"data": data, "layout": layout, "frames": frames}
+
+
+def gates_figure(trace: Trace, seq: int, layer: int, direction: int, units=None, lang="en"):
+    spec = gates_spec(trace, seq, layer, direction, units, lang)
+    return None if spec is None else as_figure(spec)
