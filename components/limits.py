@@ -13,7 +13,7 @@ import streamlit as st
 from components.figures import parts as figure_parts
 from components.i18n import t
 from model import config
-from model.training import checkpoint
+from model.training import archive as checkpoint  # the checkpoint file's caps
 from model.training import config as training
 
 # The modules whose MAX_* / MIN_* constants are limits shown here.

@@ -30,11 +30,8 @@ from model.config import (
 )
 from model.errors import ConfigError, quoted
 from model.presets import PRESETS
-from model.training.checkpoint import (
-    MAX_UPLOAD_BYTES,
-    load_checkpoint,
-    save_checkpoint,
-)
+from model.training.archive import MAX_UPLOAD_BYTES
+from model.training.checkpoint import load_checkpoint, save_checkpoint
 from model.training.config import TrainConfig
 from model.training.run import train_to_end
 from tests.support.files import (

@@ -17,7 +17,7 @@ from components.limits import LIMIT_MODULES, limit_groups
 from model import config
 from model.config import ExplorerConfig
 from model.errors import ConfigError
-from model.training import checkpoint
+from model.training import archive as checkpoint  # the checkpoint file's caps
 from model.training import config as training
 
 ROOT = Path(__file__).resolve().parents[2]

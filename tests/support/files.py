@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Mapping
 from safetensors.torch import load as load_safetensors
 from safetensors.torch import save as save_safetensors
 
-from model.training.checkpoint import SETTINGS_NAME, WEIGHTS_NAME
+from model.training.archive import SETTINGS_NAME, WEIGHTS_NAME
 
 Files = Mapping[str, bytes] | Iterable[tuple[str, bytes]]
 

@@ -28,15 +28,8 @@ from model.config import (
     field_names,
 )
 from model.errors import ConfigError
-from model.training.checkpoint import (
-    MAX_SETTINGS_BYTES,
-    MAX_UPLOAD_BYTES,
-    SETTINGS_NAME,
-    WEIGHTS_NAME,
-    expected_shapes,
-    load_checkpoint,
-    save_result,
-)
+from model.training.archive import MAX_SETTINGS_BYTES, MAX_UPLOAD_BYTES, SETTINGS_NAME, WEIGHTS_NAME
+from model.training.checkpoint import expected_shapes, load_checkpoint, save_result
 from model.training.config import TrainConfig
 from model.training.run import train_to_end
 from tests.model.hostile.refusals import assert_clear, refusal

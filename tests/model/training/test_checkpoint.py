@@ -17,14 +17,8 @@ from safetensors.torch import load as load_safetensors
 from model.config import ExplorerConfig
 from model.errors import ConfigError
 from model.trace import trace_model
-from model.training.checkpoint import (
-    MAX_UPLOAD_BYTES,
-    SETTINGS_NAME,
-    WEIGHTS_NAME,
-    load_checkpoint,
-    save_checkpoint,
-    save_result,
-)
+from model.training.archive import MAX_UPLOAD_BYTES, SETTINGS_NAME, WEIGHTS_NAME
+from model.training.checkpoint import load_checkpoint, save_checkpoint, save_result
 from model.training.config import TrainConfig
 from model.training.network import predict
 from model.training.run import train_to_end
