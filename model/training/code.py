@@ -1,7 +1,7 @@
 """The plain PyTorch code that trains what the explorer trains, and what it prints.
 
 `training_code(config, train_config)` writes a lecture-style script: seed, data (X input,
-Y target), the module built in the same order as `model.training.run.build_network` (seed,
+Y target), the module built in the same order as `model.training.network.build_network` (seed,
 [embedding], RNN, [h0, c0], then the output layer under the training seed), the loss,
 the optimizer and the loop. Step k is the weights after k updates, as in the explorer;
 every step prints one line::
@@ -11,7 +11,7 @@ every step prints one line::
 ``predicted`` is the list of per-line predictions exactly as `TrainStep.predictions`
 gives them (tokens joined; numbers in the typed units, ``{:.4g}``). The code repeats the
 backend's operations one for one, so the losses agree to the last bit, not just to 6
-decimals (tests/model/test_training_code.py runs it in a separate Python).
+decimals (tests/model/training/test_code.py runs it in a separate Python).
 
 `expected_printout(config, train_config)` is what the code prints, built from the
 backend's own records (`printed_line(record)` is one line: the app can collect them while
@@ -20,7 +20,7 @@ it trains instead of training again).
 Divergence: the code has no stopping rule; it goes on printing ``nan`` (or ``inf``). The
 explorer stops at `TrainResult.diverged_at` and keeps the weights of `last_step`, so
 `expected_printout` ends at ``last_step`` and the code's first ``last_step + 1`` lines
-equal it. The panel shows that printout followed by `divergence_note(result)`.
+equal it. The training view shows that printout followed by `divergence_note(result)`.
 """
 
 from __future__ import annotations
@@ -99,7 +99,7 @@ def expected_printout(config: ExplorerConfig, train_config: TrainConfig) -> str:
 
 def divergence_note(result: TrainResult) -> str:
     """A line to show under a diverged run's printout ("" when it did not diverge); the
-    panel shows `result.message` (what happened, what to try) beside it."""
+    training view shows `result.message` (what happened, what to try) beside it."""
     if result.timed_out:
         return (
             f"# The explorer stopped this run at its time limit after step {result.last_step}"
