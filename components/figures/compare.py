@@ -160,14 +160,14 @@ def cells_spec(
     for run in comparison.runs:
         name = CELL_NAMES[run.cell]
         if run.hidden is None:
-            panels.append(Panel(name, None, tokens, note=tr("cmp_fig_cannot_run", lang)))
+            panels.append(Panel(name, None, tokens, note=tr("compare_fig_cannot_run", lang)))
             continue
         values = run.hidden[layer, direction, seq]
         shown.append(values)
-        count = tr("cmp_fig_parameters", lang, n=f"{run.parameters:,}")
+        count = tr("compare_fig_parameters", lang, n=f"{run.parameters:,}")
         panels.append(Panel(f"{name} · {count}", values, tokens))
     zrange = joint_range(shown, bounded("rnn", comparison.config.nonlinearity))
-    title = titled(tr("cmp_fig_cells", lang), where(trace, lang, seq, layer, direction))
+    title = titled(tr("compare_fig_cells", lang), where(trace, lang, seq, layer, direction))
     return grid_spec(panels, 3, title, zrange, trace.hidden.shape[-1], lang)
 
 
@@ -181,21 +181,21 @@ def costs_spec(comparison: Comparison, lang: str = "en") -> dict:
     bars = []
     for values, axis, text in (
         (params, "", [f"{int(v):,}" for v in params]),
-        (millis, "2", [tr("cmp_fig_ms", lang, ms=f"{v:.3g}") for v in millis]),
+        (millis, "2", [tr("compare_fig_ms", lang, ms=f"{v:.3g}") for v in millis]),
     ):
         bars.append({
             "type": "bar", "orientation": "h", "x": values, "y": names, "text": text,
             "textposition": "outside", "cliponaxis": False, "marker": {"color": colours},
             "xaxis": "x" + axis, "yaxis": "y" + axis, "hoverinfo": "skip",
         })  # fmt: skip
-    layout = base_layout(tr("cmp_fig_costs", lang), 110 + 48 * max(len(runs), 1) + 70)
+    layout = base_layout(tr("compare_fig_costs", lang), 110 + 48 * max(len(runs), 1) + 70)
     layout.update(
         margin={"l": 80, "r": 90, "t": 90, "b": 70},
         plot_bgcolor="white",
-        xaxis={"domain": [0.0, 0.42], "title": {"text": tr("cmp_fig_param_axis", lang)},
+        xaxis={"domain": [0.0, 0.42], "title": {"text": tr("compare_fig_param_axis", lang)},
                "rangemode": "tozero", "gridcolor": "#e5e7eb",
                "range": [0, 1.25 * params.max(initial=1.0)]},
-        xaxis2={"domain": [0.56, 0.98], "title": {"text": tr("cmp_fig_time_axis", lang)},
+        xaxis2={"domain": [0.56, 0.98], "title": {"text": tr("compare_fig_time_axis", lang)},
                 "gridcolor": "#e5e7eb", "range": [0, 1.3 * millis.max(initial=1e-3)]},
         yaxis={"autorange": "reversed", "anchor": "x"},
         yaxis2={"autorange": "reversed", "anchor": "x2", "showticklabels": False},
@@ -214,7 +214,7 @@ def pair_spec(
     ]  # fmt: skip
     cell = CELL_NAMES[trace.config.cell]
     title = titled(
-        tr("cmp_fig_two_sequences", lang, cell=cell),
+        tr("compare_fig_two_sequences", lang, cell=cell),
         where(trace, lang, layer=layer, direction=direction),
     )
     zrange = joint_range(
@@ -235,6 +235,7 @@ def layers_spec(trace: Trace, seq: int, lang: str = "en") -> dict:
             panels.append(Panel(title, trace.hidden[layer, direction, seq], tokens))
     zrange = joint_range([trace.hidden], bounded(trace.config.cell, trace.config.nonlinearity))
     title = titled(
-        tr("cmp_fig_every_layer", lang, cell=CELL_NAMES[trace.config.cell]), where(trace, lang, seq)
+        tr("compare_fig_every_layer", lang, cell=CELL_NAMES[trace.config.cell]),
+        where(trace, lang, seq),
     )
     return grid_spec(panels, trace.num_directions, title, zrange, trace.hidden.shape[-1], lang)

@@ -44,7 +44,7 @@ def gates_spec(
     tokens = trace.tokens[seq]
     panels: list[tuple[str, np.ndarray]] = []
     if trace.cell is not None:
-        panels.append((tr("fig_cell_state", lang), trace.cell[layer, direction, seq]))
+        panels.append((tr("gates_fig_cell_state", lang), trace.cell[layer, direction, seq]))
     for name, values in trace.gates.items():
         panels.append((gate_label(name, trace.config.cell, lang), values[layer, direction, seq]))
     steps, hidden = panels[0][1].shape
@@ -67,7 +67,7 @@ def gates_spec(
         )
         titles.append(subplot_title(name, (0.0, 1.0), top))
     last_y = "y" + ("" if rows == 1 else str(rows))
-    title = tr("fig_gates_cell" if trace.cell is not None else "fig_gates", lang)
+    title = tr("gates_fig_title_cell" if trace.cell is not None else "gates_fig_title", lang)
     layout = base_layout(
         chart_title(title, trace, seq, layer, direction, lang), CONTROLS_MARGIN + 80 + 160 * rows
     )

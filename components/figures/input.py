@@ -30,19 +30,20 @@ def input_spec(trace: Trace, seq: int, lang: str = "en") -> dict:
     features = values.shape[1]
     if encoded.values is None and trace.config.encoding == "onehot":
         labels = [display_token(t) for t in encoded.vocab]
-        y_title = tr("fig_vocab_onehot", lang)
+        y_title = tr("input_fig_vocab_onehot", lang)
     else:
         labels = [str(i) for i in range(features)]
-        y_title = tr("fig_input_feature", lang)
+        y_title = tr("input_fig_feature", lang)
     zmin, zmax = colour_range(values, bounded=False)
     feed = {
         "type": "heatmap", "z": np.ascontiguousarray(values.T, dtype=np.float32),
         "x": list(range(len(tokens))), "y": list(range(features)),
         "colorscale": DIVERGING_SCALE, "zmin": zmin, "zmax": zmax,
         "colorbar": {"title": {"text": tr("fig_value", lang), "side": "top"}, "thickness": 14},
-        "hovertemplate": "t = %{x}, " + tr("fig_feature", lang) + " %{y}: %{z:.4f}<extra></extra>",
+        "hovertemplate": "t = %{x}, " + tr("input_fig_feature_hover", lang)
+                         + " %{y}: %{z:.4f}<extra></extra>",
     }  # fmt: skip
-    title = titled(tr("fig_input_title", lang), where(trace, lang, seq))
+    title = titled(tr("input_fig_title", lang), where(trace, lang, seq))
     layout = base_layout(title, 230 + 28 * min(features, 16))
     layout.update(
         xaxis=time_axis(tokens, title=True, lang=lang),

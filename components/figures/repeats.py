@@ -52,7 +52,7 @@ def repeats_spec(
     zmin, zmax = colour_range(trace.hidden, is_bounded(trace))
     data = [heatmap(states, tokens, "h", "x", "y")]
     shown = display_token(token)
-    title = t("units_fig_repeats_title", lang, token=shown)
+    title = t("repeats_fig_title", lang, token=shown)
     layout = base_layout(titled(title, where(trace, lang, seq, layer, direction)), 520)
     layout["margin"] = {"l": 80, "r": 40, "t": 110, "b": 100}
     time_x = time_axis(tokens, title=True, lang=lang, domain=list(left), anchor="y")
@@ -60,7 +60,7 @@ def repeats_spec(
         xaxis=bold_ticks(time_x, marked),
         yaxis=unit_axis(
             units,
-            t("units_fig_unit_axis", lang),
+            t("fig_unit", lang),
             domain=[0.0, 1.0],
             anchor="x",
             autorange=False,
@@ -73,13 +73,13 @@ def repeats_spec(
         shapes = [_column(step, "x", "y") for step in marked]
     else:  # hundreds of outlines are slow and unreadable: one tick per step instead
         shapes = [_rug(marked)]
-    titles = [subplot_title(t("units_fig_repeats_left", lang, token=shown), left, 1.03)]
+    titles = [subplot_title(t("repeats_fig_left", lang, token=shown), left, 1.03)]
     if matrix:
         data.append(_distance_matrix(report.distances, tokens))
         layout.update(_matrix_axes(tokens, marked, right, lang))
         if len(marked) <= MAX_OUTLINED_PAIRS:
             shapes += [_pair_box(a, b) for a in marked for b in marked if a != b]
-        titles.append(subplot_title(t("units_fig_repeats_right", lang), right, 1.03))
+        titles.append(subplot_title(t("repeats_fig_right", lang), right, 1.03))
     layout["shapes"], layout["annotations"] = shapes, titles
     return {"data": data, "layout": layout}
 
@@ -121,7 +121,7 @@ def _matrix_axes(tokens, marked, right: tuple[float, float], lang: str) -> dict:
     y_axis.update(domain=[0.0, 1.0], autorange="reversed", scaleanchor="x2", constrain="domain")
     y_axis.pop("range", None)
     x_axis["constrain"] = "domain"
-    colorbar = {"title": {"text": t("units_fig_distance", lang), "side": "top"},
+    colorbar = {"title": {"text": t("repeats_fig_distance", lang), "side": "top"},
                 "thickness": 14, "x": right[1] + 0.01, "xanchor": "left", "len": 1.0}  # fmt: skip
     scale = {"colorscale": DISTANCE_SCALE, "reversescale": True, "cmin": 0.0, "colorbar": colorbar}
     return {"xaxis2": x_axis, "yaxis2": y_axis, "coloraxis2": scale}

@@ -62,14 +62,14 @@ def unit_name(trace: Trace, quantity: str, unit: int) -> str:
 def quantity_label(trace: Trace, quantity: str, lang: str) -> str:
     """The quantity in words, e.g. "forget gate f"."""
     labels = {
-        "h": t("units_q_h", lang),
-        "c": t("units_q_c", lang),
-        "input": t("units_q_input", lang),
-        "forget": t("units_q_forget", lang),
-        "candidate": t("units_q_candidate", lang, symbol=symbol(trace, "candidate")),
-        "output": t("units_q_output", lang),
-        "reset": t("units_q_reset", lang),
-        "update": t("units_q_update", lang),
+        "h": t("unit_text_q_h", lang),
+        "c": t("unit_text_q_c", lang),
+        "input": t("unit_text_q_input", lang),
+        "forget": t("unit_text_q_forget", lang),
+        "candidate": t("unit_text_q_candidate", lang, symbol=symbol(trace, "candidate")),
+        "output": t("unit_text_q_output", lang),
+        "reset": t("unit_text_q_reset", lang),
+        "update": t("unit_text_q_update", lang),
     }
     return labels[quantity]
 
@@ -100,14 +100,14 @@ def unit_heatmap_spec(
         cells.pop(key, None)
     cells["hoverinfo"] = "skip"  # the overlay below carries the hover and the clicks
     height = int(min(660, max(400, 190 + 26 * units)))
-    title = t("units_fig_heatmap_title", lang, quantity=quantity_label(trace, quantity, lang))
+    title = t("unit_text_fig_heatmap_title", lang, quantity=quantity_label(trace, quantity, lang))
     layout = base_layout(titled(title, where(trace, lang, seq, layer, direction)), height)
     layout["margin"] = {"l": 80, "r": 40, "t": 80, "b": 110}
     zmin, zmax = _bounds(trace, quantity, values)
     labels = [unit_name(trace, quantity, u) for u in range(units)]
     layout.update(
         xaxis=time_axis(tokens, title=True, lang=lang, fixedrange=True),
-        yaxis=unit_axis(units, t("units_fig_unit_axis", lang), labels, autorange=False,
+        yaxis=unit_axis(units, t("fig_unit", lang), labels, autorange=False,
                         range=[units - 0.5, -0.5], fixedrange=True),  # no marker margin
         coloraxis=coloraxis(zmin, zmax),
         hovermode="closest", hoverdistance=-1, selectdirection="h",
@@ -131,8 +131,9 @@ def _drag_modes(lang: str) -> dict:
             "x": 1.0, "xanchor": "right", "y": 1.02, "yanchor": "bottom",
             "pad": {"r": 0, "t": 0}, "font": {"size": FONT_SIZE - 2},
             "buttons": [
-                {**button, "label": t("units_fig_mode_click", lang), "args": [{"dragmode": "pan"}]},
-                {**button, "label": t("units_fig_mode_box", lang),
+                {**button, "label": t("unit_text_fig_mode_click", lang),
+                 "args": [{"dragmode": "pan"}]},
+                {**button, "label": t("unit_text_fig_mode_box", lang),
                  "args": [{"dragmode": "select"}]},
             ],
         }],
@@ -234,7 +235,7 @@ def unit_text_spec(
          "hovertemplate": "%{customdata}<extra></extra>", "hoverongaps": False,
          "xgap": 2, "ygap": 10},
     ]  # fmt: skip
-    title = t("units_fig_text_title", lang, unit=name,
+    title = t("unit_text_fig_text_title", lang, unit=name,
               quantity=quantity_label(trace, quantity, lang))  # fmt: skip
     title = titled(title, where(trace, lang, layer=layer, direction=direction))  # every sequence
     layout, colorbar = _text_layout(title, grid, seq, lang)
@@ -255,7 +256,9 @@ def _text_cells(trace: Trace, per_step: np.ndarray, grid: TextGrid, name: str, l
             row = block * grid.rows_per_sequence + step // grid.columns
             col = step % grid.columns
             token, value = trace.tokens[n][step], per_step[n, step]
-            where = t("units_fig_where", lang, number=n + 1, step=step, token=display_token(token))
+            where = t(
+                "unit_text_fig_where", lang, number=n + 1, step=step, token=display_token(token)
+            )
             if np.isfinite(value):
                 z[row, col], text[row, col] = value, _cell_text(token)
                 hover[row, col] = f"{where}<br>{name} = {value:.4f}"
@@ -287,8 +290,8 @@ def _text_layout(title: str, grid: TextGrid, seq: int, lang: str) -> tuple[dict,
                "tickvals": list(range(shown)) if one_row else [], "fixedrange": True},
         yaxis={"autorange": "reversed", "showgrid": False, "zeroline": False,
                "tickmode": "array", "tickvals": list(range(grid.rows)), "ticktext": labels,
-               "title": {"text": t("units_fig_sequence_axis", lang)}, "fixedrange": True},
+               "title": {"text": t("unit_text_fig_sequence_axis", lang)}, "fixedrange": True},
     )  # fmt: skip
     if one_row:
-        layout["xaxis"]["title"] = {"text": t("units_fig_step_axis", lang), "standoff": 6}
+        layout["xaxis"]["title"] = {"text": t("unit_text_fig_step_axis", lang), "standoff": 6}
     return layout, {"x": width + 0.01, "xanchor": "left", "len": 1.0}

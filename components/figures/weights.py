@@ -67,7 +67,7 @@ def shared_weights_spec(trace: Trace, seq: int, layer: int, direction: int, lang
         ]
     start = len(drawn) if reverse else -1  # the initial state enters where reading starts
     shapes.append(box(start, 1, UNUSED_FILL, FAINT))
-    notes.append(note(start, 1, t("unrolled_initial", lang), INK, FONT_SIZE - 2))
+    notes.append(note(start, 1, t("weights_unrolled_initial", lang), INK, FONT_SIZE - 2))
     order = range(len(drawn), -1, -1) if reverse else range(-1, len(drawn))
     columns = list(order)
     for before, after in zip(columns, columns[1:], strict=False):
@@ -77,10 +77,10 @@ def shared_weights_spec(trace: Trace, seq: int, layer: int, direction: int, lang
         real = all(0 <= c < len(drawn) and drawn[c] is not None for c in (before, after))
         if real:
             notes.append(tag((before + after) / 2, 1.32, "W<sub>hh</sub>", W_HH_COLOUR))
-    rows = {0: t("unrolled_row_input" if layer == 0 else "unrolled_row_below", lang),
-            1: t("unrolled_row_hidden", lang)}  # fmt: skip
+    below = "weights_unrolled_row_input" if layer == 0 else "weights_unrolled_row_below"
+    rows = {0: t(below, lang), 1: t("weights_unrolled_row_hidden", lang)}
     shown = where(trace, lang, layer=layer, direction=direction)
-    title = t("unrolled_title", lang, seq=seq + 1, where=f" · {shown}" if shown else "")
+    title = t("weights_unrolled_title", lang, seq=seq + 1, where=f" · {shown}" if shown else "")
     x_range = (-0.6, len(drawn) + 0.6) if reverse else (-1.6, len(drawn) - 0.4)
     layout = diagram_layout(title, x_range, (-0.65, 1.6), rows, 330)
     layout.update(shapes=shapes, annotations=notes)

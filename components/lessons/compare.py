@@ -51,17 +51,17 @@ def render(view: LessonView) -> None:
     trace, seq, layer, direction, lang = (
         view.trace, view.seq, view.layer, view.direction, view.lang
     )  # fmt: skip
-    st.caption(t("cmp_intro", lang))
+    st.caption(t("compare_intro", lang))
     seeded = seeded_trace(trace)
     try:
-        with st.spinner(t("cmp_computing", lang)):
+        with st.spinner(t("compare_computing", lang)):
             comparison = comparison_for(trace.config, seeded)
     except Exception:  # a bug or a torch failure: log it, say so plainly
         log.exception("comparison failed for %r", trace.config)
-        st.error(t("cmp_failed", lang))
+        st.error(t("compare_failed", lang))
         return
     if seeded is not trace:
-        st.info(t("cmp_trained", lang), icon="💡")
+        st.info(t("compare_trained", lang), icon="💡")
     _render_cells(comparison, trace, seq, layer, direction, lang)
     _render_pair(trace, layer, direction, lang)
     _render_layers(trace, seq, lang)
@@ -70,7 +70,7 @@ def render(view: LessonView) -> None:
 def _render_cells(comparison, trace: Trace, seq: int, layer: int, direction: int, lang: str):
     for run in comparison.runs:
         if run.error:  # backend messages quote user text as code spans
-            st.warning(t("cmp_cell_error", lang, cell=CELL_NAMES[run.cell], reason=run.error))
+            st.warning(t("compare_cell_error", lang, cell=CELL_NAMES[run.cell], reason=run.error))
     key = (seq, layer, direction, lang)
     cells = built_once(
         "compare_cells", trace, key,
@@ -82,21 +82,21 @@ def _render_cells(comparison, trace: Trace, seq: int, layer: int, direction: int
     )
     chart(costs, f"costs_h{trace.config.hidden_size}", "compare_costs_chart")
     blocks = {run.cell: run.gate_blocks for run in comparison.runs}
-    st.caption(t("cmp_costs_caption", lang, runs=TIMED_RUNS, **blocks))
+    st.caption(t("compare_costs_caption", lang, runs=TIMED_RUNS, **blocks))
 
 
 def _render_pair(trace: Trace, layer: int, direction: int, lang: str) -> None:
-    st.subheader(t("cmp_pair_title", lang))
+    st.subheader(t("compare_pair_title", lang))
     batch = trace.hidden.shape[2]
     if batch < 2:
-        st.info(t("cmp_one_sequence", lang))
+        st.info(t("compare_one_sequence", lang))
         return
     labels = [sequence_label(trace, i) for i in range(batch)]
     left, right = st.columns(2)
     with left:
-        first = _pick_sequence(t("cmp_seq_a", lang), "compare_seq_a", labels, 0)
+        first = _pick_sequence(t("compare_seq_a", lang), "compare_seq_a", labels, 0)
     with right:
-        second = _pick_sequence(t("cmp_seq_b", lang), "compare_seq_b", labels, 1)
+        second = _pick_sequence(t("compare_seq_b", lang), "compare_seq_b", labels, 1)
     seqs = (first, second)
     spec = built_once(
         "compare_pair", trace, (seqs, layer, direction, lang),
@@ -105,7 +105,7 @@ def _render_pair(trace: Trace, layer: int, direction: int, lang: str) -> None:
     chart(
         spec, png_filename("two-sequences", trace, seqs[0], layer, direction), "compare_pair_chart"
     )
-    st.caption(t("cmp_pair_caption", lang))
+    st.caption(t("compare_pair_caption", lang))
 
 
 def _pick_sequence(label: str, key: str, labels: list[str], default: int) -> int:
@@ -115,12 +115,12 @@ def _pick_sequence(label: str, key: str, labels: list[str], default: int) -> int
 
 
 def _render_layers(trace: Trace, seq: int, lang: str) -> None:
-    st.subheader(t("cmp_layers_title", lang))
+    st.subheader(t("compare_layers_title", lang))
     if trace.num_layers == 1 and trace.num_directions == 1:
-        st.info(t("cmp_layers_single", lang))
+        st.info(t("compare_layers_single", lang))
         return
     spec = built_once(
         "compare_layers", trace, (seq, lang), lambda: figures.layers_spec(trace, seq, lang)
     )
     chart(spec, png_filename("layers", trace, seq, 0, 0), "compare_layers_chart")
-    st.caption(t("cmp_layers_caption", lang))
+    st.caption(t("compare_layers_caption", lang))

@@ -20,15 +20,15 @@ def render(view: LessonView) -> None:
     trace, seq, lang = view.trace, view.seq, view.lang
     encoded = trace.encoded
     if encoded.values is not None:
-        st.caption(t("vocab_numbers", lang))
+        st.caption(t("input_vocab_numbers", lang))
     else:
-        st.markdown("**" + t("vocab_title", lang) + "**")
+        st.markdown("**" + t("input_vocab_title", lang) + "**")
         show_vector = len(encoded.vocab) <= MAX_ONE_HOT_SHOWN
         rows = [
             {
-                t("vocab_col_token", lang): visible_token(token),
-                t("vocab_col_index", lang): index,
-                t("vocab_col_onehot", lang): str(vector) if show_vector else "…",
+                t("input_col_token", lang): visible_token(token),
+                t("input_col_index", lang): index,
+                t("input_col_onehot", lang): str(vector) if show_vector else "…",
             }
             for token, index, vector in encoded.one_hot_table()
         ]

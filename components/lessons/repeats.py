@@ -35,7 +35,7 @@ def render(view: LessonView) -> None:
         "repeats_report", trace, (seq, layer, direction),
         lambda: find_repeats(trace, seq, layer, direction),
     )  # fmt: skip
-    st.caption(t("units_rep_caption", lang, hidden=trace.hidden.shape[-1]))
+    st.caption(t("repeats_caption", lang, hidden=trace.hidden.shape[-1]))
     if not report.repeats:
         _no_repeats(trace, seq, lang)
         return
@@ -47,17 +47,17 @@ def render(view: LessonView) -> None:
     )  # fmt: skip
     chart(spec, png_filename("same-token", trace, seq, layer, direction), REPEATS_CHART)
     if trace.hidden.shape[3] > MAX_MATRIX_STEPS:
-        st.caption(t("units_rep_no_matrix", lang, most=MAX_MATRIX_STEPS))
+        st.caption(t("repeats_no_matrix", lang, most=MAX_MATRIX_STEPS))
     _repeats_table(report, lang)
 
 
 def _no_repeats(trace: Trace, seq: int, lang: str) -> None:
-    st.info(t("units_rep_none", lang, number=seq + 1), icon="🔁")
+    st.info(t("repeats_none", lang, number=seq + 1), icon="🔁")
     others = [n + 1 for n in sequences_with_repeats(trace)]
     if others:
         numbers = ", ".join(str(n) for n in others[:MAX_STEPS_LISTED])
-        st.markdown(t("units_rep_others", lang, numbers=numbers, label=t("select_sequence", lang)))
-    st.markdown(t("units_rep_try_hello", lang, preset=t("preset_hello", lang)))
+        st.markdown(t("repeats_others", lang, numbers=numbers, label=t("select_sequence", lang)))
+    st.markdown(t("repeats_try_hello", lang, preset=t("preset_hello", lang)))
 
 
 def _chosen_repeat(report: RepeatsReport, lang: str) -> Repeat:
@@ -66,7 +66,7 @@ def _chosen_repeat(report: RepeatsReport, lang: str) -> Repeat:
     options = [r.token for r in by_count]
     restore(TOKEN_KEY, options, options[0])
     token = st.selectbox(
-        t("units_rep_token", lang), options, key=TOKEN_KEY,
+        t("repeats_token", lang), options, key=TOKEN_KEY,
         format_func=lambda tok: f"{visible_token(tok)}  ×{len(report.find(tok).steps)}",
     )  # fmt: skip
     keep(TOKEN_KEY)
@@ -87,21 +87,21 @@ def _sentence(repeat: Repeat, report: RepeatsReport, lang: str) -> None:
     typical = _number(report.typical_distance)
     if len(repeat.steps) == 2:
         first, second = repeat.steps
-        text = t("units_rep_sentence_two", lang, token=token, first=first, second=second,
+        text = t("repeats_sentence_two", lang, token=token, first=first, second=second,
                  distance=_number(repeat.mean_distance), typical=typical)  # fmt: skip
     else:
         text = t(
-            "units_rep_sentence_many", lang, count=len(repeat.steps), token=token,
+            "repeats_sentence_many", lang, count=len(repeat.steps), token=token,
             steps=_steps_text(repeat.steps), distance=_number(repeat.mean_distance),
             closest=_number(repeat.closest[2]), farthest=_number(repeat.farthest[2]),
             typical=typical,
         )  # fmt: skip
     if repeat.farthest[2] < SAME_STATE:
-        verdict = "units_rep_same"
+        verdict = "repeats_same"
     elif repeat.mean_distance < report.typical_distance:
-        verdict = "units_rep_closer"
+        verdict = "repeats_closer"
     else:
-        verdict = "units_rep_farther"
+        verdict = "repeats_farther"
     st.markdown(text + " " + t(verdict, lang))
 
 
@@ -111,15 +111,15 @@ def _repeats_table(report: RepeatsReport, lang: str) -> None:
 
     rows = [
         {
-            t("units_rep_col_token", lang): visible_token(r.token),
-            t("units_rep_col_count", lang): len(r.steps),
-            t("units_rep_col_steps", lang): _steps_text(r.steps),
-            t("units_rep_col_mean", lang): round(r.mean_distance, DIGITS),
-            t("units_rep_col_closest", lang): pair(r.closest),
-            t("units_rep_col_farthest", lang): pair(r.farthest),
-            t("units_rep_col_cosine", lang): round(r.mean_cosine, DIGITS),
+            t("repeats_col_token", lang): visible_token(r.token),
+            t("repeats_col_count", lang): len(r.steps),
+            t("repeats_col_steps", lang): _steps_text(r.steps),
+            t("repeats_col_mean", lang): round(r.mean_distance, DIGITS),
+            t("repeats_col_closest", lang): pair(r.closest),
+            t("repeats_col_farthest", lang): pair(r.farthest),
+            t("repeats_col_cosine", lang): round(r.mean_cosine, DIGITS),
         }
         for r in sorted(report.repeats, key=lambda r: -len(r.steps))
     ]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="content")
-    st.caption(t("units_rep_table_caption", lang, typical=_number(report.typical_distance)))
+    st.caption(t("repeats_table_caption", lang, typical=_number(report.typical_distance)))

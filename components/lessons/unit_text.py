@@ -42,7 +42,7 @@ def render(view: LessonView) -> None:
     trace, seq, layer, direction, lang = (
         view.trace, view.seq, view.layer, view.direction, view.lang
     )  # fmt: skip
-    st.caption(t("units_text_caption", lang))
+    st.caption(t("unit_text_caption", lang))
     quantity, unit = _unit_controls(trace, lang)
     spec = built_once(
         "unit_text", trace, (quantity, layer, direction, unit, seq, lang),
@@ -59,7 +59,7 @@ def render(view: LessonView) -> None:
     name = png_filename(f"units-{quantity}", trace, seq, layer, direction)
     chart(spec, name, HEATMAP_CHART, on_select=on_heatmap_select,
           selection_mode=("points", "box"))  # fmt: skip
-    st.caption(t("units_text_heatmap_caption", lang))
+    st.caption(t("unit_text_heatmap_caption", lang))
     if stretch is not None:
         _ranking(trace, quantity, seq, layer, direction, stretch, lang)
 
@@ -74,14 +74,14 @@ def _unit_controls(trace: Trace, lang: str) -> tuple[str, int]:
     left, right = st.columns(2)
     with left:
         quantity = st.selectbox(
-            t("units_text_quantity", lang), names, key=QUANTITY_KEY,
+            t("unit_text_quantity", lang), names, key=QUANTITY_KEY,
             format_func=lambda q: quantity_label(trace, q, lang), disabled=len(names) == 1,
         )  # fmt: skip
     with right:
         unit = st.selectbox(
-            t("units_text_unit", lang), list(range(units)), key=UNIT_KEY,
+            t("unit_text_unit", lang), list(range(units)), key=UNIT_KEY,
             format_func=lambda u: unit_name(trace, quantity, u),
-            help=t("units_text_unit_help", lang),
+            help=t("unit_text_unit_help", lang),
         )  # fmt: skip
     keep(QUANTITY_KEY)
     keep(UNIT_KEY)
@@ -93,9 +93,9 @@ def _grid_notes(trace: Trace, seq: int, lang: str) -> None:
     total = len(trace.tokens)
     if len(grid.sequences) < total:
         first, last = grid.sequences[0] + 1, grid.sequences[-1] + 1
-        st.caption(t("units_text_window", lang, first=first, last=last, total=total))
+        st.caption(t("unit_text_window", lang, first=first, last=last, total=total))
     if grid.steps_shown < len(trace.tokens[0]):
-        st.caption(t("units_text_cut", lang, steps=grid.steps_shown))
+        st.caption(t("unit_text_cut", lang, steps=grid.steps_shown))
 
 
 def _current_stretch(steps: int) -> tuple[int, int] | None:
@@ -115,32 +115,32 @@ def _ranking(trace, quantity, seq, layer, direction, stretch, lang) -> None:
     ranking = rank_units(values, *stretch)
     if ranking is None:  # the stretch lies past this sequence's end
         return
-    st.markdown("**" + t("units_text_rank_title", lang, start=ranking.start,
+    st.markdown("**" + t("unit_text_rank_title", lang, start=ranking.start,
                          stop=ranking.stop, number=seq + 1) + "**")  # fmt: skip
     read = typed_text(trace, trace.tokens[seq][ranking.start : ranking.stop + 1])
-    st.caption(t("units_text_rank_tokens", lang, tokens=quoted(read.replace(" ", "␣"), limit=40)))
-    st.caption(t("units_text_rank_contrast" if ranking.has_outside else "units_text_rank_all",
+    st.caption(t("unit_text_rank_tokens", lang, tokens=quoted(read.replace(" ", "␣"), limit=40)))
+    st.caption(t("unit_text_rank_contrast" if ranking.has_outside else "unit_text_rank_all",
                  lang))  # fmt: skip
     top = min(MAX_RANKED, len(ranking.units))
     names = [unit_name(trace, quantity, int(u)) for u in ranking.units[:top]]
     rows = {
-        t("units_text_col_rank", lang): range(1, top + 1),
-        t("units_text_col_unit", lang): names,
-        t("units_text_col_score", lang): ranking.score[:top].round(4),
-        t("units_text_col_inside", lang): ranking.inside[:top].round(4),
+        t("unit_text_col_rank", lang): range(1, top + 1),
+        t("unit_text_col_unit", lang): names,
+        t("unit_text_col_score", lang): ranking.score[:top].round(4),
+        t("unit_text_col_inside", lang): ranking.inside[:top].round(4),
     }  # fmt: skip
     if ranking.has_outside:
-        rows[t("units_text_col_outside", lang)] = ranking.outside[:top].round(4)
+        rows[t("unit_text_col_outside", lang)] = ranking.outside[:top].round(4)
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="content")
     best = int(ranking.units[0])
     left, right = st.columns([1, 1])
     with left:
         st.button(
-            t("units_text_use_top", lang, unit=unit_name(trace, quantity, best)),
+            t("unit_text_use_top", lang, unit=unit_name(trace, quantity, best)),
             key="unit_text_use_top", on_click=_choose_unit, args=(best,), type="primary",
         )  # fmt: skip
     with right:
-        st.button(t("units_text_clear", lang), key="unit_text_clear", on_click=_clear_stretch)
+        st.button(t("unit_text_clear", lang), key="unit_text_clear", on_click=_clear_stretch)
 
 
 # --- what a click or a box on the heatmap means ----------------------------------------

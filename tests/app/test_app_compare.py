@@ -52,7 +52,7 @@ def test_the_same_cell_on_two_chosen_sequences(page):
 def test_one_sequence_and_one_layer_say_what_to_change(make_app):
     page = make_app({"preset": "hello"}).open("tab_compare")
     infos = page.bodies("info")
-    assert t("cmp_one_sequence", "en") in infos and t("cmp_layers_single", "en") in infos
+    assert t("compare_one_sequence", "en") in infos and t("compare_layers_single", "en") in infos
     assert "compare_pair_chart" not in page.charts()
     assert "compare_layers_chart" not in page.charts()
 

@@ -81,7 +81,7 @@ def test_trained_weights_are_shuffled_too_and_the_compare_tab_says_its_cells_are
     np.testing.assert_allclose(page.heatmaps("order_chart")[2], outputs[0].numpy().T, atol=1e-5)
     assert t("order_code_trained", "en", cell="RNN") in page.bodies("caption")
     page.open("tab_compare")
-    assert t("cmp_trained", "en") in page.bodies("info")
+    assert t("compare_trained", "en") in page.bodies("info")
 
 
 def test_the_lecture_column_and_a_shuffle_that_keeps_no_token_in_place(page):

@@ -38,7 +38,7 @@ def test_hello_says_how_far_apart_the_two_ls_are(make_app, ref):
     sentence = next(b for b in page.bodies("markdown") if "apart" in b)
     assert f"The two `l`s (steps 2 and 3) are **{distance:.3f}** apart" in sentence
     assert f"on average **{typical:.3f}** apart" in sentence
-    verdict = "units_rep_closer" if distance < typical else "units_rep_farther"
+    verdict = "repeats_closer" if distance < typical else "repeats_farther"
     assert t(verdict, "en") in sentence
     cells, matrix = page.charts()["repeats_chart"]["data"]
     np.testing.assert_allclose(ref.decode(cells["z"]).T, h.numpy(), atol=1e-6)
@@ -53,7 +53,7 @@ def test_hello_says_how_far_apart_the_two_ls_are(make_app, ref):
 def test_the_lecture_first_sequence_has_no_repeat_and_points_elsewhere(page, ref):
     page.open("tab_repeats")
     markdown = " ".join(page.markdown_bodies())
-    assert t("units_rep_none", "en", number=1) in markdown
+    assert t("repeats_none", "en", number=1) in markdown
     assert "Sequences 3, 4, 5 of this batch have a repeated token" in markdown
     assert t("preset_hello", "en") in markdown
     assert "repeats_chart" not in page.charts()

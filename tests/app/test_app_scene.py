@@ -97,7 +97,7 @@ def test_numbers_tokens(page, ref):
     page.set(main_sequences="0.1, 0.5, 0.9\n1 2 3", main_tokens="numbers")
     config = LECTURE.with_changes(sequences=("0.1, 0.5, 0.9", "1 2 3"), tokens="numbers")
     assert_scene(page, config, ref)
-    assert t("vocab_numbers", "en") in page.bodies("caption")
+    assert t("input_vocab_numbers", "en") in page.bodies("caption")
     assert page.widget("main_encoding").disabled
     assert page.widget("main_input_size").disabled
     inputs = page.heatmap("input_chart")

@@ -72,7 +72,7 @@ def test_a_stretch_ranks_the_units_and_colours_the_text_by_the_top_one(make_app,
     assert table["unit"].tolist() == [f"h[{u}]" for u in best.tolist()]
     np.testing.assert_allclose(table["score"], score[best].numpy().round(4), atol=1e-4)
     np.testing.assert_allclose(table["mean inside"], inside[best].numpy().round(4), atol=1e-4)
-    title = t("units_text_rank_title", "en", start=4, stop=8, number=1)
+    title = t("unit_text_rank_title", "en", start=4, stop=8, number=1)
     assert any(title in b for b in page.markdown_bodies())
     assert any("`quick`" in b for b in page.bodies("caption"))
     stretch = page.charts()["unit_text_heatmap"]["layout"]["shapes"][1]

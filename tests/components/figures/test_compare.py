@@ -147,18 +147,18 @@ def test_korean_labels_come_from_the_table(traced):
     scene = traced(DEEP)
     cells = cf.cells_spec(compared(DEEP), scene, 0, 1, 1, "ko")
     layout = cells["layout"]
-    assert layout["title"]["text"].startswith(t("cmp_fig_cells", "ko"))
+    assert layout["title"]["text"].startswith(t("compare_fig_cells", "ko"))
     assert t("fig_layer_n", "ko", n=2) in layout["title"]["text"]
     assert t("direction_reverse", "ko") in layout["title"]["text"]
     assert layout["yaxis"]["title"]["text"] == t("fig_hidden_unit", "ko")
     assert layout["xaxis"]["title"]["text"] == t("fig_time_token", "ko")
     assert layout["coloraxis"]["colorbar"]["title"]["text"] == t("fig_value", "ko")
     lstm = next(run for run in compared(DEEP).runs if run.cell == "lstm")
-    count = t("cmp_fig_parameters", "ko", n=f"{lstm.parameters:,}")
+    count = t("compare_fig_parameters", "ko", n=f"{lstm.parameters:,}")
     assert f"LSTM · {count}" in titles(cells)
     assert t("fig_value", "ko") in heatmaps(cells)[0]["hovertemplate"]
     costs = cf.costs_spec(compared(DEEP), "ko")["layout"]
-    assert costs["xaxis2"]["title"]["text"] == t("cmp_fig_time_axis", "ko")
+    assert costs["xaxis2"]["title"]["text"] == t("compare_fig_time_axis", "ko")
     assert titles(cf.layers_spec(scene, 0, "ko"))[1] == " · ".join(
         (t("fig_layer_n", "ko", n=1), t("direction_reverse", "ko"))
     )

@@ -164,7 +164,7 @@ def test_the_reverse_direction_runs_right_to_left(traced):
     assert start["x0"] > max(r["x0"] for r in rects(spec, CELL_FILL))
     assert "layer 2 · reverse" in spec["layout"]["title"]["text"]
     rows = spec["layout"]["yaxis"]["ticktext"]
-    assert rows[0] == t("unrolled_row_below", "en")  # layer 2 reads layer 1's h_t
+    assert rows[0] == t("weights_unrolled_row_below", "en")  # layer 2 reads layer 1's h_t
 
 
 def test_a_long_sequence_is_drawn_with_its_gap(traced):
