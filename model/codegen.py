@@ -14,6 +14,8 @@ from model.cells import CELL_FACTS, input_size_for, read_shape
 from model.config import ExplorerConfig
 from model.encoding import EncodedBatch, encode
 
+SHAPE_NOTE = "  # (batch, seq, input) as typed"
+
 
 def python_code(config: ExplorerConfig, encoded: EncodedBatch | None = None) -> str:
     encoded = encoded or encode(config)
@@ -41,46 +43,21 @@ def python_code(config: ExplorerConfig, encoded: EncodedBatch | None = None) -> 
 
 
 def _input_lines(config: ExplorerConfig, encoded: EncodedBatch, unequal: bool) -> list[str]:
-    batch, steps = encoded.batch_size, encoded.max_length
-    shape_note = "  # (batch, seq, input) as typed"
+    """The lines that build `input_data`: numbers as typed, one-hot letters as on the
+    slide, or the vocabulary and the sequences (one-hot or through an embedding)."""
     if encoded.values is not None:
-        rows = [
-            "["
-            + ", ".join("[" + ", ".join(repr(float(v)) for v in step) + "]" for step in line)
-            + "]"
-            for line in encoded.values.tolist()
-        ]
-        return [
-            "# one line per sequence, one list of numbers per step (zeros pad short lines)",
-            "input_data = torch.tensor([",
-            *[f"    {row}," for row in rows],
-            "])" + shape_note,
-            "",
-        ]
+        return _number_lines(encoded)
+    if config.encoding == "onehot" and tokens_are_letters(encoded):
+        return _letter_lines(encoded, unequal)
+    batch, steps = encoded.batch_size, encoded.max_length
     out = [
         "# the vocabulary, in order of first appearance",
         f"vocab = {list(encoded.vocab)!r}",
     ]
-    if config.encoding == "onehot" and tokens_are_letters(encoded):
-        out = [f"{t} = {vector}" for t, _, vector in encoded.one_hot_table()]
-        pad = ""
-        if unequal:
-            out.append(f"pad = {[0] * len(encoded.vocab)}")
-            pad = "pad"
-        rows = [
-            "[" + ", ".join(list(line) + [pad] * (steps - len(line))) + "]"
-            for line in encoded.token_lines
-        ]
-        return [
-            "# one-hot vectors, as on the slide",
-            *out,
-            "input_data = torch.Tensor([" + ", ".join(rows) + "])" + shape_note,
-            "",
-        ]
     out += ["sequences = ["] + [f"    {list(line)!r}," for line in encoded.token_lines] + ["]"]
     if config.encoding == "onehot":
         out += [
-            f"input_data = torch.zeros({batch}, {steps}, len(vocab)){shape_note}",
+            f"input_data = torch.zeros({batch}, {steps}, len(vocab)){SHAPE_NOTE}",
             "for b, tokens in enumerate(sequences):",
             "    for t, token in enumerate(tokens):",
             "        input_data[b, t, vocab.index(token)] = 1.0  # one-hot; padding stays 0",
@@ -92,7 +69,7 @@ def _input_lines(config: ExplorerConfig, encoded: EncodedBatch, unequal: bool) -
         f"    [[vocab.index(t) for t in s] + [0] * ({steps} - len(s)) for s in sequences]",
         ")  # (batch, seq)",
         f"embedding = torch.nn.Embedding(len(vocab), {config.input_size})",
-        f"input_data = embedding(index_data){shape_note}",
+        f"input_data = embedding(index_data){SHAPE_NOTE}",
     ]
     if unequal:
         out += [
@@ -102,6 +79,39 @@ def _input_lines(config: ExplorerConfig, encoded: EncodedBatch, unequal: bool) -
             "input_data = input_data * mask.unsqueeze(-1)  # zero vectors at padding",
         ]
     return out + [""]
+
+
+def _number_lines(encoded: EncodedBatch) -> list[str]:
+    rows = [
+        "[" + ", ".join("[" + ", ".join(repr(float(v)) for v in step) + "]" for step in line) + "]"
+        for line in encoded.values.tolist()
+    ]
+    return [
+        "# one line per sequence, one list of numbers per step (zeros pad short lines)",
+        "input_data = torch.tensor([",
+        *[f"    {row}," for row in rows],
+        "])" + SHAPE_NOTE,
+        "",
+    ]
+
+
+def _letter_lines(encoded: EncodedBatch, unequal: bool) -> list[str]:
+    out = [f"{t} = {vector}" for t, _, vector in encoded.one_hot_table()]
+    pad = ""
+    if unequal:
+        out.append(f"pad = {[0] * len(encoded.vocab)}")
+        pad = "pad"
+    steps = encoded.max_length
+    rows = [
+        "[" + ", ".join(list(line) + [pad] * (steps - len(line))) + "]"
+        for line in encoded.token_lines
+    ]
+    return [
+        "# one-hot vectors, as on the slide",
+        *out,
+        "input_data = torch.Tensor([" + ", ".join(rows) + "])" + SHAPE_NOTE,
+        "",
+    ]
 
 
 def module_lines(config: ExplorerConfig, encoded: EncodedBatch) -> list[str]:

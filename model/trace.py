@@ -102,15 +102,7 @@ def trace(config: ExplorerConfig) -> Trace:
 def trace_model(config: ExplorerConfig, encoded: EncodedBatch, built: BuiltModel) -> Trace:
     x_typed = make_input(encoded, built)  # (B, T, I) as typed
     packed = config.batch_first and len(set(encoded.lengths.tolist())) > 1
-    if config.batch_first:
-        x_read = x_typed
-        lengths = encoded.lengths.copy()
-        tokens = tuple(_pad(line, encoded.max_length) for line in encoded.token_lines)
-    else:  # PyTorch reads (B, T, I) as (seq=B, batch=T, input=I)
-        x_read = x_typed.transpose(0, 1).contiguous()
-        lengths = np.full(encoded.max_length, encoded.batch_size, dtype=np.int64)
-        typed = [_pad(line, encoded.max_length) for line in encoded.token_lines]
-        tokens = tuple(tuple(line[t] for line in typed) for t in range(encoded.max_length))
+    x_read, lengths, tokens = _as_read(config, encoded, x_typed)
     rnn = built.rnn
     # The module's own forward runs with autograd on, exactly as the printed code runs it,
     # so `print(outputs)` (grad_fn included) comes from this very tensor.
@@ -154,6 +146,19 @@ def trace_model(config: ExplorerConfig, encoded: EncodedBatch, built: BuiltModel
         printed=printed,
         weights={name: p.detach().numpy().copy() for name, p in rnn.named_parameters()},
     )
+
+
+def _as_read(config: ExplorerConfig, encoded: EncodedBatch, x_typed: torch.Tensor):
+    """The input (N, T, I), lengths (N,) and tokens (N, T) in the layout PyTorch reads."""
+    if config.batch_first:
+        tokens = tuple(_pad(line, encoded.max_length) for line in encoded.token_lines)
+        return x_typed, encoded.lengths.copy(), tokens
+    # PyTorch reads (B, T, I) as (seq=B, batch=T, input=I)
+    x_read = x_typed.transpose(0, 1).contiguous()
+    lengths = np.full(encoded.max_length, encoded.batch_size, dtype=np.int64)
+    typed = [_pad(line, encoded.max_length) for line in encoded.token_lines]
+    tokens = tuple(tuple(line[t] for line in typed) for t in range(encoded.max_length))
+    return x_read, lengths, tokens
 
 
 def _layer_outputs(config, rnn, x_read, built, lengths, packed, top_output) -> list:

@@ -85,29 +85,9 @@ def expected_shapes(config: ExplorerConfig, train_config: TrainConfig) -> dict[s
 
 
 def _settings(raw: bytes) -> tuple[ExplorerConfig, TrainConfig]:
-    settings = read_settings(raw)
-    if not isinstance(settings, dict) or settings.get("format") != FORMAT:
-        raise ConfigError(
-            f"{SETTINGS_NAME} is not the explorer's checkpoint settings.",
-            "err_ckpt_not_settings",
-            name=SETTINGS_NAME,
-        )
-    version = settings.get("version")
-    if version != FORMAT_VERSION or isinstance(version, bool):
-        got = quoted(version, 20)  # from the file: a code span, never Markdown
-        raise ConfigError(
-            f"This checkpoint has format version {got}; this explorer reads version "
-            f"{FORMAT_VERSION}.",
-            "err_ckpt_version",
-            got=got,
-            version=FORMAT_VERSION,
-        )
-    if set(settings) != {"format", "version", "explorer", "training"}:
-        raise ConfigError(
-            f"{SETTINGS_NAME} has missing or unexpected entries.",
-            "err_ckpt_entries",
-            name=SETTINGS_NAME,
-        )
+    """The two configs from settings.json: the format first, then exactly the expected
+    entries and fields, then the configs' own validation."""
+    settings = _format_checked(read_settings(raw))
     explorer, training = settings["explorer"], settings["training"]
     expected_training = {f.name for f in fields(TrainConfig)}
     if not isinstance(explorer, dict) or set(explorer) != set(field_names()):
@@ -142,6 +122,34 @@ def _settings(raw: bytes) -> tuple[ExplorerConfig, TrainConfig]:
             "The checkpoint settings are not valid.", "err_ckpt_settings_odd"
         ) from None
     return config, train_config
+
+
+def _format_checked(settings: object) -> dict:
+    """The parsed settings.json, if it is this explorer's format and version with the
+    expected entries."""
+    if not isinstance(settings, dict) or settings.get("format") != FORMAT:
+        raise ConfigError(
+            f"{SETTINGS_NAME} is not the explorer's checkpoint settings.",
+            "err_ckpt_not_settings",
+            name=SETTINGS_NAME,
+        )
+    version = settings.get("version")
+    if version != FORMAT_VERSION or isinstance(version, bool):
+        got = quoted(version, 20)  # from the file: a code span, never Markdown
+        raise ConfigError(
+            f"This checkpoint has format version {got}; this explorer reads version "
+            f"{FORMAT_VERSION}.",
+            "err_ckpt_version",
+            got=got,
+            version=FORMAT_VERSION,
+        )
+    if set(settings) != {"format", "version", "explorer", "training"}:
+        raise ConfigError(
+            f"{SETTINGS_NAME} has missing or unexpected entries.",
+            "err_ckpt_entries",
+            name=SETTINGS_NAME,
+        )
+    return settings
 
 
 def _is_text(value: object) -> bool:
