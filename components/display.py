@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.i18n import t
+from components.settings import BY_FIELD
 
 LANG_KEY = "lang"
 PRESENTER_KEY = "presenter"
-LANGUAGE_NAMES = {"en": "English", "ko": "한국어"}
+LANGUAGE = BY_FIELD["lang"]
+PRESENTER = BY_FIELD["present"]
 
 
 def language() -> str:
-    lang = st.session_state.get(LANG_KEY, "en")
-    return lang if lang in LANGUAGE_NAMES else "en"
+    lang = st.session_state.get(LANG_KEY, LANGUAGE.default)
+    return lang if lang in LANGUAGE.choices else LANGUAGE.default
 
 
 def presenting() -> bool:
@@ -37,7 +38,8 @@ def view_settings() -> dict:
 def render_display_settings(lang: str) -> None:
     """Language and presenter mode, at the top of the sidebar."""
     st.segmented_control(
-        t("language", lang), list(LANGUAGE_NAMES), format_func=LANGUAGE_NAMES.get,
+        LANGUAGE.label(lang), list(LANGUAGE.choices),
+        format_func=lambda value: LANGUAGE.option_text(value, lang),
         key=LANG_KEY, required=True, label_visibility="collapsed",
     )  # fmt: skip
-    st.toggle(t("presenter", lang), key=PRESENTER_KEY, help=t("presenter_help", lang))
+    st.toggle(PRESENTER.label(lang), key=PRESENTER_KEY, help=PRESENTER.help_text(lang))

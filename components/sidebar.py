@@ -1,5 +1,7 @@
 """The sidebar controls: widgets in, an ExplorerConfig out.
 
+Each setting's widget is drawn from its row in `components.settings` (label, help,
+choices or bounds); this module decides only where it goes and when it is disabled.
 Widget values live in `st.session_state` under `<prefix>_<field>` keys, seeded once per
 session from the URL. Choosing a preset copies its settings into those keys; touching any
 other control marks the scene as the user's own.
@@ -7,65 +9,84 @@ other control marks the scene as the user's own.
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 import streamlit as st
 
 from components.i18n import error_text, t
-from model.config import (
-    CELLS,
-    ENCODINGS,
-    INIT_STATES,
-    MAX_HIDDEN,
-    MAX_INPUT_SIZE,
-    MAX_LAYERS,
-    MAX_SEED,
-    MAX_TEXT_CHARS,
-    NONLINEARITIES,
-    TOKENIZERS,
-    ExplorerConfig,
-)
+from components.settings import BY_FIELD, SETTINGS, Setting
+from model.config import ExplorerConfig
 from model.encoding import split_lines
 from model.errors import ConfigError
 from model.presets import PRESETS
 
 CUSTOM = "custom"
-CELL_LABELS = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
+TEXT_HEIGHT = 110  # pixels of the sequences' text area
 
 
-def _key(prefix: str, name: str) -> str:
-    return f"{prefix}_{name}"
+def widget_key(prefix: str, field: str) -> str:
+    return f"{prefix}_{field}"
 
 
-def _widget_values(config: ExplorerConfig) -> dict:
-    values = asdict(config)
-    values["sequences"] = "\n".join(config.sequences)
-    return values
+def widget_value(setting: Setting, config: ExplorerConfig):
+    """A config's value as its widget holds it (the lines as one text)."""
+    value = getattr(config, setting.field)
+    return "\n".join(value) if setting.kind == "lines" else value
+
+
+def config_value(setting: Setting, held):
+    """A widget's value as the config takes it."""
+    if setting.kind == "lines":
+        return split_lines(held or "")
+    if setting.kind == "int":
+        return int(held)
+    if setting.kind == "bool":
+        return bool(held)
+    return held
 
 
 def seed_widgets(prefix: str, config: ExplorerConfig, preset: str | None) -> None:
     """Put a config into the widgets' session state (before the widgets are drawn)."""
-    for name, value in _widget_values(config).items():
-        st.session_state[_key(prefix, name)] = value
-    st.session_state[_key(prefix, "preset")] = preset or CUSTOM
+    for setting in SETTINGS:
+        st.session_state[widget_key(prefix, setting.field)] = widget_value(setting, config)
+    st.session_state[widget_key(prefix, "preset")] = preset or CUSTOM
 
 
 def _apply_preset(prefix: str) -> None:
     st.session_state.notices = []  # the link's notices no longer describe the scene
-    name = st.session_state[_key(prefix, "preset")]
+    name = st.session_state[widget_key(prefix, "preset")]
     if name in PRESETS:
         seed_widgets(prefix, PRESETS[name], name)
 
 
 def _mark_custom(prefix: str) -> None:
     st.session_state.notices = []
-    st.session_state[_key(prefix, "preset")] = CUSTOM
+    st.session_state[widget_key(prefix, "preset")] = CUSTOM
 
 
 def turn_on_batch_first(prefix: str) -> None:
     """The one-click fix for the batch_first pitfall."""
-    st.session_state[_key(prefix, "batch_first")] = True
+    st.session_state[widget_key(prefix, "batch_first")] = True
     _mark_custom(prefix)
+
+
+def draw(field: str, prefix: str, lang: str, disabled: bool = False) -> None:
+    """One setting's widget, as its row in the settings table describes it."""
+    setting = BY_FIELD[field]
+    label = setting.label(lang)
+    common = {
+        "key": widget_key(prefix, field), "help": setting.help_text(lang),
+        "disabled": disabled, "on_change": _mark_custom, "args": (prefix,),
+    }  # fmt: skip
+    if setting.kind == "lines":
+        st.text_area(label, height=TEXT_HEIGHT, max_chars=setting.high, **common)
+    elif setting.kind == "choice":
+        st.radio(
+            label, setting.choices, format_func=lambda value: setting.option_text(value, lang),
+            horizontal=setting.horizontal, **common,
+        )  # fmt: skip
+    elif setting.kind == "int":
+        st.number_input(label, min_value=setting.low, max_value=setting.high, step=1, **common)
+    else:
+        st.toggle(label, **common)
 
 
 def render_controls(
@@ -74,99 +95,49 @@ def render_controls(
     """Draw the controls; return (config, None) or (None, a message for the user).
     `compact` (presenter mode) folds the settings a lecture rarely touches into an
     expander."""
-    key = lambda name: _key(prefix, name)  # noqa: E731
-    custom = {"on_change": _mark_custom, "args": (prefix,)}
     st.header(t("controls_header", lang))
     st.selectbox(
         t("preset", lang), options=[*PRESETS, CUSTOM],
-        format_func=lambda name: t("preset_" + name, lang), key=key("preset"),
+        format_func=lambda name: t("preset_" + name, lang), key=widget_key(prefix, "preset"),
         on_change=_apply_preset, args=(prefix,), help=t("preset_help", lang),
     )  # fmt: skip
-    st.text_area(
-        t("sequences", lang), key=key("sequences"), height=110, max_chars=MAX_TEXT_CHARS,
-        help=t("sequences_help", lang), **custom,
-    )  # fmt: skip
-    st.radio(
-        t("tokens", lang), TOKENIZERS, format_func=lambda v: t("tokens_" + v, lang),
-        key=key("tokens"), horizontal=True, help=t("tokens_help", lang), **custom,
-    )  # fmt: skip
-    st.radio(
-        t("cell", lang), CELLS, format_func=CELL_LABELS.get, key=key("cell"), horizontal=True,
-        **custom,
-    )  # fmt: skip
+    for field in ("sequences", "tokens", "cell"):
+        draw(field, prefix, lang)
     left, right = st.columns(2)
     with left:
-        st.number_input(
-            t("hidden_size", lang), min_value=1, max_value=MAX_HIDDEN, step=1,
-            key=key("hidden_size"), help=t("hidden_size_help", lang), **custom,
-        )  # fmt: skip
+        draw("hidden_size", prefix, lang)
     with right:
-        st.number_input(
-            t("num_layers", lang), min_value=1, max_value=MAX_LAYERS, step=1,
-            key=key("num_layers"), **custom,
-        )  # fmt: skip
-    st.toggle(t("bidirectional", lang), key=key("bidirectional"), **custom)
-    st.toggle(
-        t("batch_first", lang), key=key("batch_first"), help=t("batch_first_help", lang),
-        **custom,
-    )  # fmt: skip
+        draw("num_layers", prefix, lang)
+    draw("bidirectional", prefix, lang)
+    draw("batch_first", prefix, lang)
     more = st.expander(t("more_settings", lang)) if compact else st.container()
     with more:
-        _more_controls(key, custom, lang)
+        _more_controls(prefix, lang)
     st.caption(t("limits", lang))
     return config_from_state(prefix, lang)
 
 
-def _more_controls(key, custom: dict, lang: str) -> None:
+def _more_controls(prefix: str, lang: str) -> None:
     """Encoding, input size, nonlinearity, bias, seed and initial state."""
-    numbers = st.session_state[key("tokens")] == "numbers"
-    st.radio(
-        t("encoding", lang), ENCODINGS, format_func=lambda v: t("encoding_" + v, lang),
-        key=key("encoding"), horizontal=True, disabled=numbers, help=t("encoding_help", lang),
-        **custom,
-    )  # fmt: skip
-    embedding = not numbers and st.session_state[key("encoding")] == "embedding"
-    st.number_input(
-        t("input_size", lang), min_value=1, max_value=MAX_INPUT_SIZE, step=1,
-        key=key("input_size"), disabled=not embedding, help=t("input_size_help", lang),
-        **custom,
-    )  # fmt: skip
-    st.radio(
-        t("nonlinearity", lang), NONLINEARITIES, key=key("nonlinearity"), horizontal=True,
-        disabled=st.session_state[key("cell")] != "rnn", **custom,
-    )  # fmt: skip
-    st.toggle(t("bias", lang), key=key("bias"), **custom)
+    state = st.session_state
+    numbers = state[widget_key(prefix, "tokens")] == "numbers"
+    draw("encoding", prefix, lang, disabled=numbers)
+    embedding = not numbers and state[widget_key(prefix, "encoding")] == "embedding"
+    draw("input_size", prefix, lang, disabled=not embedding)
+    draw("nonlinearity", prefix, lang, disabled=state[widget_key(prefix, "cell")] != "rnn")
+    draw("bias", prefix, lang)
     left, right = st.columns(2)
     with left:
-        st.number_input(
-            t("seed", lang), min_value=0, max_value=MAX_SEED, step=1, key=key("seed"),
-            help=t("seed_help", lang), **custom,
-        )  # fmt: skip
+        draw("seed", prefix, lang)
     with right:
-        st.radio(
-            t("init_state", lang), INIT_STATES, format_func=lambda v: t("init_" + v, lang),
-            key=key("init_state"), **custom,
-        )  # fmt: skip
+        draw("init_state", prefix, lang)
 
 
 def config_from_state(prefix: str, lang: str = "en") -> tuple[ExplorerConfig | None, str | None]:
     state = st.session_state
+    values = {s.field: config_value(s, state[widget_key(prefix, s.field)]) for s in SETTINGS}
     try:
-        config = ExplorerConfig(
-            sequences=split_lines(state[_key(prefix, "sequences")] or ""),
-            tokens=state[_key(prefix, "tokens")],
-            encoding=state[_key(prefix, "encoding")],
-            input_size=int(state[_key(prefix, "input_size")]),
-            cell=state[_key(prefix, "cell")],
-            nonlinearity=state[_key(prefix, "nonlinearity")],
-            hidden_size=int(state[_key(prefix, "hidden_size")]),
-            num_layers=int(state[_key(prefix, "num_layers")]),
-            bidirectional=bool(state[_key(prefix, "bidirectional")]),
-            bias=bool(state[_key(prefix, "bias")]),
-            batch_first=bool(state[_key(prefix, "batch_first")]),
-            seed=int(state[_key(prefix, "seed")]),
-            init_state=state[_key(prefix, "init_state")],
-        )
+        config = ExplorerConfig(**values)
     except ConfigError as error:
         return None, error_text(error, lang)
     return config, None

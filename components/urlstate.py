@@ -1,7 +1,8 @@
 """The whole scene in the URL query string, and back. Pure functions: no Streamlit here.
 
-Names: seq (repeated, one per sequence), tokens, encoding, input, cell, nonlinearity,
-hidden, layers, bidirectional, bias, batch_first, seed, init, preset. Booleans are 0/1.
+Names and values are the settings table's (components.settings): seq (repeated, one per
+sequence), tokens, encoding, input, cell, nonlinearity, hidden, layers, bidirectional,
+bias, batch_first, seed, init; preset; lang and present. Booleans are 0/1.
 Unknown or invalid values fall back to the preset's (or the default) value and produce a
 notice: a (text key, parameters) pair the view translates. A link with many unknown
 names gives at most MAX_UNKNOWN_NOTICES notices (the page stays readable, and a crafted
@@ -13,44 +14,19 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 
-from model.config import (
-    CELLS,
-    ENCODINGS,
-    INIT_STATES,
-    MAX_HIDDEN,
-    MAX_INPUT_SIZE,
-    MAX_LAYERS,
-    MAX_SEED,
-    NONLINEARITIES,
-    TOKENIZERS,
-    ExplorerConfig,
-)
+from components.settings import SETTINGS, VIEW_SETTINGS, Setting
+from model.config import ExplorerConfig
 from model.encoding import clean_text
 from model.errors import ConfigError
 from model.presets import DEFAULT_PRESET, PRESETS
 
-# URL name -> (config field, kind, allowed choices or (low, high))
-PARAMS: dict[str, tuple[str, str, object]] = {
-    "tokens": ("tokens", "choice", TOKENIZERS),
-    "encoding": ("encoding", "choice", ENCODINGS),
-    "input": ("input_size", "int", (1, MAX_INPUT_SIZE)),
-    "cell": ("cell", "choice", CELLS),
-    "nonlinearity": ("nonlinearity", "choice", NONLINEARITIES),
-    "hidden": ("hidden_size", "int", (1, MAX_HIDDEN)),
-    "layers": ("num_layers", "int", (1, MAX_LAYERS)),
-    "bidirectional": ("bidirectional", "bool", None),
-    "bias": ("bias", "bool", None),
-    "batch_first": ("batch_first", "bool", None),
-    "seed": ("seed", "int", (0, MAX_SEED)),
-    "init": ("init_state", "choice", INIT_STATES),
-}
+SEQ = next(setting.url for setting in SETTINGS if setting.kind == "lines")  # repeated
+# URL name -> the setting it sets (components.settings describes each one)
+PARAMS: dict[str, Setting] = {s.url: s for s in SETTINGS if s.kind != "lines"}
 # How the page is shown, not what it computes: language and presenter mode.
-VIEW_PARAMS: dict[str, tuple[str, object]] = {
-    "lang": ("choice", ("en", "ko")),
-    "present": ("bool", None),
-}
-VIEW_DEFAULTS = {"lang": "en", "present": False}
-KNOWN = {"seq", "preset", *PARAMS, *VIEW_PARAMS}
+VIEW_PARAMS: dict[str, Setting] = {s.url: s for s in VIEW_SETTINGS}
+VIEW_DEFAULTS = {s.url: s.default for s in VIEW_SETTINGS}
+KNOWN = {SEQ, "preset", *PARAMS, *VIEW_PARAMS}
 MAX_UNKNOWN_NOTICES = 5  # unknown names in a link: one notice each up to this many
 Notice = tuple[str, dict]
 
@@ -66,8 +42,8 @@ def parse_query(query: Mapping[str, Sequence[str]]) -> tuple[ExplorerConfig, str
         preset = DEFAULT_PRESET
     base = PRESETS[preset] if preset else ExplorerConfig()
     values = asdict(base)
-    if "seq" in query:
-        typed = query["seq"]
+    if SEQ in query:
+        typed = query[SEQ]
         typed = [typed] if isinstance(typed, str) else typed
         sequences = tuple(s for s in typed if clean_text(s).strip())  # not only invisible
         if sequences:
@@ -90,35 +66,33 @@ def parse_query(query: Mapping[str, Sequence[str]]) -> tuple[ExplorerConfig, str
 def parse_view(query: Mapping[str, Sequence[str]]) -> tuple[dict, list]:
     """Query parameters -> ({"lang": ..., "present": ...}, notices for bad values)."""
     notices: list[Notice] = []
-    fields = {name: (name, kind, allowed) for name, (kind, allowed) in VIEW_PARAMS.items()}
-    return {**VIEW_DEFAULTS, **_read(query, fields, notices)}, notices
+    return {**VIEW_DEFAULTS, **_read(query, VIEW_PARAMS, notices)}, notices
 
 
-def _read(query: Mapping[str, Sequence[str]], fields: Mapping, notices: list) -> dict:
-    """URL name -> (key, kind, allowed): the valid values by key; a notice for each bad one."""
+def _read(query: Mapping[str, Sequence[str]], settings: Mapping, notices: list) -> dict:
+    """URL name -> setting: the valid values by field; a notice for each bad one."""
     values = {}
-    for name, (key, kind, allowed) in fields.items():
+    for name, setting in settings.items():
         raw = _last(query, name)
         if raw is None:
             continue
-        value = _convert(raw, kind, allowed)
+        value = _convert(raw, setting)
         if value is None:
             notices.append(("notice_bad_value", {"name": name, "value": raw[:40]}))
         else:
-            values[key] = value
+            values[setting.field] = value
     return values
 
 
 def to_query(config: ExplorerConfig, view: Mapping | None = None) -> dict[str, str | list[str]]:
     """Config (and view settings that differ from the defaults) -> query parameters;
     names the preset when the scene is exactly one."""
-    query: dict[str, str | list[str]] = {"seq": list(config.sequences)}
+    query: dict[str, str | list[str]] = {SEQ: list(config.sequences)}
     for name, value in (view or {}).items():
         if name in VIEW_PARAMS and value != VIEW_DEFAULTS[name]:
-            query[name] = ("1" if value else "0") if isinstance(value, bool) else str(value)
-    for name, (field, kind, _) in PARAMS.items():
-        value = getattr(config, field)
-        query[name] = ("1" if value else "0") if kind == "bool" else str(value)
+            query[name] = _written(VIEW_PARAMS[name], value)
+    for name, setting in PARAMS.items():
+        query[name] = _written(setting, getattr(config, setting.field))
     for name, preset in PRESETS.items():
         if preset == config:
             query["preset"] = name
@@ -141,14 +115,18 @@ def _last(query: Mapping[str, Sequence[str]], name: str) -> str | None:
     return values[-1] if not isinstance(values, str) else values
 
 
-def _convert(raw: str, kind: str, allowed: object):
+def _written(setting: Setting, value) -> str:
+    return ("1" if value else "0") if setting.kind == "bool" else str(value)
+
+
+def _convert(raw: str, setting: Setting):
+    """A URL value -> the setting's value, or None when it is not one."""
     raw = raw.strip()
-    if kind == "choice":
-        return raw.lower() if raw.lower() in allowed else None
-    if kind == "bool":
+    if setting.kind == "choice":
+        return raw.lower() if raw.lower() in setting.choices else None
+    if setting.kind == "bool":
         return {"0": False, "1": True, "false": False, "true": True}.get(raw.lower())
     if not raw.isascii() or not raw.removeprefix("-").isdigit() or len(raw) > 12:
         return None
     number = int(raw)
-    low, high = allowed
-    return number if low <= number <= high else None
+    return number if setting.low <= number <= setting.high else None

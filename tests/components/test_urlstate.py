@@ -279,7 +279,7 @@ def test_any_query_gives_a_valid_config_and_never_raises(query):
 @given(st.sampled_from(sorted(PARAMS)), st.text(max_size=15))
 def test_any_single_value_is_used_or_reported(name, value):
     config, _, notices = parse_query({name: [value]})
-    field = PARAMS[name][0]
+    field = PARAMS[name].field
     if notices:
         assert notice_names(notices) == [("notice_bad_value", name)]
         assert getattr(config, field) == getattr(DEFAULT, field)

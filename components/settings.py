@@ -1,0 +1,101 @@
+"""Every setting, described once: the config field, its URL name, its kind, its choices
+or bounds (model.config's constants, which ExplorerConfig enforces), and its label and
+help text. The sidebar draws its widgets from this table (components.sidebar), the link
+is read and written by it (components.urlstate), and a range's help text takes its
+bounds from it. No Streamlit here.
+
+Labels and help texts are written as `lambda lang: t("key", lang)`: each text key is
+named once, in its row, where the catalogue test finds it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from components.figures.parts import CELL_NAMES
+from components.i18n import LANGUAGES, t
+from model.config import (
+    CELLS,
+    ENCODINGS,
+    INIT_STATES,
+    MAX_HIDDEN,
+    MAX_INPUT_SIZE,
+    MAX_LAYERS,
+    MAX_SEED,
+    MAX_TEXT_CHARS,
+    NONLINEARITIES,
+    TOKENIZERS,
+)
+
+KINDS = ("lines", "choice", "int", "bool")
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting. `kind`: lines (the typed text, one value per line, repeated in the
+    URL), choice (one of `choices`), int (low..high), bool (0/1 in the URL)."""
+
+    field: str  # the ExplorerConfig field, or the view setting's name
+    url: str  # the query parameter
+    kind: str
+    label: Callable[[str], str]  # lang -> the widget's label
+    help: Callable[[Setting, str], str] | None = None  # (setting, lang) -> its help text
+    choices: tuple = ()  # kind choice: the allowed values
+    low: int = 0  # kind int: the smallest value; kind lines: unused
+    high: int = 0  # kind int: the largest value; kind lines: characters in all
+    option: Callable[[str, str], str] | None = None  # (choice, lang) -> the choice's label
+    horizontal: bool = True  # kind choice: the radio buttons in a row
+    default: object = None  # view settings: the value when the link has none
+
+    def help_text(self, lang: str) -> str | None:
+        return None if self.help is None else self.help(self, lang)
+
+    def option_text(self, value: str, lang: str) -> str:
+        return str(value) if self.option is None else self.option(value, lang)
+
+
+def range_help(setting: Setting, lang: str) -> str:
+    """ "1 to 512.": the setting's own bounds."""
+    return t("setting_range", lang, low=setting.low, high=setting.high)
+
+
+# In the sidebar's order. The lower bounds are ExplorerConfig's (model/config.py checks
+# 1 <= size and 0 <= seed without a named constant).
+SETTINGS: tuple[Setting, ...] = (
+    Setting("sequences", "seq", "lines", lambda lang: t("sequences", lang),
+            help=lambda s, lang: t("sequences_help", lang), high=MAX_TEXT_CHARS),
+    Setting("tokens", "tokens", "choice", lambda lang: t("tokens", lang),
+            help=lambda s, lang: t("tokens_help", lang), choices=TOKENIZERS,
+            option=lambda value, lang: t("tokens_" + value, lang)),
+    Setting("cell", "cell", "choice", lambda lang: t("cell", lang), choices=CELLS,
+            option=lambda value, lang: CELL_NAMES[value]),
+    Setting("hidden_size", "hidden", "int", lambda lang: t("hidden_size", lang),
+            help=range_help, low=1, high=MAX_HIDDEN),
+    Setting("num_layers", "layers", "int", lambda lang: t("num_layers", lang),
+            low=1, high=MAX_LAYERS),
+    Setting("bidirectional", "bidirectional", "bool", lambda lang: t("bidirectional", lang)),
+    Setting("batch_first", "batch_first", "bool", lambda lang: t("batch_first", lang),
+            help=lambda s, lang: t("batch_first_help", lang)),
+    Setting("encoding", "encoding", "choice", lambda lang: t("encoding", lang),
+            help=lambda s, lang: t("encoding_help", lang), choices=ENCODINGS,
+            option=lambda value, lang: t("encoding_" + value, lang)),
+    Setting("input_size", "input", "int", lambda lang: t("input_size", lang),
+            help=range_help, low=1, high=MAX_INPUT_SIZE),
+    Setting("nonlinearity", "nonlinearity", "choice", lambda lang: t("nonlinearity", lang),
+            choices=NONLINEARITIES),
+    Setting("bias", "bias", "bool", lambda lang: t("bias", lang)),
+    Setting("seed", "seed", "int", lambda lang: t("seed", lang),
+            help=lambda s, lang: t("seed_help", lang), low=0, high=MAX_SEED),
+    Setting("init_state", "init", "choice", lambda lang: t("init_state", lang),
+            choices=INIT_STATES, option=lambda value, lang: t("init_" + value, lang),
+            horizontal=False),
+)  # fmt: skip
+# How the page is shown, not what it computes: in the link, but not in ExplorerConfig.
+VIEW_SETTINGS: tuple[Setting, ...] = (
+    Setting("lang", "lang", "choice", lambda lang: t("language", lang), choices=LANGUAGES,
+            option=lambda value, lang: t("language_name", value), default="en"),
+    Setting("present", "present", "bool", lambda lang: t("presenter", lang),
+            help=lambda s, lang: t("presenter_help", lang), default=False),
+)  # fmt: skip
+BY_FIELD: dict[str, Setting] = {setting.field: setting for setting in SETTINGS + VIEW_SETTINGS}
