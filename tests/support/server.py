@@ -129,19 +129,23 @@ def _start_on(
 
     server = StreamlitServer(process, port, log_path)
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            if f"Port {port} is not available" in output():
-                return None
-            raise ServerError(
-                f"streamlit exited with code {process.returncode} before it was healthy; "
-                f"see {log_path}:\n{output()[-3000:]}"
-            )
-        # Only our own server counts: until it says it listens, a health answer on this
-        # port may come from somebody else's server (ours then exits: port taken).
-        if f"{HOST}:{port}" in output() and healthy(server.url):
-            return server
-        time.sleep(0.25)
+    try:
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                if f"Port {port} is not available" in output():
+                    return None
+                raise ServerError(
+                    f"streamlit exited with code {process.returncode} before it was healthy; "
+                    f"see {log_path}:\n{output()[-3000:]}"
+                )
+            # Only our own server counts: until it says it listens, a health answer on this
+            # port may come from somebody else's server (ours then exits: port taken).
+            if f"{HOST}:{port}" in output() and healthy(server.url):
+                return server
+            time.sleep(0.25)
+    except BaseException:  # Ctrl-C, or a bench's SIGTERM handler, while waiting: stop ours
+        server.stop()
+        raise
     server.stop()
     raise ServerError(f"streamlit not healthy after {timeout:.0f} s; see {log_path}")
 
