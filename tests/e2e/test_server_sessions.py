@@ -1,5 +1,6 @@
 """Several sessions on the real server at once, driven through Streamlit's own websocket
-protocol (bench/load_client.py), as the load test does with hundreds (bench/load.py).
+protocol (tests/support/streamlit_sessions.py) by scripted students
+(tests/support/students.py), as the load test does with hundreds (bench/load.py).
 
 AppTest runs every test under one constant session id, so it cannot show that two users
 are kept apart; here each session is its own websocket and its own server session. Two
@@ -22,7 +23,16 @@ import numpy as np
 import pytest
 import torch
 
-from bench.load import (
+from components.urlstate import parse_query
+from model.config import ExplorerConfig
+from model.encoding import encode
+from model.presets import PRESETS
+from model.trace import trace, trace_model
+from model.training.config import TrainConfig
+from model.training.network import built_model_for
+from model.training.run import TrainResult, train_to_end
+from tests.support.streamlit_sessions import Session
+from tests.support.students import (
     INTERACTIONS,
     Record,
     Student,
@@ -32,15 +42,6 @@ from bench.load import (
     timeline_figure,
     train,
 )
-from bench.load_client import Session
-from components.urlstate import parse_query
-from model.config import ExplorerConfig
-from model.encoding import encode
-from model.presets import PRESETS
-from model.trace import trace, trace_model
-from model.training.config import TrainConfig
-from model.training.network import built_model_for
-from model.training.run import TrainResult, train_to_end
 
 pytestmark = pytest.mark.e2e
 

@@ -1,5 +1,8 @@
 """A browser-less Streamlit 1.67 client: one `Session` is one browser tab.
 
+Used by tests/e2e/test_server_sessions.py (sessions kept apart on the real server) and by
+bench/load.py (a whole class of them), through the scripted students of `students`.
+
 It speaks the protocol the web frontend speaks (streamlit/proto, runtime/app_session.py,
 web/server/starlette/starlette_websocket.py):
 
@@ -196,7 +199,7 @@ class Session:
             ping_interval=None,  # browsers send no pings; they answer the server's
             max_size=MAX_MESSAGE,
             max_queue=None,  # read everything the server sends, as a browser does
-            user_agent_header="hidden-state-explorer load client",
+            user_agent_header="hidden-state-explorer session client",
         )
         self.query_string = query_string
         run = await self.rerun([])
