@@ -3,13 +3,15 @@
 
     python bench/panels_overhead.py                      # vs 44d5480, 3 alternating rounds
     python bench/panels_overhead.py --baseline <commit> --rounds 5
+    python bench/panels_overhead.py --smoke              # one round of one rerun each
 
 Each round runs one child Python per tree (the trees cannot share one process: both
 have a `components` package). A child measures, with AppTest, the lecture preset's warm
 rerun (nothing changed) and a new 5-letter word each time (a cache miss), each
-interleaved with reruns of bench/empty_app.py, and prints the medians. Rounds alternate
+interleaved with reruns of bench/apps/empty_app.py, and prints the medians. Rounds alternate
 the trees so both see the same machine load. The target (issue 3): the lecture preset
-with every panel present at most 20% slower than the foundation.
+with every panel present at most 20% slower than the foundation. --smoke exits 1 if a
+child failed or an app raised.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import signal
 import statistics
 import subprocess
 import sys
@@ -25,6 +28,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.append(str(ROOT))  # last: a child puts its own tree first, for its app's modules
+
+from bench.common import EMPTY_APP, add_smoke, finish, smoke_note  # noqa: E402
+
 FOUNDATION = "44d5480"  # "Split components/figures.py ...": the explorer before issue 3
 TARGET = 1.2
 
@@ -37,7 +45,7 @@ def child(tree: Path, reps: int) -> dict:
     from streamlit.testing.v1 import AppTest
 
     logging.getLogger("streamlit").setLevel(logging.ERROR)
-    empty = AppTest.from_file(str(ROOT / "bench" / "empty_app.py"), default_timeout=120)
+    empty = AppTest.from_file(str(EMPTY_APP), default_timeout=120)
     app = AppTest.from_file(str(tree / "app.py"), default_timeout=120)
     for _ in range(3):
         empty.run()
@@ -58,7 +66,8 @@ def child(tree: Path, reps: int) -> dict:
         word = "".join(rng.choice("abcdefgh") for _ in range(5))
         changed.append(timed(lambda word=word: (set_text(app, word), app.run())))
         changed_empty.append(timed(empty.run))
-    assert not app.exception, app.exception
+    if app.exception:
+        raise RuntimeError(f"{tree / 'app.py'} raised: {app.exception[0].value[:300]}")
     median = statistics.median
     return {
         "warm": median(warm),
@@ -75,21 +84,30 @@ def set_text(app, text: str) -> None:
 def measure(tree: Path, reps: int) -> dict:
     out = subprocess.run(
         [sys.executable, __file__, "--child", str(tree), "--reps", str(reps)],
-        capture_output=True, text=True, check=True, cwd=tree,
+        capture_output=True, text=True, cwd=tree,
     )  # fmt: skip
+    if out.returncode:
+        raise RuntimeError(f"the child measuring {tree} failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--baseline", default=FOUNDATION, help="commit to compare with")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--reps", type=int, default=15, help="reruns per series per round")
     parser.add_argument("--child", help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    add_smoke(parser)
+    args = parser.parse_args(argv)
     if args.child:
         print(json.dumps(child(Path(args.child), args.reps)))
-        return
+        return 0
+    if args.smoke:
+        args.rounds, args.reps = 1, 1
+    smoke_note(args.smoke)
+    started = time.perf_counter()
+    # `kill` ends the run through the `finally` that removes the worktree
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     with tempfile.TemporaryDirectory() as scratch:
         base = Path(scratch) / "baseline"
         subprocess.run(["git", "worktree", "add", "-f", "--detach", str(base), args.baseline],
@@ -103,6 +121,7 @@ def main() -> None:
             subprocess.run(["git", "worktree", "remove", "--force", str(base)], cwd=ROOT,
                            check=False, capture_output=True)  # fmt: skip
     report(results, args.baseline)
+    return finish(started, args.smoke, failed=False)  # a failure raised before this
 
 
 def report(results: dict, baseline: str) -> None:
@@ -122,4 +141,4 @@ def report(results: dict, baseline: str) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
