@@ -1,8 +1,9 @@
 """How much the explorer's training loop costs beside a plain PyTorch loop, and the
 memory its snapshots hold per session.
 
-Run from the repository root: `python bench/training.py` (options: --reps, --big-reps).
-Prints figures beside their targets; asserts nothing. See bench/README.md.
+Run from the repository root: `python bench/training.py` (options: --reps, --big-reps,
+--smoke). Prints figures beside their targets; asserts nothing (--smoke, a few training
+steps of small models, exits 1 if the plain loop's losses differ). See bench/README.md.
 
 Both loops run in this process with torch.set_num_threads(1), as the app does,
 interleaved (explorer, plain, explorer, ...) so both see the same machine load:
@@ -21,7 +22,6 @@ equal the explorer's.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.common import add_smoke, finish, load_average, smoke_note, timed  # noqa: E402
 from model.config import ExplorerConfig  # noqa: E402
 from model.training.code import training_code  # noqa: E402
 from model.training.config import MAX_SNAPSHOT_BYTES, MAX_SNAPSHOTS, TrainConfig  # noqa: E402
@@ -40,25 +41,32 @@ from model.training.run import train, train_to_end  # noqa: E402
 
 TARGET = 1.3
 SENTENCE = "the quick brown fox jumps over the lazy dog by the river"  # 56 characters
-SETTINGS = {
-    "lecture hihello, 100 steps": (
-        ExplorerConfig(sequences=("hihello",), hidden_size=5),
-        TrainConfig(head="logits", optimizer="adam", learning_rate=0.1, steps=100),
-    ),
-    "hidden 128, 500 steps": (
-        ExplorerConfig(sequences=(SENTENCE,), hidden_size=128),
-        TrainConfig(head="linear", optimizer="adam", learning_rate=0.01, steps=500),
-    ),
-}
-# Memory only (built, not trained): a large model, where MAX_SNAPSHOT_BYTES cuts the
-# number of snapshots below MAX_SNAPSHOTS.
-LARGE = (
-    ExplorerConfig(
-        sequences=(SENTENCE,), cell="lstm", hidden_size=256, num_layers=2, bidirectional=True
-    ),
-    TrainConfig(head="linear", steps=500),
-)
 _DROPPED = ("guesses = ", "predicted = ", "values = ")
+
+
+def settings(smoke: bool) -> dict[str, tuple[ExplorerConfig, TrainConfig]]:
+    """The two trained setups, and a third for memory only (built, not trained), a large model
+    where MAX_SNAPSHOT_BYTES cuts the number of snapshots below MAX_SNAPSHOTS. --smoke:
+    the same kinds, tiny."""
+    lecture, big, large = (10, 16, 32) if smoke else (100, 128, 256)  # steps, hidden, hidden
+    big_steps = 20 if smoke else 500
+    return {
+        f"lecture hihello, {lecture} steps": (
+            ExplorerConfig(sequences=("hihello",), hidden_size=5),
+            TrainConfig(head="logits", optimizer="adam", learning_rate=0.1, steps=lecture),
+        ),
+        f"hidden {big}, {big_steps} steps": (
+            ExplorerConfig(sequences=(SENTENCE,), hidden_size=big),
+            TrainConfig(head="linear", optimizer="adam", learning_rate=0.01, steps=big_steps),
+        ),
+        f"LSTM {large} x 2 layers bidir. (not trained)": (
+            ExplorerConfig(
+                sequences=(SENTENCE,), cell="lstm", hidden_size=large, num_layers=2,
+                bidirectional=True,
+            ),
+            TrainConfig(head="linear", steps=500),
+        ),
+    }  # fmt: skip
 
 
 def plain_loop(config: ExplorerConfig, train_config: TrainConfig):
@@ -80,21 +88,15 @@ def run_plain(code) -> list[float]:
     return namespace["losses"]
 
 
-def timed(fn, *args):
-    start = time.perf_counter()
-    value = fn(*args)
-    return time.perf_counter() - start, value
-
-
-def measure(name: str, reps: int) -> dict:
-    config, train_config = SETTINGS[name]
+def measure(name: str, setup: tuple[ExplorerConfig, TrainConfig], reps: int) -> dict:
+    config, train_config = setup
     code = plain_loop(config, train_config)
     result, losses = train_to_end(config, train_config), run_plain(code)  # warm-up
     same = result.losses.tolist() == losses
     explorer_times, plain_times = [], []
     for _ in range(reps):
-        explorer_times.append(timed(train_to_end, config, train_config)[0])
-        plain_times.append(timed(run_plain, code)[0])
+        explorer_times.append(timed(train_to_end, config, train_config))
+        plain_times.append(timed(run_plain, code))
     explorer, plain = statistics.median(explorer_times), statistics.median(plain_times)
     steps = train_config.steps + 1
     row = {
@@ -123,28 +125,30 @@ def measure(name: str, reps: int) -> dict:
     return row
 
 
-def large_model_memory() -> tuple[int, int, int]:
-    """(weights, snapshots it would keep, their bytes) for LARGE, without training."""
-    run = train(*LARGE)
+def large_model_memory(setup: tuple[ExplorerConfig, TrainConfig]) -> tuple[int, int, int]:
+    """(weights, snapshots it would keep, their bytes) for this setup, without training."""
+    run = train(*setup)
     per_snapshot = sum(t.numel() * t.element_size() for t in run.network.state_dict().values())
     weights = sum(t.numel() for t in run.network.state_dict().values())
     return weights, len(run.snapshot_steps), per_snapshot * len(run.snapshot_steps)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=15, help="repetitions, lecture setup")
     parser.add_argument("--big-reps", type=int, default=3, help="repetitions, hidden 128")
-    args = parser.parse_args()
+    add_smoke(parser)
+    args = parser.parse_args(argv)
+    reps, big_reps = (1, 1) if args.smoke else (args.reps, args.big_reps)
     torch.set_num_threads(1)  # as app.py
     print(f"torch {torch.__version__}, threads {torch.get_num_threads()}, ", end="")
-    print(f"load average {os.getloadavg()[0]:.2f} (2 cores)\n")
+    print(f"load average {load_average()} (2 cores)")
+    smoke_note(args.smoke)
+    print()
     started = time.perf_counter()
-    rows = [
-        measure("lecture hihello, 100 steps", args.reps),
-        measure("hidden 128, 500 steps", args.big_reps),
-    ]
-    weights, kept, large_bytes = large_model_memory()
+    (lecture, lecture_setup), (big, big_setup), (large, large_setup) = settings(args.smoke).items()
+    rows = [measure(lecture, lecture_setup, reps), measure(big, big_setup, big_reps)]
+    weights, kept, large_bytes = large_model_memory(large_setup)
     mib = 2**20
     print("\nSummary")
     print(f"{'setting':<28} {'explorer':>10} {'plain':>10} {'ratio':>7} {'target':>7} {'ok':>4}")
@@ -160,11 +164,14 @@ def main() -> None:
     )
     print(f"{'setting':<40} {'weights':>10} {'snapshots':>10} {'bytes':>12} {'MiB':>7}")
     memory = [(r["name"], r["weights"], r["snapshots"], r["snapshot_bytes"]) for r in rows]
-    memory.append(("LSTM 256 x 2 layers bidir. (not trained)", weights, kept, large_bytes))
+    memory.append((large, weights, kept, large_bytes))
     for name, count, snapshots, size in memory:
         print(f"{name:<40} {count:>10,} {snapshots:>10} {size:>12,} {size / mib:>7.2f}")
-    print(f"\nload average {os.getloadavg()[0]:.2f}; took {time.perf_counter() - started:.0f} s")
+    different = [row["name"] for row in rows if not row["same"]]
+    if different:
+        print(f"\nProblem: the plain loop's losses differ from the explorer's: {different}")
+    return finish(started, args.smoke, bool(different))
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
