@@ -18,7 +18,7 @@ from components.lessons.view import LessonView
 from components.limits import render_limits
 from components.scene import safe_scene
 from components.sidebar import render_controls, seed_widgets
-from components.training.live import render_training
+from components.training.form import render_training
 from components.urlstate import parse_query, parse_view, to_query
 
 PREFIX = "main"

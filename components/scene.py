@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from components.i18n import error_text, t
-from components.training.live import Shown
+from components.training.state import Shown
 from model.codegen import python_code
 from model.config import MAX_VOCAB, ExplorerConfig
 from model.errors import ConfigError

@@ -25,7 +25,7 @@ from streamlit.testing.v1.element_tree import parse_tree_from_messages
 
 from components import scene as scene_module
 from components.i18n import t
-from components.training import live as training_view
+from components.training import state as training_state
 from model.cells import build_model
 from model.config import ExplorerConfig
 from model.encoding import encode
@@ -164,7 +164,7 @@ def test_a_stopped_script_gives_its_place_back(make_app, cores):
 
 def test_training_stops_at_the_time_limit_and_keeps_what_ran(make_app, cores, monkeypatch):
     """2,000 steps of this LSTM take about 20 s; with a 3 s limit the run stops early."""
-    monkeypatch.setattr(training_view, "MAX_TRAIN_SECONDS", 3.0)
+    monkeypatch.setattr(training_state, "TIME_LIMIT_SECONDS", 3.0)
     text = "abcdefghij" * 20
     page = make_app({"seq": text, "cell": "lstm", "hidden": "32"})
     help_text = page.widget("main_train_steps").help

@@ -1,0 +1,94 @@
+"""The end of a run: how it went (finished, stopped, timed out, diverged), the step whose
+weights every chart shows, the loss chart and the predictions at each kept step.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from components.charting import chart
+from components.figures.training import training_spec
+from components.i18n import t
+from components.training import state
+from components.training.state import Shown, Trained, kept_for, train_key
+from model.training.run import TrainResult
+
+
+def render_result(trained: Trained, prefix: str, lang: str) -> Shown:
+    result = trained.result
+    if result is None:  # an uploaded checkpoint: weights, no history
+        st.success(t("train_uploaded", lang, steps=trained.train_config.steps), icon="📦")
+        return Shown(trained, None)
+    if result.diverged:
+        st.warning(diverged_text(result, lang), icon="⚠️")
+    elif result.timed_out:
+        limit = t("queue_time_limit", lang, seconds=f"{state.TIME_LIMIT_SECONDS:g}",
+                  step=result.last_step, total=result.train_config.steps)  # fmt: skip
+        st.warning(limit + " " + summary(result, lang), icon="⏱️")
+    elif result.last_step < result.train_config.steps:  # a click stopped the run
+        stopped = t("train_stopped_early", lang, step=result.last_step,
+                    total=result.train_config.steps)  # fmt: skip
+        st.info(stopped + " " + summary(result, lang), icon="⏸️")
+    else:
+        st.success(summary(result, lang), icon="✅")
+    if result.scale_min is not None:  # numbers: the scaling is part of the lesson
+        low = ", ".join(f"{v:g}" for v in result.scale_min)
+        high = ", ".join(f"{v:g}" for v in result.scale_max)
+        st.caption(t("train_scaling", lang, low=low, high=high))
+    snapshots = sorted(result.snapshots)
+    step_key = train_key(prefix, "step")
+    if (shown := kept_for(prefix).pop("show_step", None)) is not None:  # a run just ended
+        st.session_state[step_key] = shown
+    elif st.session_state.get(step_key) not in snapshots:
+        st.session_state[step_key] = snapshots[-1]
+    step = st.select_slider(
+        t("train_shown_step", lang), options=snapshots, key=step_key,
+        format_func=lambda s: t("train_step_label", lang, step=s),
+        help=t("train_shown_step_help", lang),
+    )  # fmt: skip
+    spec = training_spec(result.steps, result.losses, result.accuracies, step, lang)
+    chart(spec, "training", None)
+    rows = [
+        {t("train_col_step", lang): s, **prediction_columns(result, s, lang)} for s in snapshots
+    ]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, height=220)
+    return Shown(trained, step)
+
+
+def prediction_columns(result: TrainResult, step: int, lang: str) -> dict:
+    predictions = result.predictions[step]
+    if len(predictions) == 1:
+        return {t("train_col_prediction", lang): predictions[0],
+                t("train_col_target", lang): result.targets[0]}  # fmt: skip
+    columns = {}
+    for line, (guess, target) in enumerate(zip(predictions, result.targets, strict=True), 1):
+        columns[t("train_col_line", lang, line=line)] = f"{guess} → {target}"
+    return columns
+
+
+def summary(result: TrainResult, lang: str) -> str:
+    first, held = result.first_all_correct, result.held_to_end
+    loss = t("train_loss_change", lang, start=result.losses[0], end=result.losses[-1])
+    if result.accuracies is None:
+        return loss
+    if first is None:
+        return loss + " " + t("train_never_correct", lang)
+    if held:
+        return loss + " " + t("train_correct_held", lang, step=first)
+    note = t("train_correct_lost", lang, step=first)
+    if result.train_config.head == "logits":
+        note += " " + t("train_logits_bounded", lang)
+    return loss + " " + note
+
+
+def diverged_text(result, lang: str) -> str:
+    """The divergence message in the page's language (the backend's English otherwise)."""
+    if result.reason is None:
+        return result.message
+    _, fields = result.reason
+    tips = [t(tip, lang, **values) for tip, values in fields["tips"]]
+    joined = ", ".join(tips[:-1]) + t("train_tip_or", lang) + tips[-1] if len(tips) > 1 else tips[0]
+    problem_key = fields["problem"]
+    return t("train_diverged", lang, step=fields["step"], problem=t(problem_key, lang),
+             lr=fields["lr"], good_step=fields["good_step"], tips=joined)  # fmt: skip
