@@ -117,7 +117,7 @@ def report_interactions(results: Results) -> None:
 
 
 def report_phases(results: Results) -> None:
-    print("\nWhere the time went (median ms; see phases() for what each part means)")
+    print("\nWhere the time went (median ms; bench/browser_page.py phases() says what each is)")
     for (action, name), samples in results.samples.items():
         timed = [s.phases for s in samples if s.phases]
         if not timed:
