@@ -34,7 +34,7 @@ PRESENTER_STYLE = """<style>
 [data-testid="stMain"] p, [data-testid="stMain"] li { font-size: 1.3rem; }
 [data-testid="stMain"] button p { font-size: 1.2rem; }
 </style>"""
-torch.set_num_threads(1)  # small models on a shared 2-core server: see bench/rerun.py
+torch.set_num_threads(1)  # small models on a shared 2-core server: see bench/tracer.py
 
 if "notices" not in st.session_state:  # first run of this session: the URL decides
     query = {name: st.query_params.get_all(name) for name in st.query_params}
