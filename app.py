@@ -3,7 +3,7 @@
 import streamlit as st
 import torch
 
-from components import main_view as views
+from components import main_view
 from components.display import (
     language,
     presenting,
@@ -55,20 +55,20 @@ with st.sidebar:
 
 st.title(t("app_title", LANG))
 st.caption(t("app_caption", LANG))
-views.render_notices(st.session_state.notices, LANG)
+main_view.render_notices(st.session_state.notices, LANG)
 
 scene = None
 if config is not None:
     shown = render_training(config, PREFIX, LANG)
     scene, error = safe_scene(config, shown, LANG)
 if scene is None:
-    views.render_error(error or "", LANG)
+    main_view.render_error(error or "", LANG)
     st.stop()
 
 st.query_params.from_dict(to_query(config, view_settings()))
 trace = scene.trace
 render_shapes(trace, PREFIX, LANG)
-seq, layer, direction, units = views.render_selection(trace, PREFIX, LANG)
-views.render_timeline(trace, seq, layer, direction, units, LANG)
+seq, layer, direction, units = main_view.render_selection(trace, PREFIX, LANG)
+main_view.render_timeline(trace, seq, layer, direction, units, LANG)
 render_lessons(LessonView(scene, seq, layer, direction, tuple(units), LANG))
-views.render_check(trace, LANG)
+main_view.render_check(trace, LANG)

@@ -2,7 +2,7 @@
 value and what it protects) and a backend refusal in the user's language.
 
 Every value is read from the constant that enforces it, so the list cannot drift from the
-code; tests/components/test_limits_view.py checks that every MAX_* constant of the
+code; tests/components/test_limits.py checks that every MAX_* constant of the
 modules below is listed.
 """
 

@@ -1,4 +1,5 @@
-"""Tokens written back as text for widgets and messages (the figures escape their own).
+"""Tokens and shapes written as text for widgets and messages (the figures escape their
+own).
 
 A sequence's label in a select box, or a stretch of tokens quoted in a sentence, reads the
 way the user typed it: characters joined without spaces, words with spaces, numbers
@@ -29,3 +30,8 @@ def sequence_label(trace: Trace, index: int) -> str:
     text = typed_text(trace, tokens)
     text = text if len(text) <= SEQUENCE_LABEL_CHARS else text[: SEQUENCE_LABEL_CHARS - 1] + "…"
     return f"{index + 1}: {text}"
+
+
+def shape_text(shape: Sequence[int]) -> str:
+    """A tensor's shape as PyTorch prints it, without "torch.Size": (3, 5, 4)."""
+    return "(" + ", ".join(str(n) for n in shape) + ")"

@@ -65,15 +65,11 @@ def grid_spec(
     rows = -(-len(panels) // cols)
     plot_px = row_height(units)
     height = TOP_PX + BOTTOM_PX + rows * plot_px + (rows - 1) * ROW_GAP_PX
-    width = (1.0 - COL_GAP * (cols - 1)) / cols
     data, axes, annotations, shapes = [], {}, [], []
     for index, panel in enumerate(panels):
         row, col = divmod(index, cols)
         suffix = "" if index == 0 else str(index + 1)
-        x_dom = (round(col * (width + COL_GAP), 6), round(col * (width + COL_GAP) + width, 6))
-        top_px = row * (plot_px + ROW_GAP_PX)
-        plot_h = height - TOP_PX - BOTTOM_PX
-        y_dom = (round(1 - (top_px + plot_px) / plot_h, 6), round(1 - top_px / plot_h, 6))
+        x_dom, y_dom = _panel_domain(row, col, cols, plot_px, height)
         steps = len(panel.tokens)
         shared = {} if index == 0 else {"matches": "x"}
         axes["xaxis" + suffix] = {
@@ -105,6 +101,16 @@ def grid_spec(
         shapes=shapes,
     )  # fmt: skip
     return {"data": data, "layout": layout}
+
+
+def _panel_domain(row: int, col: int, cols: int, plot_px: int, height: int) -> tuple:
+    """The (x, y) domains of the panel at `row`, `col`: fixed pixels per row."""
+    width = (1.0 - COL_GAP * (cols - 1)) / cols
+    x_dom = (round(col * (width + COL_GAP), 6), round(col * (width + COL_GAP) + width, 6))
+    top_px = row * (plot_px + ROW_GAP_PX)
+    plot_h = height - TOP_PX - BOTTOM_PX
+    y_dom = (round(1 - (top_px + plot_px) / plot_h, 6), round(1 - top_px / plot_h, 6))
+    return x_dom, y_dom
 
 
 def _colourbar_px(plot_px: int, height: int) -> int:

@@ -118,30 +118,11 @@ def timeline_spec(
     projection = project_states(trace.hidden[layer, direction])
     coords = projection.coords[seq]  # (T, K)
     three_d = coords.shape[1] == 3
-    data = [heatmap(states, tokens, "h", "x", "y", lang)]
-    for index, unit in enumerate(units):
-        colour = UNIT_COLOURS[index % len(UNIT_COLOURS)]
-        data.append({
-            "type": "scatter", "x": list(range(steps)), "y": states[:, unit].astype(np.float32),
-            "mode": "lines+markers+text", "name": f"h[{unit}]", "legendgroup": "units",
-            "text": end_label(states[:, unit], f"h[{unit}]"), "textposition": "middle right",
-            "textfont": {"color": colour}, "cliponaxis": False,
-            "line": {"color": colour, "width": 3}, "marker": {"size": 7},
-            "hovertemplate": f"h[{unit}] t=%{{x}}: %{{y:.4f}}<extra></extra>",
-            "xaxis": "x3", "yaxis": "y3",
-        })  # fmt: skip
+    data = [heatmap(states, tokens, "h", "x", "y", lang), *_unit_lines(states, units)]
     data += _state_space_traces(trace, seq, projection, three_d)
     title = chart_title(tr("fig_hidden_state", lang), trace, seq, layer, direction, lang)
     layout = base_layout(title, 670)
-    layout.update(
-        xaxis=time_axis(tokens, title=False, with_step=False, lang=lang, domain=list(LEFT),
-                        anchor="y"),
-        yaxis=unit_axis(hidden, tr("fig_hidden_unit", lang), domain=list(TOP), anchor="x"),
-        xaxis3=time_axis(tokens, title=True, lang=lang, domain=list(LEFT), anchor="y3"),
-        yaxis3={"title": {"text": tr("fig_value", lang)}, "range": [zmin * 1.05, zmax * 1.05],
-                "domain": list(BOTTOM), "anchor": "x3", "gridcolor": "white"},
-        coloraxis=coloraxis(zmin, zmax, lang, x=0.5, xanchor="left", len=0.5, y=0.78),
-    )  # fmt: skip
+    layout.update(_left_axes(tokens, hidden, zmin, zmax, lang))
     layout.update(_state_space_axes(projection, bounded, three_d, lang))
     space = tr("fig_state_space_pca" if projection.is_pca else "fig_state_space", lang)
     titles = [
@@ -163,6 +144,38 @@ def timeline_spec(
     if three_d:
         layout["scene"] = {**scene, **layout_at(0)["scene"]}
     return {"data": data, "layout": layout, "frames": frames}
+
+
+def _unit_lines(states: np.ndarray, units: list[int]) -> list[dict]:
+    """Each chosen unit of h_t (T, H) as a line, named at its last point."""
+    lines = []
+    for index, unit in enumerate(units):
+        colour = UNIT_COLOURS[index % len(UNIT_COLOURS)]
+        lines.append({
+            "type": "scatter", "x": list(range(len(states))),
+            "y": states[:, unit].astype(np.float32),
+            "mode": "lines+markers+text", "name": f"h[{unit}]", "legendgroup": "units",
+            "text": end_label(states[:, unit], f"h[{unit}]"), "textposition": "middle right",
+            "textfont": {"color": colour}, "cliponaxis": False,
+            "line": {"color": colour, "width": 3}, "marker": {"size": 7},
+            "hovertemplate": f"h[{unit}] t=%{{x}}: %{{y:.4f}}<extra></extra>",
+            "xaxis": "x3", "yaxis": "y3",
+        })  # fmt: skip
+    return lines
+
+
+def _left_axes(tokens, hidden: int, zmin: float, zmax: float, lang: str) -> dict:
+    """The heatmap's axes (top left), the unit lines' (bottom left), the colour axis."""
+    return {
+        "xaxis": time_axis(tokens, title=False, with_step=False, lang=lang, domain=list(LEFT),
+                           anchor="y"),
+        "yaxis": unit_axis(hidden, tr("fig_hidden_unit", lang), domain=list(TOP), anchor="x"),
+        "xaxis3": time_axis(tokens, title=True, lang=lang, domain=list(LEFT), anchor="y3"),
+        "yaxis3": {"title": {"text": tr("fig_value", lang)},
+                   "range": [zmin * 1.05, zmax * 1.05], "domain": list(BOTTOM),
+                   "anchor": "x3", "gridcolor": "white"},
+        "coloraxis": coloraxis(zmin, zmax, lang, x=0.5, xanchor="left", len=0.5, y=0.78),
+    }  # fmt: skip
 
 
 def timeline_figure(

@@ -14,6 +14,7 @@ from components.figures.parts import direction_name, visible_token
 from components.figures.patterns import pattern_label, pattern_spec
 from components.i18n import t
 from components.lessons.view import LessonView
+from components.text import shape_text
 from model.errors import quoted
 from model.lessons.patterns import PATTERN_NAMES, UsagePattern, output_at, usage_pattern
 from model.trace import Trace
@@ -67,7 +68,7 @@ def _render_tensors(pattern: UsagePattern, trace: Trace, seq: int, lang: str) ->
     st.markdown("**" + t("patterns_tensors_title", lang) + "**")
     lines = [t("patterns_feed_line", lang, feed=pattern.feed)]
     for tensor in pattern.tensors:
-        shape = "(" + ", ".join(str(n) for n in tensor.batch_shape) + ")"
+        shape = shape_text(tensor.batch_shape)
         lines.append(t("patterns_tensor_line", lang, expression=tensor.expression, shape=shape,
                        seq=seq + 1, single=tensor.for_sequence))  # fmt: skip
     st.markdown("\n".join(f"- {line}" for line in lines))

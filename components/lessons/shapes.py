@@ -1,5 +1,5 @@
-"""Panel 1, shapes: every tensor with its shape and what each dimension means, and the
-batch_first pitfall drawn as the grid typed beside the grid PyTorch read."""
+"""The shapes lesson, above the tabs: every tensor with its shape and what each dimension
+means, and the batch_first pitfall drawn as the grid typed beside the grid PyTorch read."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from components.charting import built_once, chart
 from components.figures import shapes as shapes_figure
 from components.i18n import t
 from components.sidebar import turn_on_batch_first
+from components.text import shape_text
 from model.trace import Trace
 
 NAMES = ("input_data", "outputs", "h_n", "c_n")  # the short line: the tensors code prints
@@ -43,7 +44,7 @@ def render_shapes(trace: Trace, prefix: str, lang: str) -> None:
     config, encoded = trace.config, trace.encoded
     rows = tensor_shapes(trace, lang)
     states = 5 if trace.c_n is not None else 4  # inputs, outputs, h_n (, c_n)
-    short = [f"`{name}` {_shape(shape)}" for name, shape, _ in rows[:states] if name in NAMES]
+    short = [f"`{name}` {shape_text(shape)}" for name, shape, _ in rows[:states] if name in NAMES]
     read_batch, read_steps, width = trace.inputs.shape
     read = "shapes_read_bf" if config.batch_first else "shapes_read_sf"
     short.insert(1, t(read, lang, batch=read_batch, steps=read_steps, input=width))
@@ -53,7 +54,7 @@ def render_shapes(trace: Trace, prefix: str, lang: str) -> None:
         table = pd.DataFrame(
             {
                 t("shapes_col_tensor", lang): [name for name, _, _ in rows],
-                t("shapes_col_shape", lang): [_shape(shape) for _, shape, _ in rows],
+                t("shapes_col_shape", lang): [shape_text(shape) for _, shape, _ in rows],
                 t("shapes_col_dims", lang): [_dims(dims, gates, lang) for *_, dims in rows],
             }
         )
@@ -79,7 +80,3 @@ def render_shapes(trace: Trace, prefix: str, lang: str) -> None:
 def _dims(key: str, gates: int, lang: str) -> str:
     per_gate = key.startswith(("dims_weight", "dims_bias"))  # "(4 × hidden, input)"
     return t(key, lang, **({"gates": gates} if per_gate else {}))
-
-
-def _shape(shape: tuple[int, ...]) -> str:
-    return "(" + ", ".join(str(s) for s in shape) + ")"

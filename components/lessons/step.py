@@ -29,6 +29,7 @@ from components.figures.step import (
 )
 from components.i18n import t
 from components.lessons.view import LessonView
+from components.text import shape_text
 from model.errors import quoted
 from model.lessons.step import StepMath, has_state, step_math
 from model.trace import Trace
@@ -114,11 +115,11 @@ def _render_context(trace: Trace, math: StepMath, lang: str) -> None:
         notes.append(t("step_reverse", lang))
     ih, hh = (shape for name, shape in math.weight_shapes.items() if name.startswith("weight"))
     if math.cell == "rnn":
-        notes.append(t("step_shapes_rnn", lang, ih=_shape(ih), hh=_shape(hh)))
+        notes.append(t("step_shapes_rnn", lang, ih=shape_text(ih), hh=shape_text(hh)))
     else:
         order = ", ".join(gate.letter for gate in math.gates)
         notes.append(
-            t("step_shapes_gates", lang, order=order, ih=_shape(ih), hh=_shape(hh),
+            t("step_shapes_gates", lang, order=order, ih=shape_text(ih), hh=shape_text(hh),
               hidden=math.h.shape[0])
         )  # fmt: skip
     if not trace.config.bias:
@@ -192,7 +193,3 @@ def _show_table(table: pd.DataFrame) -> None:
     number = st.column_config.NumberColumn(format="%.4f")
     formats = {name: number for name in table.columns if table[name].dtype.kind == "f"}
     st.dataframe(table, hide_index=True, column_config=formats)
-
-
-def _shape(shape: tuple[int, ...]) -> str:
-    return "(" + ", ".join(str(s) for s in shape) + ")"

@@ -1,5 +1,5 @@
 """Two languages: the URL and the switch choose Korean or English, every key exists in
-both (tests/components/test_text.py), and no view shows a string outside the table.
+both (tests/components/i18n/test_catalogue.py), and no view shows a string outside the table.
 
 The last is proved with a pseudo-language: the Korean table is replaced by the English
 one with every text wrapped in ⟦ ⟧. Every string the page shows (labels, help, Markdown,

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components import limits as limits_view
+from components import limits as limits_module
 from components.figures import parts as figure_parts
 from components.i18n import error_text, t
 from components.limits import LIMIT_MODULES, limit_groups
@@ -37,8 +37,8 @@ def defined_limits(module) -> set[str]:
 
 
 def listed_limits() -> dict[str, set[str]]:
-    """module name -> the limit constants limits_view.py reads (module.NAME)."""
-    tree = ast.parse(Path(limits_view.__file__).read_text(encoding="utf-8"))
+    """module name -> the limit constants components/limits.py reads (module.NAME)."""
+    tree = ast.parse(Path(limits_module.__file__).read_text(encoding="utf-8"))
     found: dict[str, set[str]] = {}
     for node in ast.walk(tree):
         if (
@@ -52,7 +52,7 @@ def listed_limits() -> dict[str, set[str]]:
 
 def imported_names() -> dict[str, str]:
     """module path -> the name limits.py gives it (`from model.training import run as x`)."""
-    tree = ast.parse(Path(limits_view.__file__).read_text(encoding="utf-8"))
+    tree = ast.parse(Path(limits_module.__file__).read_text(encoding="utf-8"))
     return {
         f"{node.module}.{alias.name}": alias.asname or alias.name
         for node in ast.walk(tree)
