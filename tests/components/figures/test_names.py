@@ -20,6 +20,7 @@ def test_png_filename_says_cell_size_sequence_layer_direction(traced):
     assert names.png_filename("gates", result, 0, 0, 0) == "gates_lstm_h3_seq1_layer1_forward"
     single = traced(PRESETS["lecture"])
     assert names.png_filename("hidden-state", single, 4, 0, 0) == "hidden-state_rnn_h2_seq5"
+    assert names.png_filename("weights", result, None, 1, 0) == "weights_lstm_h3_layer2_forward"
 
 
 def test_chart_config_names_the_png():
