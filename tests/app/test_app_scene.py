@@ -42,13 +42,6 @@ def test_first_visit_shows_the_lecture_as_pytorch_printed_it(page, ref):
     assert not page.at.warning and not page.at.error
 
 
-def test_first_visit_explains_the_batch_first_pitfall(page):
-    pitfall = t("batch_first_pitfall", "en", lines=3, steps=5)
-    assert pitfall in page.bodies("info")
-    shapes = next(body for body in page.bodies("markdown") if body.startswith("**Shapes**"))
-    assert "(3, 5, 4)" in shapes and "seq=3, batch=5, input=4" in shapes
-
-
 def test_first_visit_writes_the_lecture_link(page, ref):
     query = page.query()
     assert query["preset"] == ["lecture"]
@@ -237,17 +230,6 @@ def test_back_to_the_lecture_preset(page, ref):
     assert (
         page.value("main_cell") == "rnn" and page.value("main_sequences") == "hello\neolll\nlleel"
     )
-
-
-def test_the_batch_first_fix_is_one_click(page, ref):
-    (fix,) = [b for b in page.at.button if b.key == "main_fix_batch_first"]
-    assert "batch_first=True" in fix.label
-    fix.click()
-    page.run()
-    assert page.value("main_batch_first") is True
-    assert page.value("main_preset") == "custom"
-    outputs = ref.lecture_outputs(batch_first=True).detach().numpy()
-    np.testing.assert_array_equal(page.heatmap(), outputs[0].T)
 
 
 def test_editing_the_text_keeps_the_sequence_number_and_its_new_label(page):
