@@ -1,4 +1,9 @@
-"""Hidden-State Explorer: `streamlit run app.py`. Wiring only; no maths here."""
+"""Hidden-State Explorer: `streamlit run app.py`. Wiring only; no maths here.
+
+The page, top to bottom: the title, the view choices, the hidden state over time beside
+its path in state space with the time control (the first screen, on a projector too),
+the shapes and the batch_first pitfall in a line, training, then the lesson tabs.
+"""
 
 import streamlit as st
 import torch
@@ -12,28 +17,17 @@ from components.display import (
     view_settings,
 )
 from components.i18n import t
-from components.lessons import render_lessons
+from components.lessons import follows_cursor, render_lessons
 from components.lessons.shapes import render_shapes
 from components.lessons.view import LessonView
 from components.limits import render_limits
+from components.page import page_style
 from components.scene import safe_scene
 from components.sidebar import render_controls, seed_widgets
 from components.training.form import render_training
 from components.urlstate import parse_query, parse_view, to_query
 
 PREFIX = "main"
-# Fixed CSS (no user text): less empty space above the charts on a projector.
-PAGE_STYLE = """<style>
-[data-testid="stMainBlockContainer"] { padding-top: 2.2rem; }
-[data-testid="stSidebarUserContent"] { padding-top: 1rem; }
-h1 { padding-top: 0 !important; }
-</style>"""
-# Presenter mode (fixed CSS, no user text): larger text everywhere on the page.
-PRESENTER_STYLE = """<style>
-[data-testid="stMain"] { font-size: 1.3rem; }
-[data-testid="stMain"] p, [data-testid="stMain"] li { font-size: 1.3rem; }
-[data-testid="stMain"] button p { font-size: 1.2rem; }
-</style>"""
 torch.set_num_threads(1)  # small models on a shared 2-core server: see bench/tracer.py
 
 if "notices" not in st.session_state:  # first run of this session: the URL decides
@@ -46,7 +40,7 @@ if "notices" not in st.session_state:  # first run of this session: the URL deci
 LANG = language()
 
 st.set_page_config(page_title=t("page_title", LANG), page_icon="🔁", layout="wide")
-st.html(PAGE_STYLE + (PRESENTER_STYLE if presenting() else ""))
+st.html(page_style(presenting()))
 
 with st.sidebar:
     render_display_settings(LANG)
@@ -54,8 +48,11 @@ with st.sidebar:
     render_limits(LANG)
 
 st.title(t("app_title", LANG))
-st.caption(t("app_caption", LANG))
+if not presenting():
+    st.caption(t("app_caption", LANG))
 main_view.render_notices(st.session_state.notices, LANG)
+main = st.container()  # the first screen; filled once the scene (trained or not) is known
+below = st.container()
 
 scene = None
 if config is not None:
@@ -67,8 +64,13 @@ if scene is None:
 
 st.query_params.from_dict(to_query(config, view_settings()))
 trace = scene.trace
-render_shapes(trace, PREFIX, LANG)
-seq, layer, direction, units = main_view.render_selection(trace, PREFIX, LANG)
-main_view.render_timeline(trace, seq, layer, direction, units, LANG)
-render_lessons(LessonView(scene, seq, layer, direction, tuple(units), LANG))
+with main:
+    seq, layer, direction, units, fitted = main_view.render_selection(trace, PREFIX, LANG)
+    step = main_view.render_timeline(
+        trace, (seq, layer, direction), units, LANG,
+        fitted=fitted, big=presenting(), report=follows_cursor(LANG),
+    )  # fmt: skip
+with below:
+    render_shapes(trace, PREFIX, LANG)
+render_lessons(LessonView(scene, seq, layer, direction, tuple(units), LANG, step))
 main_view.render_check(trace, LANG)

@@ -15,7 +15,7 @@ import streamlit as st
 
 from components.display import presenting
 from components.figures.names import chart_config
-from components.figures.parts import enlarge
+from components.figures.presenter import enlarge
 from model.trace import Trace
 
 

@@ -12,8 +12,10 @@ from components.settings import BY_FIELD
 
 LANG_KEY = "lang"
 PRESENTER_KEY = "presenter"
+COLOUR_KEY = "colour_scale"
 LANGUAGE = BY_FIELD["lang"]
 PRESENTER = BY_FIELD["present"]
+COLOUR = BY_FIELD["colour"]
 
 
 def language() -> str:
@@ -25,14 +27,34 @@ def presenting() -> bool:
     return bool(st.session_state.get(PRESENTER_KEY, False))
 
 
+def fitted_colours() -> bool:
+    """The main view's colour scale: fitted to the data (the default) or fixed [-1, 1]."""
+    return st.session_state.get(COLOUR_KEY, COLOUR.default) != "fixed"
+
+
 def seed_display(view: dict) -> None:
     """The URL's view settings into the widgets' state (first run of a session)."""
     st.session_state[LANG_KEY] = view["lang"]
     st.session_state[PRESENTER_KEY] = view["present"]
+    st.session_state[COLOUR_KEY] = view["colour"]
 
 
 def view_settings() -> dict:
-    return {"lang": language(), "present": presenting()}
+    return {
+        "lang": language(),
+        "present": presenting(),
+        "colour": "fitted" if fitted_colours() else "fixed",
+    }
+
+
+def render_colour_scale(lang: str) -> bool:
+    """Fitted or fixed colours, a click away beside the charts. True when fitted."""
+    st.segmented_control(
+        COLOUR.label(lang), list(COLOUR.choices),
+        format_func=lambda value: COLOUR.option_text(value, lang),
+        key=COLOUR_KEY, required=True, help=COLOUR.help_text(lang),
+    )  # fmt: skip
+    return fitted_colours()
 
 
 def render_display_settings(lang: str) -> None:

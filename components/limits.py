@@ -78,7 +78,7 @@ def upload_lines(lang: str) -> list[str]:
 
 def chart_lines(lang: str) -> list[str]:
     return [
-        t("limits_frames", lang, value=_n(figure_parts.MAX_FRAMES)),
+        t("limits_window_token_chars", lang, value=_n(figure_parts.MAX_WINDOW_TOKEN_CHARS)),
         t("limits_tick_labels", lang, value=_n(figure_parts.MAX_TICK_LABELS)),
         t("limits_label_chars", lang, value=_n(figure_parts.MAX_LABEL_CHARS)),
         t("limits_point_labels", lang, value=_n(figure_parts.MAX_POINT_LABELS)),

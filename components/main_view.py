@@ -11,8 +11,10 @@ from __future__ import annotations
 import streamlit as st
 
 from components.charting import built_once, chart
+from components.display import render_colour_scale
 from components.figures.names import png_filename
-from components.figures.timeline import timeline_spec
+from components.figures.parts import visible_token
+from components.figures.timeline import state_space_spec, timeline_spec
 from components.i18n import error_text, t
 from components.stepper import render_stepper
 from components.text import sequence_label
@@ -36,8 +38,9 @@ def render_error(message: str, lang: str) -> None:
     st.error(f"**{t('error_title', lang)}.** {message}", icon="🛑")
 
 
-def render_selection(trace: Trace, prefix: str, lang: str) -> tuple[int, int, int, list[int]]:
-    """Which sequence, layer, direction and line-chart units to show."""
+def render_selection(trace: Trace, prefix: str, lang: str) -> tuple[int, int, int, list[int], bool]:
+    """Which sequence, layer, direction and line-chart units to show, and whether the
+    colours are fitted to the data."""
     batch, layers, directions = trace.hidden.shape[2], trace.num_layers, trace.num_directions
     hidden = trace.hidden.shape[-1]
     keys = {name: f"{prefix}_view_{name}" for name in ("seq", "layer", "dir", "units")}
@@ -46,7 +49,7 @@ def render_selection(trace: Trace, prefix: str, lang: str) -> tuple[int, int, in
     _keep_valid(keys["layer"], range(layers))
     _keep_valid(keys["dir"], range(directions))
     units_key = f"{keys['units']}_h{hidden}"  # one choice per hidden size: grows with it
-    columns = st.columns([3, 1, 1, 3])
+    columns = st.columns([2.6, 1, 1.3, 3, 1.6], vertical_alignment="bottom")
     with columns[0]:
         # the labels are the options, so an edited text never leaves a stale label shown
         chosen = st.selectbox(t("select_sequence", lang), labels, key=keys["seq"])
@@ -71,22 +74,49 @@ def render_selection(trace: Trace, prefix: str, lang: str) -> tuple[int, int, in
             max_selections=MAX_LINE_UNITS, help=t("select_units_help", lang),
             persist_state="session",
         )  # fmt: skip
-    return seq, layer, direction, sorted(units)
+    with columns[4]:
+        fitted = render_colour_scale(lang)
+    return seq, layer, direction, sorted(units), fitted
 
 
-def render_timeline(trace: Trace, seq: int, layer: int, direction: int, units, lang: str):
-    key = (seq, layer, direction, tuple(units), lang)
+def render_timeline(
+    trace: Trace,
+    pick: tuple[int, int, int],
+    units,
+    lang: str,
+    *,
+    fitted: bool = True,
+    big: bool = False,
+    report: bool = False,
+    unit_labels: tuple[str, ...] | None = None,
+    when: str = "",
+) -> int:
+    """The hidden state over time beside its path in state space (stacked on a phone),
+    and the time control under them. Returns the step the browser last reported (only
+    sent with `report`, for a lesson that follows the cursor)."""
+    seq, layer, direction = pick
+    labels = list(unit_labels) if unit_labels else None
+    key = (seq, layer, direction, tuple(units), lang, fitted, unit_labels, when)
     spec = built_once(
-        "timeline",
-        trace,
-        key,
-        lambda: timeline_spec(trace, seq, layer, direction, units, lang),
-    )
-    name = png_filename("hidden-state", trace, seq, layer, direction)
-    chart(spec, name, "timeline_chart")
-    render_stepper(key="time_stepper", lang=lang)
+        "timeline", trace, key,
+        lambda: timeline_spec(trace, seq, layer, direction, units, lang, fitted, labels, when),
+    )  # fmt: skip
+    space = built_once(
+        "state_space", trace, (seq, layer, direction, lang, when),
+        lambda: state_space_spec(trace, seq, layer, direction, lang, when),
+    )  # fmt: skip
+    left, right = st.columns([2.3, 1], gap="small")
+    with left:
+        chart(spec, png_filename("hidden-state", trace, seq, layer, direction), "timeline_chart")
+    with right:
+        name = png_filename("state-space", trace, seq, layer, direction)
+        chart(space, name, "state_space_chart")
+    tokens = trace.tokens[seq]
+    steps = [f"{visible_token(token)} · {t}" for t, token in enumerate(tokens)]
+    step = render_stepper(steps, lang, big=big, report=report)
     pca = t("timeline_caption_pca", lang) if trace.hidden.shape[-1] > 3 else ""
     st.caption(t("timeline_caption", lang, pca=pca))
+    return min(step, len(tokens) - 1)
 
 
 def render_check(trace: Trace, lang: str) -> None:

@@ -29,6 +29,7 @@ from model.config import (
 )
 
 KINDS = ("lines", "choice", "int", "bool")
+COLOUR_SCALES = ("fitted", "fixed")  # the main view's colour scale: fitted to the data first
 
 
 @dataclass(frozen=True)
@@ -97,5 +98,8 @@ VIEW_SETTINGS: tuple[Setting, ...] = (
             option=lambda value, lang: t("language_name", value), default="en"),
     Setting("present", "present", "bool", lambda lang: t("presenter", lang),
             help=lambda s, lang: t("presenter_help", lang), default=False),
+    Setting("colour", "colour", "choice", lambda lang: t("colour_scale", lang),
+            help=lambda s, lang: t("colour_scale_help", lang), choices=COLOUR_SCALES,
+            option=lambda value, lang: t("colour_" + value, lang), default="fitted"),
 )  # fmt: skip
 BY_FIELD: dict[str, Setting] = {setting.field: setting for setting in SETTINGS + VIEW_SETTINGS}

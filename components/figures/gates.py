@@ -7,21 +7,20 @@ from __future__ import annotations
 
 import numpy as np
 
+from components.figures.cursor import cursor_shape, time_meta
 from components.figures.parts import (
-    CONTROLS_MARGIN,
     MAX_GATE_UNITS,
     UNIT_COLOURS,
-    animation,
     as_figure,
     base_layout,
     chart_title,
     coloraxis,
-    cursor_shape,
     heatmap,
     subplot_title,
     time_axis,
     unit_axis,
 )
+from components.figures.timeline import WINDOW_STEPS, window_range
 from components.i18n import t as tr
 from model.trace import Trace
 
@@ -68,21 +67,20 @@ def gates_spec(
         titles.append(subplot_title(name, (0.0, 1.0), top))
     last_y = "y" + ("" if rows == 1 else str(rows))
     title = tr("gates_fig_title_cell" if trace.cell is not None else "gates_fig_title", lang)
-    layout = base_layout(
-        chart_title(title, trace, seq, layer, direction, lang), CONTROLS_MARGIN + 80 + 160 * rows
-    )
+    layout = base_layout(chart_title(title, trace, seq, layer, direction, lang), 150 + 150 * rows)
+    windowed = steps > WINDOW_STEPS
     layout.update(
-        xaxis=time_axis(tokens, title=True, lang=lang, anchor=last_y, domain=[0.0, 1.0]),
+        xaxis=time_axis(tokens, title=True, lang=lang, anchor=last_y, domain=[0.0, 1.0],
+                        range=window_range(steps), windowed=windowed, with_step=not windowed),
         coloraxis=coloraxis(-1.0, 1.0, lang),
+        shapes=[cursor_shape(0, "x", "y" + ("" if row == 0 else str(row + 1)))
+                for row in range(rows)],
+        annotations=titles,
+        meta=time_meta(steps, window_axes=["xaxis"] if windowed else []),
+        dragmode="pan" if windowed else "zoom",
         **layout_axes,
-    )
-    y_refs = ["y" + ("" if row == 0 else str(row + 1)) for row in range(rows)]
-
-    def layout_at(t: int) -> dict:
-        return {"shapes": [cursor_shape(t, "x", ref) for ref in y_refs], "annotations": titles}
-
-    frames = animation(layout, layout_at, steps, tokens, redraw=False, lang=lang)
-    return {"data": data, "layout": layout, "frames": frames}
+    )  # fmt: skip
+    return {"data": data, "layout": layout}
 
 
 def gates_figure(trace: Trace, seq: int, layer: int, direction: int, units=None, lang="en"):

@@ -6,7 +6,6 @@ dicts; no Streamlit here.
 from __future__ import annotations
 
 import html
-import math
 
 import numpy as np
 import plotly.graph_objects as go
@@ -26,18 +25,12 @@ UNIT_COLOURS = (
 CELL_NAMES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}  # how the page writes each cell
 
 FONT_SIZE = 16
-MAX_FRAMES = 250  # longer sequences get a frame every k steps
 MAX_TICK_LABELS = 60  # beyond this many steps, the time axis shows numbers only
 MAX_LABEL_CHARS = 64  # ... or when steps x (longest token + 1) passes this (long words, numbers)
 MAX_POINT_LABELS = 30  # beyond this many steps, trajectory points are not labelled
 MAX_HOVER_CELLS = 4_000  # per-cell token hover text only for heatmaps up to this size
-CONTROLS_GAP = 72  # pixels between a plot's bottom and the play buttons: room for the axis
-CONTROLS_MARGIN = 160  # bottom margin holding the axis title, buttons and slider
+MAX_WINDOW_TOKEN_CHARS = 3  # a windowed time axis writes tokens up to this long
 MAX_GATE_UNITS = 32  # larger layers show only the chosen units in the gates figure
-
-# The timeline's grid: heatmap top-left, unit lines bottom-left, state space right.
-LEFT, RIGHT = (0.0, 0.492), (0.672, 1.0)
-TOP, BOTTOM = (0.538, 1.0), (0.0, 0.378)
 
 
 def visible_token(token: str) -> str:
@@ -62,12 +55,16 @@ def tokens_fit(tokens: tuple[str, ...], most: int = MAX_TICK_LABELS) -> bool:
     return len(tokens) <= most and len(tokens) * (longest + 1) <= MAX_LABEL_CHARS
 
 
-def colour_range(values: np.ndarray, bounded: bool) -> tuple[float, float]:
-    """[-1, 1] for tanh/sigmoid quantities; symmetric around 0 beyond it otherwise."""
-    if bounded:
-        return -1.0, 1.0
+def colour_range(values: np.ndarray, bounded: bool, fitted: bool = False) -> tuple[float, float]:
+    """Symmetric about 0, so white is always 0. Fixed: [-1, 1] for tanh/sigmoid
+    quantities, the largest |value| (at least 1) otherwise. Fitted: the largest |value|,
+    so small states (LSTM, GRU, wide layers) use the whole scale."""
     finite = values[np.isfinite(values)]
     largest = float(np.abs(finite).max()) if finite.size else 1.0
+    if fitted:
+        return -max(largest, 1e-6), max(largest, 1e-6)
+    if bounded:
+        return -1.0, 1.0
     largest = max(1.0, largest)
     return -largest, largest
 
@@ -79,11 +76,6 @@ def bounded(cell: str, nonlinearity: str) -> bool:
 
 def is_bounded(trace: Trace) -> bool:
     return bounded(trace.config.cell, trace.config.nonlinearity)
-
-
-def frame_steps(steps: int) -> list[int]:
-    stride = max(1, math.ceil(steps / MAX_FRAMES))
-    return list(range(0, steps, stride))
 
 
 def as_figure(spec: dict) -> go.Figure:
@@ -99,7 +91,7 @@ def base_layout(title: str, height: int) -> dict:
         "title": {"text": title, "x": 0.01, "font": {"size": FONT_SIZE + 4}},
         "font": {"size": FONT_SIZE, "color": "#1f2937"},
         "height": height,
-        "margin": {"l": 80, "r": 40, "t": 80, "b": CONTROLS_MARGIN},
+        "margin": {"l": 80, "r": 40, "t": 64, "b": 72},
         "paper_bgcolor": "white",
         "plot_bgcolor": PADDING_GREY,
         "hoverlabel": {"font": {"size": FONT_SIZE}},
@@ -108,11 +100,24 @@ def base_layout(title: str, height: int) -> dict:
 
 
 def time_axis(
-    tokens: tuple[str, ...], title: bool, with_step: bool = True, lang: str = "en", **extra
+    tokens: tuple[str, ...],
+    title: bool,
+    with_step: bool = True,
+    lang: str = "en",
+    windowed: bool = False,
+    **extra,
 ) -> dict:
+    """Tokens under their steps (with the step numbers when `with_step`). A `windowed`
+    axis shows a window of a long sequence at a time, so short tokens are written under
+    every step however long the sequence."""
     steps = len(tokens)
     axis = {"range": [-0.5, steps - 0.5], "showgrid": False, "zeroline": False, "tickangle": 0}
-    if tokens_fit(tokens):
+    longest = max((len(token) for token in tokens), default=0)
+    if windowed and longest <= MAX_WINDOW_TOKEN_CHARS:
+        labels = time_labels(tokens, with_step=False)
+        axis.update(tickmode="array", tickvals=list(range(steps)), ticktext=labels)
+        name = tr("fig_time_token", lang)
+    elif tokens_fit(tokens):
         labels = time_labels(tokens, with_step)
         axis.update(tickmode="array", tickvals=list(range(steps)), ticktext=labels)
         name = tr("fig_time_token", lang)
@@ -141,14 +146,21 @@ def subplot_title(text: str, x: tuple[float, float], y_top: float) -> dict:
     }  # fmt: skip
 
 
-def coloraxis(zmin: float, zmax: float, lang: str = "en", **colorbar) -> dict:
+def coloraxis(
+    zmin: float, zmax: float, lang: str = "en", fitted: bool | None = None, **colorbar
+) -> dict:
+    """The shared colour axis; with `fitted` given, its title says which scale it is
+    ("fitted ±0.42" or "fixed ±1"), written on its side so it never meets an axis title."""
+    title = {"text": tr("fig_value", lang), "side": "top"}
+    if fitted is not None:
+        key = "fig_colour_fitted" if fitted else "fig_colour_fixed"
+        title = {"text": tr(key, lang, bound=f"{zmax:.2g}"), "side": "right"}
     return {
         "colorscale": DIVERGING_SCALE,
         "cmin": zmin,
         "cmax": zmax,
-        "colorbar": {"title": {"text": tr("fig_value", lang), "side": "top"}, "thickness": 14,
-                     **colorbar},
-    }  # fmt: skip
+        "colorbar": {"title": title, "thickness": 14, **colorbar},
+    }
 
 
 def heatmap(
@@ -173,51 +185,9 @@ def heatmap(
         hover_tokens = np.array([display_token(t) for t in tokens], dtype=object)
         trace["customdata"] = np.broadcast_to(hover_tokens, (units, steps))
         trace["hovertemplate"] = (
-            f"{name}[%{{y}}]<br>t = %{{x}} (%{{customdata}})<br>{value} = %{{z:.4f}}<extra></extra>"
+            f"{name}[%{{y}}]<br>t = %{{x}} · %{{customdata}}<br>{value} = %{{z:.4f}}<extra></extra>"
         )
     return trace
-
-
-def cursor_shape(t: int, xref: str, yref: str) -> dict:
-    return {
-        "type": "line", "xref": xref, "yref": f"{yref} domain", "x0": t, "x1": t,
-        "y0": 0, "y1": 1, "line": {"color": CURSOR, "width": 3, "dash": "dot"},
-    }  # fmt: skip
-
-
-def animation(
-    layout: dict, layout_at, steps: int, tokens, redraw: bool, lang: str = "en"
-) -> list[dict]:
-    """Layout-only frames (plotly.js drops a heatmap when frames animate trace data), the
-    slider and the play/pause buttons; the page opens at t = 0."""
-    shown = frame_steps(steps)
-    layout.update(layout_at(0))
-    plot_height = layout["height"] - layout["margin"]["t"] - layout["margin"]["b"]
-    below = -CONTROLS_GAP / plot_height  # the same distance in pixels on every figure
-    step_args = {"frame": {"duration": 450, "redraw": redraw}, "mode": "immediate",
-                 "transition": {"duration": 0}}  # fmt: skip
-    layout["updatemenus"] = [{
-        "type": "buttons", "direction": "left", "x": 0.0, "y": below, "xanchor": "left",
-        "yanchor": "top", "pad": {"t": 30, "r": 10}, "showactive": False,
-        "buttons": [
-            {"label": tr("fig_play", lang), "method": "animate",
-             "args": [None, {**step_args, "fromcurrent": True}]},
-            {"label": tr("fig_pause", lang), "method": "animate",
-             "args": [[None], {**step_args, "frame": {"duration": 0, "redraw": redraw}}]},
-        ],
-    }]  # fmt: skip
-    layout["sliders"] = [{
-        "active": 0, "x": 0.26, "len": 0.74, "y": below, "yanchor": "top", "pad": {"t": 30},
-        "currentvalue": {"prefix": tr("fig_time_prefix", lang) + " ",
-                         "font": {"size": FONT_SIZE + 2}},
-        "font": {"size": FONT_SIZE - 4},
-        "steps": [
-            {"method": "animate", "label": f"{display_token(tokens[t])} · {t}",
-             "args": [[str(t)], step_args]}
-            for t in shown
-        ],
-    }]  # fmt: skip
-    return [{"name": str(t), "layout": layout_at(t)} for t in shown]
 
 
 def direction_name(direction: int, lang: str = "en") -> str:
@@ -249,51 +219,3 @@ def chart_title(
     """e.g. "h_t · LSTM · sequence 2 · layer 1 · reverse"."""
     cell = CELL_NAMES[trace.config.cell]
     return titled(what, cell, where(trace, lang, seq, layer, direction))
-
-
-PRESENTER_FONT = 1.4  # presenter mode: fonts x1.4, markers x1.6, lines x1.6
-PRESENTER_MARK = 1.6
-PRESENTER_STEP_FONT = 44  # the slider's "time step: 3 · l" read-out
-
-
-def enlarge(spec: dict) -> dict:
-    """A copy of a figure spec for the back of a lecture hall: every font size, marker
-    size and line width scaled up, and the plot a little taller. The input is not
-    changed (specs are memoised)."""
-    big = _scaled(spec, "")
-    layout = big.setdefault("layout", {})
-    if "height" in layout:
-        layout["height"] = int(layout["height"] * 1.15)
-    for slider in layout.get("sliders", []):  # the current time step, in large type
-        current = slider.get("currentvalue", {})
-        if "font" in current:
-            current["font"]["size"] = PRESENTER_STEP_FONT
-    return big
-
-
-def _scaled(node, parent: str):
-    if isinstance(node, dict):
-        out = {}
-        for key, value in node.items():
-            if key == "size" and parent in ("font", "tickfont", "textfont"):
-                out[key] = _times(value, PRESENTER_FONT)
-            elif key == "size" and parent == "marker" or key == "width" and parent == "line":
-                out[key] = _times(value, PRESENTER_MARK)
-            else:
-                out[key] = _scaled(value, key)
-        return out
-    if isinstance(node, list):
-        return [_scaled(item, parent) for item in node]
-    return node
-
-
-def _times(value, factor: float):
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int | float):
-        return round(value * factor, 1)
-    if isinstance(value, np.ndarray) and value.dtype.kind in "fi":
-        return (value * factor).astype(np.float32)
-    if isinstance(value, list):
-        return [_times(v, factor) for v in value]
-    return value

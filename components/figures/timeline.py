@@ -1,44 +1,51 @@
-"""The main view's figure: the hidden state of one sequence, layer and direction as a
-heatmap (units x time), the chosen units as lines, and the path of h_t through state
-space, with one time cursor across all three. A pure builder; no Streamlit here; the
-shared pieces are in `components.figures.parts`.
+"""The main view's charts: the hidden state over time and its path through state space.
 
-One diverging colour scale for activations in [-1, 1] everywhere; tokens on every time
-axis; a time cursor that moves in the browser (Plotly frames and a slider), never by
-rerunning Python.
+Two figures, drawn side by side on a wide screen and one above the other on a phone:
 
-Speed: each builder writes the figure as a plain dict (`*_spec`) and wraps it once,
-unvalidated. Plotly's validating constructors and `make_subplots` cost hundreds of
-milliseconds per figure with hundreds of frames; the specs here are checked by the tests
-instead, and by the browser tests that draw them.
+* `timeline_spec`: every unit as a heatmap (rows = units, columns = steps, tokens on the
+  time axis) with the chosen units as lines above it, on one time axis;
+* `state_space_spec`: the path of h_t through state space: the units themselves for
+  hidden size <= 3 (the lecture's size 2 is a path in the plane; 3 is a 3-D scene), the
+  first two principal components otherwise; other sequences faint behind.
+
+The time cursor moves in the browser (`components.stepper`): each figure names its
+cursor shapes and carries the per-step positions of its moving marks in
+`layout.meta.hse` (`components.figures.parts.time_meta`); no Plotly frames, so a chart
+redrawn by fullscreen or by a new scene still steps. Long sequences open on a window of
+WINDOW_STEPS steps with every token readable; the window pans (drag, or the cursor
+leaving it).
+
+Colour: by default the scale is fitted to the data (symmetric about 0, so white is
+always 0), so LSTM, GRU and large hidden sizes show their structure; `fixed` keeps
+tanh's [-1, 1]. The colour bar says which.
+
+Speed: each builder writes the figure as a plain dict and wraps it once, unvalidated;
+the tests check the specs instead, and the browser tests draw them.
 """
 
 from __future__ import annotations
 
 import numpy as np
-import plotly.graph_objects as go
 
-from components.figures.parts import (
-    BOTTOM,
+from components.figures.cursor import (
     CURSOR,
+    POINT_NAME,
+    cursor_shape,
+    finite_list,
+    time_meta,
+)
+from components.figures.parts import (
     FONT_SIZE,
-    LEFT,
     MAX_POINT_LABELS,
     PATH_BLUE,
-    RIGHT,
-    TOP,
     UNIT_COLOURS,
-    animation,
-    as_figure,
     base_layout,
     chart_title,
     coloraxis,
     colour_range,
-    cursor_shape,
     display_token,
     heatmap,
     is_bounded,
-    subplot_title,
     time_axis,
     tokens_fit,
     unit_axis,
@@ -47,56 +54,15 @@ from components.i18n import t as tr
 from model.projection import Projection, project_states
 from model.trace import Trace
 
-
-def _plane(coords: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(T, K) -> x, y. One unit: x = value, y = time step (a path along a line)."""
-    if coords.shape[1] == 1:
-        return coords[:, 0], np.arange(len(coords), dtype=np.float32)
-    return coords[:, 0], coords[:, 1]
-
-
-def _point_shape(coords: np.ndarray, t: int) -> list[dict]:
-    """Always one shape (hidden past a line's end): frames merge shape lists by index, so a
-    missing one would leave the previous step's circle on screen."""
-    x, y = _plane(coords)
-    if not (np.isfinite(x[t]) and np.isfinite(y[t])):
-        return [{"type": "circle", "xref": "x2", "yref": "y2", "visible": False,
-                 "x0": 0, "x1": 0, "y0": 0, "y1": 0}]  # fmt: skip
-    return [{
-        "type": "circle", "xref": "x2", "yref": "y2", "xsizemode": "pixel",
-        "ysizemode": "pixel", "xanchor": float(x[t]), "yanchor": float(y[t]),
-        "x0": -12, "x1": 12, "y0": -12, "y1": 12, "line": {"color": CURSOR, "width": 4},
-    }]  # fmt: skip
+HEIGHT = 430  # both charts: fits a 720 px projector screen under the view controls
+LINES_DOMAIN = (0.68, 1.0)  # the chosen units' lines, above ...
+HEATMAP_DOMAIN = (0.0, 0.6)  # ... every unit as a heatmap, over the tokens
+WINDOW_STEPS = 40  # longer sequences open on this many steps, every token readable
+LEGEND_UNITS = 8
 
 
-def _label(tokens, t: int) -> str:
-    return f"<b>{display_token(tokens[t])}</b> (t={t})"
-
-
-def _point_label(coords: np.ndarray, tokens, t: int) -> list[dict]:
-    x, y = _plane(coords)
-    if not (np.isfinite(x[t]) and np.isfinite(y[t])):  # always one label, as for the shape
-        return [{"x": 0, "y": 0, "xref": "x2", "yref": "y2", "text": "", "visible": False,
-                 "showarrow": False}]  # fmt: skip
-    return [{
-        "x": float(x[t]), "y": float(y[t]), "xref": "x2", "yref": "y2", "text": _label(tokens, t),
-        "showarrow": True, "arrowhead": 0, "arrowwidth": 2, "ax": 0, "ay": 44,
-        "font": {"size": FONT_SIZE + 2, "color": CURSOR}, "bgcolor": "rgba(255,255,255,0.85)",
-    }]  # fmt: skip
-
-
-def _scene_label(coords: np.ndarray, tokens, t: int) -> list[dict]:
-    if not np.isfinite(coords[t]).all():  # always one label, as for the 2-D shape
-        return [{"x": 0, "y": 0, "z": 0, "text": "", "visible": False, "showarrow": False}]
-    x, y, z = (float(v) for v in coords[t])
-    return [{
-        "x": x, "y": y, "z": z, "text": _label(tokens, t), "showarrow": True, "arrowhead": 0,
-        "arrowwidth": 2, "ax": 0, "ay": -44, "font": {"size": FONT_SIZE + 2, "color": CURSOR},
-        "bgcolor": "rgba(255,255,255,0.85)",
-    }]  # fmt: skip
-
-
-# --- the timeline ----------------------------------------------------------------------
+def window_range(steps: int) -> list[float]:
+    return [-0.5, min(steps, WINDOW_STEPS) - 0.5]
 
 
 def timeline_spec(
@@ -106,90 +72,126 @@ def timeline_spec(
     direction: int,
     units: list[int] | None = None,
     lang: str = "en",
+    fitted: bool = True,
+    unit_labels: list[str] | None = None,
+    when: str = "",
 ) -> dict:
-    """The main view: heatmap of h_t (units x time), each chosen unit as a line, and the
-    path of h_t through state space, with one time cursor across all three."""
+    """Every unit of h_t as a heatmap over the tokens, the chosen units as lines above,
+    one time cursor across both. `unit_labels` name the heatmap's rows (e.g. the token a
+    logit unit scores); `when` is added to the title (e.g. the training step shown)."""
     states = trace.hidden[layer, direction, seq]  # (T, H)
     tokens = trace.tokens[seq]
     steps, hidden = states.shape
     units = list(range(min(hidden, len(UNIT_COLOURS)))) if units is None else units
     bounded = is_bounded(trace)
-    zmin, zmax = colour_range(trace.hidden, bounded)
-    projection = project_states(trace.hidden[layer, direction])
-    coords = projection.coords[seq]  # (T, K)
-    three_d = coords.shape[1] == 3
-    data = [heatmap(states, tokens, "h", "x", "y", lang), *_unit_lines(states, units)]
-    data += _state_space_traces(trace, seq, projection, three_d)
-    title = chart_title(tr("fig_hidden_state", lang), trace, seq, layer, direction, lang)
-    layout = base_layout(title, 670)
-    layout.update(_left_axes(tokens, hidden, zmin, zmax, lang))
-    layout.update(_state_space_axes(projection, bounded, three_d, lang))
-    space = tr("fig_state_space_pca" if projection.is_pca else "fig_state_space", lang)
-    titles = [
-        subplot_title(tr("fig_every_unit", lang), LEFT, TOP[1]),
-        subplot_title(space, RIGHT, 1.0),
-        subplot_title(tr("fig_chosen_units", lang), LEFT, BOTTOM[1]),
-    ]
-
-    def layout_at(t: int) -> dict:
-        shapes = [cursor_shape(t, "x", "y"), cursor_shape(t, "x3", "y3")]
-        if three_d:
-            return {"shapes": shapes, "annotations": titles,
-                    "scene": {"annotations": _scene_label(coords, tokens, t)}}  # fmt: skip
-        shapes += _point_shape(coords, t)
-        return {"shapes": shapes, "annotations": titles + _point_label(coords, tokens, t)}
-
-    scene = layout.get("scene", {})  # animation sets the t = 0 layout, scene included
-    frames = animation(layout, layout_at, steps, tokens, redraw=three_d, lang=lang)
-    if three_d:
-        layout["scene"] = {**scene, **layout_at(0)["scene"]}
-    return {"data": data, "layout": layout, "frames": frames}
-
-
-def _unit_lines(states: np.ndarray, units: list[int]) -> list[dict]:
-    """Each chosen unit of h_t (T, H) as a line, named at its last point."""
-    lines = []
+    shown = trace.hidden[layer, direction]
+    zmin, zmax = colour_range(shown, bounded, fitted)
+    data = [heatmap(states, tokens, "h", "x", "y", lang)]
     for index, unit in enumerate(units):
         colour = UNIT_COLOURS[index % len(UNIT_COLOURS)]
-        lines.append({
-            "type": "scatter", "x": list(range(len(states))),
-            "y": states[:, unit].astype(np.float32),
-            "mode": "lines+markers+text", "name": f"h[{unit}]", "legendgroup": "units",
-            "text": end_label(states[:, unit], f"h[{unit}]"), "textposition": "middle right",
-            "textfont": {"color": colour}, "cliponaxis": False,
-            "line": {"color": colour, "width": 3}, "marker": {"size": 7},
-            "hovertemplate": f"h[{unit}] t=%{{x}}: %{{y:.4f}}<extra></extra>",
-            "xaxis": "x3", "yaxis": "y3",
+        name = f"h[{unit}]"
+        data.append({
+            "type": "scatter", "x": np.arange(steps, dtype=np.int32),
+            "y": states[:, unit].astype(np.float32), "mode": "lines+markers", "name": name,
+            "legendgroup": "units", "showlegend": True,
+            "line": {"color": colour, "width": 3}, "marker": {"size": 6},
+            "hovertemplate": f"{name} t=%{{x}}: %{{y:.4f}}<extra></extra>",
+            "xaxis": "x2", "yaxis": "y2",
         })  # fmt: skip
-    return lines
+    title = chart_title(tr("fig_hidden_state", lang), trace, seq, layer, direction, lang) + when
+    layout = base_layout(title, HEIGHT)
+    windowed = steps > WINDOW_STEPS
+    layout.update(
+        margin={"l": 64, "r": 104, "t": 44, "b": 78},
+        xaxis=time_axis(tokens, title=True, lang=lang, anchor="y", range=window_range(steps),
+                        with_step=not windowed, windowed=windowed),
+        yaxis=unit_axis(hidden, tr("fig_hidden_unit", lang), unit_labels,
+                        domain=list(HEATMAP_DOMAIN), anchor="x"),
+        xaxis2={"matches": "x", "anchor": "y2", "showticklabels": False, "showgrid": False,
+                "zeroline": False},
+        yaxis2={"title": {"text": tr("fig_value", lang)}, "domain": list(LINES_DOMAIN),
+                "anchor": "x2", "gridcolor": "white", "range": [zmin * 1.08, zmax * 1.08],
+                "zeroline": True, "zerolinecolor": "#9ca3af"},
+        coloraxis=coloraxis(zmin, zmax, lang, fitted=fitted, x=1.015, xanchor="left",
+                            y=HEATMAP_DOMAIN[0], yanchor="bottom",
+                            len=HEATMAP_DOMAIN[1] - HEATMAP_DOMAIN[0]),
+        legend={"x": 1.015, "xanchor": "left", "y": LINES_DOMAIN[1], "yanchor": "top",
+                "font": {"size": FONT_SIZE - 3}, "tracegroupgap": 0, "bgcolor": "rgba(0,0,0,0)"},
+        showlegend=bool(units),
+        dragmode="pan" if windowed else "zoom",
+        shapes=[cursor_shape(0, "x", "y"), cursor_shape(0, "x2", "y2")],
+        meta=time_meta(steps, window_axes=["xaxis"] if windowed else []),
+    )  # fmt: skip
+    return {"data": data, "layout": layout}
 
 
-def _left_axes(tokens, hidden: int, zmin: float, zmax: float, lang: str) -> dict:
-    """The heatmap's axes (top left), the unit lines' (bottom left), the colour axis."""
-    return {
-        "xaxis": time_axis(tokens, title=False, with_step=False, lang=lang, domain=list(LEFT),
-                           anchor="y"),
-        "yaxis": unit_axis(hidden, tr("fig_hidden_unit", lang), domain=list(TOP), anchor="x"),
-        "xaxis3": time_axis(tokens, title=True, lang=lang, domain=list(LEFT), anchor="y3"),
-        "yaxis3": {"title": {"text": tr("fig_value", lang)},
-                   "range": [zmin * 1.05, zmax * 1.05], "domain": list(BOTTOM),
-                   "anchor": "x3", "gridcolor": "white"},
-        "coloraxis": coloraxis(zmin, zmax, lang, x=0.5, xanchor="left", len=0.5, y=0.78),
+def state_space_spec(
+    trace: Trace,
+    seq: int,
+    layer: int,
+    direction: int,
+    lang: str = "en",
+    when: str = "",
+) -> dict:
+    """The path of h_t through state space, with the current step's point ringed."""
+    projection = project_states(trace.hidden[layer, direction])
+    coords = projection.coords[seq]  # (T, K)
+    tokens = trace.tokens[seq]
+    three_d = coords.shape[1] == 3
+    data = _paths(trace, seq, projection, three_d)
+    space = tr("fig_state_space_pca" if projection.is_pca else "fig_state_space", lang)
+    layout = base_layout(space + when, HEIGHT)
+    layout["margin"] = {"l": 64, "r": 16, "t": 44, "b": 78}
+    layout.update(_axes(projection, is_bounded(trace), three_d, lang))
+    labels = [f"<b>{display_token(token)}</b> (t={t})" for t, token in enumerate(tokens)]
+    if three_d:
+        x, y, z = (finite_list(coords[:, k]) for k in range(3))
+        data.append({
+            "type": "scatter3d", "scene": "scene", "x": [x[0]], "y": [y[0]], "z": [z[0]],
+            "mode": "markers+text", "text": [labels[0]], "textposition": "top center",
+            "marker": {"size": 9, "color": "rgba(0,0,0,0)", "line": {"color": CURSOR,
+                       "width": 6}},
+            "textfont": {"size": FONT_SIZE + 2, "color": CURSOR}, "hoverinfo": "skip",
+            "name": "now", "showlegend": False,
+        })  # fmt: skip
+        point = {"x": x, "y": y, "z": z, "text": labels, "trace": len(data) - 1}
+        layout["meta"] = time_meta(len(tokens), scene_point=point)
+        return {"data": data, "layout": layout}
+    x, y = (finite_list(v) for v in _plane(coords))
+    first = 0 if x[0] is not None else None
+    layout["shapes"] = [_point_shape(x, y, first)]
+    layout["meta"] = time_meta(len(tokens), point={"x": x, "y": y})
+    return {"data": data, "layout": layout}
+
+
+def _plane(coords: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(T, K) -> x, y. One unit: x = value, y = time step (a path along a line)."""
+    if coords.shape[1] == 1:
+        return coords[:, 0], np.arange(len(coords), dtype=np.float32)
+    return coords[:, 0], coords[:, 1]
+
+
+def _point_shape(x: list, y: list, t: int | None) -> dict:
+    """The ring around the current step's point (moved by the stepper; hidden past a
+    line's end)."""
+    shape = {
+        "type": "circle", "name": POINT_NAME, "xref": "x", "yref": "y", "xsizemode": "pixel",
+        "ysizemode": "pixel", "x0": -12, "x1": 12, "y0": -12, "y1": 12,
+        "line": {"color": CURSOR, "width": 4}, "xanchor": 0, "yanchor": 0,
+        "visible": t is not None,
     }  # fmt: skip
+    if t is not None:
+        shape.update(xanchor=x[t], yanchor=y[t])
+    return shape
 
 
-def timeline_figure(
-    trace: Trace, seq: int, layer: int, direction: int, units=None, lang: str = "en"
-) -> go.Figure:
-    return as_figure(timeline_spec(trace, seq, layer, direction, units, lang))
-
-
-def _state_space_traces(trace: Trace, seq: int, projection: Projection, three_d: bool) -> list:
-    """The other sequences' paths (faint, one trace), then this sequence's path."""
+def _paths(trace: Trace, seq: int, projection: Projection, three_d: bool) -> list:
+    """The other sequences' paths (faint, one trace), then this sequence's path, its
+    points shaded from light (first step) to dark (last), so a long path reads in order."""
     all_coords = projection.coords
     coords = all_coords[seq]
     tokens = trace.tokens[seq]
-    axes = {"scene": "scene"} if three_d else {"xaxis": "x2", "yaxis": "y2"}
+    axes = {"scene": "scene"} if three_d else {"xaxis": "x", "yaxis": "y"}
     kind = "scatter3d" if three_d else "scatter"
     traces = []
     others = [i for i in range(all_coords.shape[0]) if i != seq]
@@ -204,29 +206,35 @@ def _state_space_traces(trace: Trace, seq: int, projection: Projection, three_d:
             if three_d:
                 xy["z"] = joined[:, 2]
         traces.append({
-            "type": kind, **xy, **axes, "mode": "lines", "opacity": 0.6,
+            "type": kind, **xy, **axes, "mode": "lines", "opacity": 0.5,
             "line": {"color": "#9aa5b1", "width": 2}, "name": "other sequences",
             "hoverinfo": "skip", "showlegend": False,
         })  # fmt: skip
+    steps = len(tokens)
     labels = [display_token(t) for t in tokens] if tokens_fit(tokens, MAX_POINT_LABELS) else None
     x, y = _plane(coords)
+    shade = np.arange(steps, dtype=np.float32)
     path = {
         "type": kind, **axes, "x": x, "y": y, "name": "path of h_t", "showlegend": False,
         "mode": "lines+markers+text" if labels else "lines+markers", "text": labels,
-        "customdata": list(range(len(tokens))),
+        "customdata": np.arange(steps, dtype=np.int32),
         "hovertext": [display_token(t) for t in tokens],
         "hovertemplate": "t=%{customdata}: %{hovertext}<extra></extra>",
     }  # fmt: skip
+    marker = {"color": shade, "colorscale": [[0, "#bcd4ee"], [1, PATH_BLUE]],
+              "cmin": 0, "cmax": max(1, steps - 1)}  # fmt: skip
     if three_d:
-        path.update(z=coords[:, 2], line={"color": PATH_BLUE, "width": 5}, marker={"size": 4})
+        path.update(z=coords[:, 2], line={"color": PATH_BLUE, "width": 4},
+                    marker={**marker, "size": 4})  # fmt: skip
     else:
-        path.update(textposition="top center", line={"color": PATH_BLUE, "width": 3},
-                    marker={"size": 10, "color": PATH_BLUE})  # fmt: skip
+        width = 3 if steps <= MAX_POINT_LABELS else 1.5
+        path.update(textposition="top center", marker={**marker, "size": 9 if labels else 6},
+                    line={"color": "rgba(43,108,176,0.45)", "width": width})  # fmt: skip
     traces.append(path)
     return traces
 
 
-def _state_space_axes(projection: Projection, bounded: bool, three_d: bool, lang: str) -> dict:
+def _axes(projection: Projection, bounded: bool, three_d: bool, lang: str) -> dict:
     titles = projection_titles(projection, lang)
     limit = None
     if bounded and not projection.is_pca:  # symmetric around 0, never past tanh's [-1, 1]
@@ -237,22 +245,23 @@ def _state_space_axes(projection: Projection, bounded: bool, three_d: bool, lang
     ranged = {"range": limit} if limit else {}
     if three_d:
         return {"scene": {
-            "domain": {"x": list(RIGHT), "y": [0.0, 1.0]}, "aspectmode": "cube",
+            "aspectmode": "cube",
             "xaxis": {"title": {"text": titles[0]}, **ranged},
             "yaxis": {"title": {"text": titles[1]}, **ranged},
             "zaxis": {"title": {"text": titles[2]}, **ranged},
         }}  # fmt: skip
-    x_axis = {"domain": list(RIGHT), "anchor": "y2", "title": {"text": titles[0]},
-              "gridcolor": "white", **ranged}  # fmt: skip
+    x_axis = {"title": {"text": titles[0]}, "gridcolor": "white", "zerolinecolor": "#9ca3af",
+              "tickangle": 0, "nticks": 5, **ranged}  # fmt: skip
     if len(titles) == 1:
-        y_axis = {"domain": [0.0, 1.0], "anchor": "x2", "autorange": "reversed",
-                  "title": {"text": tr("fig_time_step", lang)}, "gridcolor": "white"}  # fmt: skip
+        y_axis = {"autorange": "reversed", "title": {"text": tr("fig_time_step", lang)},
+                  "gridcolor": "white"}  # fmt: skip
     else:
-        y_axis = {"domain": [0.0, 1.0], "anchor": "x2", "title": {"text": titles[1]},
-                  "gridcolor": "white", "scaleanchor": "x2", "scaleratio": 1,
-                  "constrain": "domain", **ranged}  # fmt: skip
+        y_axis = {"title": {"text": titles[1]}, "gridcolor": "white", "scaleanchor": "x",
+                  "nticks": 5,
+                  "scaleratio": 1, "constrain": "domain", "zerolinecolor": "#9ca3af",
+                  **ranged}  # fmt: skip
         x_axis["constrain"] = "domain"
-    return {"xaxis2": x_axis, "yaxis2": y_axis}
+    return {"xaxis": x_axis, "yaxis": y_axis}
 
 
 def projection_titles(projection: Projection, lang: str = "en") -> tuple[str, ...]:
@@ -263,12 +272,3 @@ def projection_titles(projection: Projection, lang: str = "en") -> tuple[str, ..
         tr("fig_pc", lang, k=k + 1, share=f"{share:.0%}")
         for k, share in enumerate(projection.shares)
     )
-
-
-def end_label(values: np.ndarray, label: str) -> list[str]:
-    """The unit's name beside its last computed point, so no legend is needed."""
-    text = [""] * len(values)
-    finite = np.flatnonzero(np.isfinite(values))
-    if finite.size:
-        text[int(finite[-1])] = label
-    return text

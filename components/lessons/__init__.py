@@ -42,6 +42,13 @@ TABS: tuple[tuple[str, Callable[[LessonView], None]], ...] = (
 )
 
 
+def follows_cursor(lang: str) -> bool:
+    """Whether the open tab follows the charts' time cursor (the step in numbers): then
+    the browser reports the cursor's step; otherwise stepping sends nothing."""
+    step = t("tab_step", lang)  # the first tab, open by default
+    return st.session_state.get(TAB_KEY, step) == step
+
+
 def render_lessons(view: LessonView) -> None:
     labels = [t(key, view.lang) for key, *_ in TABS]
     if st.session_state.get(TAB_KEY) not in labels:  # first run, or the language changed

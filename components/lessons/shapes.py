@@ -14,6 +14,7 @@ from components.text import shape_text
 from model.trace import Trace
 
 NAMES = ("input_data", "outputs", "h_n", "c_n")  # the short line: the tensors code prints
+PICTURE_KEY = "pitfall_picture"  # the lazy expander holding the picture
 
 
 def tensor_shapes(trace: Trace, lang: str) -> list[tuple[str, tuple[int, ...], str]]:
@@ -41,7 +42,7 @@ def tensor_shapes(trace: Trace, lang: str) -> list[tuple[str, tuple[int, ...], s
 
 
 def render_shapes(trace: Trace, prefix: str, lang: str) -> None:
-    config, encoded = trace.config, trace.encoded
+    config = trace.config
     rows = tensor_shapes(trace, lang)
     states = 5 if trace.c_n is not None else 4  # inputs, outputs, h_n (, c_n)
     short = [f"`{name}` {shape_text(shape)}" for name, shape, _ in rows[:states] if name in NAMES]
@@ -61,20 +62,34 @@ def render_shapes(trace: Trace, prefix: str, lang: str) -> None:
         st.dataframe(table, hide_index=True, width="stretch")
         st.caption(t("shapes_caption", lang))
     if not config.batch_first:
-        lines, steps = encoded.batch_size, encoded.max_length
-        st.info(t("batch_first_pitfall", lang, lines=lines, steps=steps), icon="💡")
-        if shapes_figure.grid_fits(trace):
-            spec = built_once("pitfall", trace, (lang,),
-                              lambda: shapes_figure.pitfall_spec(trace, lang))  # fmt: skip
-            chart(spec, "batch-first-pitfall", "pitfall_chart")
-        st.button(
-            t("batch_first_fix", lang), key=f"{prefix}_fix_batch_first",
-            on_click=turn_on_batch_first, args=(prefix,), type="primary",
-        )  # fmt: skip
-        if len(set(encoded.lengths.tolist())) > 1:
-            st.caption(t("batch_first_padding", lang))
+        render_pitfall(trace, prefix, lang)
     elif trace.packed:
         st.caption(t("packed_note", lang))
+
+
+def render_pitfall(trace: Trace, prefix: str, lang: str) -> None:
+    """The batch_first pitfall in one line with its one-click fix; the picture of the grid
+    typed beside the grid PyTorch read on demand (a lazy expander: drawn only when open)."""
+    encoded = trace.encoded
+    lines, steps = encoded.batch_size, encoded.max_length
+    text, fix = st.columns([5, 2], vertical_alignment="center")
+    with text:
+        st.markdown("💡 " + t("batch_first_pitfall", lang, lines=lines, steps=steps))
+    with fix:
+        st.button(
+            t("batch_first_fix", lang), key=f"{prefix}_fix_batch_first",
+            help=t("batch_first_fix_help", lang), on_click=turn_on_batch_first, args=(prefix,),
+            type="primary", width="stretch",
+        )  # fmt: skip
+    if shapes_figure.grid_fits(trace):
+        picture = st.expander(t("pitfall_picture", lang), key=PICTURE_KEY, on_change="rerun")
+        if picture.open:
+            with picture:
+                spec = built_once("pitfall", trace, (lang,),
+                                  lambda: shapes_figure.pitfall_spec(trace, lang))  # fmt: skip
+                chart(spec, "batch-first-pitfall", "pitfall_chart")
+    if len(set(encoded.lengths.tolist())) > 1:
+        st.caption(t("batch_first_padding", lang))
 
 
 def _dims(key: str, gates: int, lang: str) -> str:

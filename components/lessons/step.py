@@ -36,26 +36,21 @@ from model.trace import Trace
 
 SMALL_HIDDEN = 5  # hidden sizes up to this are written out as equations
 SMALL_INPUT = 6  # inputs up to this wide are written out; wider ones show W x_t's result
-# A token in the step chooser is cut to this many characters. The chooser renders its
-# labels as Markdown, so the token goes in a code span (model.config.quoted).
-MAX_LABEL_CHARS = 12
-STEP_KEY = "step_time"
+PANEL_PX = 520  # a taller step (gates, wide layers) scrolls in a box of this height
 RESULT_KEY = "step_result"  # the container holding the equation (or table) of h_t
 MATCH_TOLERANCE = 1e-5
-# Fixed CSS, no user text: the chooser's thumb is narrow, and a code span in it would
-# otherwise wrap after each character.
-CHOOSER_STYLE = f"<style>.st-key-{STEP_KEY} code {{ white-space: nowrap; }}</style>"
 
 
 def render(view: LessonView) -> None:
-    _step_panel(view.trace, view.seq, view.layer, view.direction, view.lang)
+    """The step under the charts' time cursor (the browser reports it while this tab is
+    open), so the equations and the charts always show the same step."""
+    trace, seq = view.trace, view.seq
+    step = min(max(view.step, 0), len(trace.tokens[seq]) - 1)
+    _step_panel(trace, seq, view.layer, view.direction, step, view.lang)
 
 
-@st.fragment
-def _step_panel(trace: Trace, seq: int, layer: int, direction: int, lang: str) -> None:
-    """A fragment: moving the step chooser reruns only this panel."""
+def _step_panel(trace: Trace, seq: int, layer: int, direction: int, step: int, lang: str):
     st.caption(t("step_intro", lang))
-    step = _choose_step(trace, seq, lang)
     side = t("direction_forward" if direction == 0 else "direction_reverse", lang)
     token = quoted(visible_token(trace.tokens[seq][step]))
     st.caption(
@@ -69,29 +64,19 @@ def _step_panel(trace: Trace, seq: int, layer: int, direction: int, lang: str) -
                       lambda: step_math(trace, seq, layer, direction, step))  # fmt: skip
     _render_context(trace, math, lang)
     hidden, width = math.h.shape[0], math.x.shape[0]
-    if hidden <= SMALL_HIDDEN:
-        if width > SMALL_INPUT:
-            st.caption(t("step_input_wide", lang, size=width))
-        _render_equations(math, width <= SMALL_INPUT, lang)
-    else:
-        _render_tables(math, lang)
+    with st.container(height=PANEL_PX if _tall(math) else "content", border=False):
+        if hidden <= SMALL_HIDDEN:
+            if width > SMALL_INPUT:
+                st.caption(t("step_input_wide", lang, size=width))
+            _render_equations(math, width <= SMALL_INPUT, lang)
+        else:
+            _render_tables(math, lang)
     _render_match(math, lang)
 
 
-def _choose_step(trace: Trace, seq: int, lang: str) -> int:
-    tokens = trace.tokens[seq]
-    steps = list(range(len(tokens)))
-    if len(steps) == 1:  # nothing to choose (a slider of one option is a lone dot)
-        return 0
-    st.html(CHOOSER_STYLE)
-    chosen = st.session_state.get(STEP_KEY)
-    if chosen is not None and chosen not in steps:  # the scene changed: stay in range
-        st.session_state[STEP_KEY] = steps[-1]
-    return st.select_slider(
-        t("step_choose", lang), options=steps, key=STEP_KEY,
-        format_func=lambda s: f"{s} · {quoted(visible_token(tokens[s]), MAX_LABEL_CHARS)}",
-        help=t("step_choose_help", lang), persist_state="page",
-    )  # fmt: skip
+def _tall(math: StepMath) -> bool:
+    """Gated cells and wide layers write more than a screen: they scroll in a box."""
+    return len(math.gates) > 1 or math.h.shape[0] > SMALL_HIDDEN
 
 
 def _render_context(trace: Trace, math: StepMath, lang: str) -> None:

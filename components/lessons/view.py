@@ -30,6 +30,7 @@ class LessonView:
     direction: int  # 0 forward, 1 reverse
     units: tuple[int, ...]  # the units drawn as lines in the timeline
     lang: str
+    step: int = 0  # the charts' time cursor, as the browser last reported it
 
     @property
     def trace(self) -> Trace:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from components.figures.parts import PRESENTER_FONT, PRESENTER_STEP_FONT, enlarge
+import json
+
+from components.figures.gates import gates_spec
+from components.figures.presenter import PRESENTER_FONT, enlarge
 from components.figures.timeline import timeline_spec
 from components.i18n import t
 from model.presets import PRESETS
@@ -27,9 +30,12 @@ def test_the_link_turns_it_on_and_the_charts_grow(make_app):
     assert (
         big_spec["layout"]["title"]["font"]["size"] > small_spec["layout"]["title"]["font"]["size"]
     )
-    assert big_spec["layout"]["height"] > small_spec["layout"]["height"]
-    # the current time step in large type: the slider's read-out
-    assert big_spec["layout"]["sliders"][0]["currentvalue"]["font"]["size"] == PRESENTER_STEP_FONT
+    # sized to fit a projector's first screen already: bigger type, not a taller chart
+    assert big_spec["layout"]["height"] == small_spec["layout"]["height"]
+    # the current time step in large type: the time control's read-out
+    stepper = lambda page: json.loads(page.at.get("bidi_component")[0].proto.json)  # noqa: E731
+    assert stepper(big)["big"] is True and stepper(normal)["big"] is False
+    assert stepper(big)["labels"] == stepper(normal)["labels"]
     # the same numbers: only the presentation changed
     assert big_spec["data"][0]["z"] == small_spec["data"][0]["z"]
 
@@ -66,5 +72,8 @@ def test_enlarge_copies_and_scales_every_font_marker_and_line():
     originals = [d for d in spec["data"] if d.get("mode", "").startswith("lines")]
     for grown, original in zip(lines, originals, strict=True):
         assert grown["line"]["width"] > original["line"]["width"]
-    annotations = big["frames"][0]["layout"]["annotations"]
-    assert all(a["font"]["size"] > 16 for a in annotations if "font" in a)
+    assert big["layout"]["legend"]["font"]["size"] > spec["layout"]["legend"]["font"]["size"]
+    gates = gates_spec(trace(PRESETS["lecture"].with_changes(cell="lstm")), 0, 0, 0)
+    grown = enlarge(gates)
+    assert grown["layout"]["height"] > gates["layout"]["height"]  # charts without a cursor grow
+    assert all(a["font"]["size"] > 16 for a in grown["layout"]["annotations"] if "font" in a)

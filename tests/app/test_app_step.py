@@ -1,6 +1,8 @@
 """The step panel under AppTest: the h_t it writes out is the trace's (what the charts
-show), at the step chosen, for every cell, layer and direction; large layers get tables;
-past the end of a packed sequence it says there is no state."""
+show), at the charts' time cursor, for every cell, layer and direction; large layers get
+tables; past the end of a packed sequence it says there is no state. The cursor lives in
+the browser and reports its step into `components.stepper.STEP_KEY` (tested in Chromium
+by tests/e2e/test_time_cursor_browser.py); here the test sets that step itself."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ import pytest
 
 from components.figures.step import TOP_UNITS
 from components.i18n import t
-from components.lessons.step import STEP_KEY
+from components.stepper import STEP_KEY
 from model.presets import PRESETS
 from model.trace import trace
 
@@ -24,13 +26,14 @@ def step_page(make_app, query=None):
     return page.open("tab_step")
 
 
-def chooser(page):
-    return page.at.select_slider(key=STEP_KEY)
-
-
 def choose(page, step: int):
-    chooser(page).set_value(step)
+    """The browser reported the cursor at `step`."""
+    page.at.session_state[STEP_KEY] = step
     return page.run()
+
+
+def shown_step(page) -> str:
+    return next(body for body in page.bodies("caption") if body.startswith("Step "))
 
 
 ROUNDED = 0.5e-4 + 1e-6  # 4 decimals shown; the panel's float32 sums may differ by ~1e-7
@@ -60,11 +63,10 @@ def assert_shows_h(page, expected: np.ndarray) -> None:
     assert any(body.startswith("This h_t is the state") for body in page.bodies("success"))
 
 
-def test_the_lecture_step_equals_the_charts_and_follows_the_chooser(make_app, ref):
+def test_the_lecture_step_equals_the_charts_and_follows_the_cursor(make_app, ref):
     page = step_page(make_app)
     outputs = ref.lecture_outputs().detach().numpy()  # (3, 5, 2), read as 5 sequences of 3
-    assert chooser(page).value == 0
-    assert chooser(page).options == ["0 · `h`", "1 · `e`", "2 · `l`"]
+    assert shown_step(page).startswith("Step 0, token `h`")
     assert_shows_h(page, outputs[0, 0])
     for step in (1, 2):
         choose(page, step)
@@ -146,16 +148,13 @@ def test_the_chosen_step_stays_valid_when_the_scene_shrinks(make_app):
     page = step_page(make_app, {"seq": "hello", "batch_first": "1"})
     choose(page, 4)
     page.set(main_sequences="hi")
-    assert chooser(page).value == 1
-    assert chooser(page).options == ["0 · `h`", "1 · `i`"]
+    assert shown_step(page).startswith("Step 1, token `i`")
     config = LECTURE.with_changes(sequences=("hi",), batch_first=True)
     assert_shows_h(page, trace(config).hidden[0, 0, 0, 1])
 
 
 def test_tokens_are_quoted_and_never_reach_the_formulas(make_app):
     page = step_page(make_app, {"seq": "a*b [c](d) <b>", "tokens": "words", "batch_first": "1"})
-    options = chooser(page).options
-    assert options == ["0 · `a*b`", "1 · `[c](d)`", "2 · `<b>`"]
     choose(page, 1)
     assert any("token `[c](d)`" in body for body in page.bodies("caption"))
     for latex in page.at.latex:
@@ -166,13 +165,14 @@ def test_the_chosen_step_survives_a_visit_to_another_tab(make_app):
     page = step_page(make_app)
     choose(page, 2)
     page.open("tab_code")
-    assert not page.at.select_slider
+    assert not page.at.latex
     page.open("tab_step")
-    assert chooser(page).value == 2
+    assert shown_step(page).startswith("Step 2, token")
 
 
-def test_a_single_step_needs_no_chooser(make_app):
+def test_a_single_step_is_step_0_whatever_the_cursor_said(make_app):
     page = step_page(make_app, {"seq": "a", "batch_first": "1"})
-    assert not page.at.select_slider
+    choose(page, 3)
+    assert shown_step(page).startswith("Step 0, token `a`")
     config = LECTURE.with_changes(sequences=("a",), batch_first=True)
     assert_shows_h(page, trace(config).hidden[0, 0, 0, 0])

@@ -4,25 +4,21 @@ from __future__ import annotations
 
 import pytest
 
-from components.figures.parts import PRESENTER_STEP_FONT
 from components.i18n import t
+from components.stepper import BIG_READOUT_PX
 from tests.e2e.test_browser import READ_CHART_JS, TIMELINE, open_scene, screenshot
 
 pytestmark = pytest.mark.e2e
 
-READOUT_JS = """(prefix) => {  // the slider's current-value text ("time step: h · 0")
-  const texts = document.querySelectorAll('.st-key-timeline_chart .slider-container text');
-  const text = Array.from(texts).find(t => t.textContent.startsWith(prefix));
-  if (!text) return null;
-  return {text: text.textContent, size: parseFloat(getComputedStyle(text).fontSize)};
-}"""
+READOUT = ".st-key-time_stepper .hse-readout"  # the time control's "l · 0"
 
 
 def test_presenter_mode_big_step_readout_and_keyboard_stepping(page, app_url, screenshot_dir):
     open_scene(page, app_url, "?preset=lecture&present=1")
-    readout = page.evaluate(READOUT_JS, t("fig_time_prefix", "en"))
-    assert readout is not None and readout["size"] == PRESENTER_STEP_FONT
-    assert readout["text"].startswith(t("fig_time_prefix", "en")) and readout["text"].endswith("0")
+    readout = page.locator(READOUT)
+    size = readout.evaluate("(element) => parseFloat(getComputedStyle(element).fontSize)")
+    assert size == BIG_READOUT_PX
+    assert readout.text_content().endswith("· 0")
     more = page.get_by_text(t("more_settings", "en"))
     assert more.is_visible()  # the advanced settings are folded away
     assert not page.get_by_text(t("seed", "en"), exact=True).is_visible()
@@ -30,11 +26,11 @@ def test_presenter_mode_big_step_readout_and_keyboard_stepping(page, app_url, sc
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
     page.wait_for_function(
-        """() => document.querySelector('.st-key-timeline_chart .js-plotly-plot')
-                ._fullLayout.sliders[0].active === 2"""
+        """() => (document.querySelector('.st-key-timeline_chart .js-plotly-plot')
+                .layout.shapes || []).some((s) => s.name === 'hse_cursor' && s.x0 === 2)"""
     )
     assert page.evaluate(READ_CHART_JS, TIMELINE)["cursor"] == 2
-    assert page.evaluate(READOUT_JS, t("fig_time_prefix", "en"))["text"].endswith("2")
+    assert readout.text_content().endswith("· 2")
     screenshot(page, screenshot_dir, "20-presenter-mode")
 
 

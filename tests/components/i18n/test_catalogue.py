@@ -12,6 +12,7 @@ import pytest
 
 from components.i18n import EN, LANGUAGES, TABLES, t
 from components.lessons import TABS
+from components.settings import COLOUR_SCALES
 from model.cells import GATE_NAMES
 from model.config import CELLS, ENCODINGS, INIT_STATES, TOKENIZERS
 from model.presets import PRESETS
@@ -29,6 +30,7 @@ DYNAMIC = {
     "gates_caption_": [cell for cell in CELLS if cell != "rnn"],
     "train_head_": list(HEADS),
     "gate_": sorted({gate for gates in GATE_NAMES.values() for gate in gates}),
+    "colour_": list(COLOUR_SCALES),
 }
 
 

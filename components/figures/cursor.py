@@ -1,0 +1,37 @@
+"""The time cursor's marks in a figure, moved in the browser by `components.stepper`.
+
+A figure with a time cursor names the shapes and labels that move (a dotted line per
+time axis, a ring and its label in state space) and carries, in `layout.meta.hse`, its
+number of steps and the per-step positions of whatever is not a vertical line. The
+stepper relayouts only those: no Plotly frames (plotly.js drops a heatmap when frames
+carry trace data, and a chart redrawn by fullscreen or a new scene loses its frames but
+keeps its layout). Pure: plain dicts, no Streamlit.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+CURSOR = "#111111"
+CURSOR_NAME = "hse_cursor"  # a dotted vertical line at x = t on a time axis
+POINT_NAME = "hse_point"  # the ring around the current step's point in state space
+POINT_LABEL_NAME = "hse_point_label"  # ... and its token label
+
+
+def cursor_shape(t: int, xref: str, yref: str) -> dict:
+    return {
+        "type": "line", "name": CURSOR_NAME, "xref": xref, "yref": f"{yref} domain",
+        "x0": t, "x1": t, "y0": 0, "y1": 1, "line": {"color": CURSOR, "width": 3, "dash": "dot"},
+    }  # fmt: skip
+
+
+def time_meta(steps: int, **moving) -> dict:
+    """layout.meta of a figure with a time cursor: `steps`, and optionally `point` (x, y,
+    text per step: the state-space ring), `scene_point` (x, y, z, text and the trace
+    index of a 3-D marker) and `window_axes` (x axes that pan to keep the cursor in view)."""
+    return {"hse": {"steps": int(steps), **moving}}
+
+
+def finite_list(values: np.ndarray) -> list[float | None]:
+    """Per-step positions as JSON: floats, None where no state was computed."""
+    return [float(v) if np.isfinite(v) else None for v in np.asarray(values, dtype=np.float64)]

@@ -1,0 +1,141 @@
+"""The time cursor in a real Chromium, where the lecture hall broke it: after the chart's
+fullscreen button, after a click on a sidebar radio or a lesson tab, after a cell switch
+(the step is kept), on a touch screen (buttons and swipe, no keyboard hint). Stepping
+sends nothing to the server."""
+
+from __future__ import annotations
+
+import pytest
+
+from components.i18n import t
+from tests.e2e.conftest import wait_for_rerun
+
+pytestmark = pytest.mark.e2e
+
+SCENE_TIMEOUT_MS = 150_000
+# The step each time chart shows: its first named cursor's x (or its ring's place).
+SHOWN_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot'))
+  .filter((gd) => gd.layout && gd.layout.meta && gd.layout.meta.hse)
+  .map((gd) => {
+    const cursor = (gd.layout.shapes || []).find((s) => s.name === 'hse_cursor');
+    return cursor ? cursor.x0 : gd.__hseShown;
+  })"""
+READOUT = ".st-key-time_stepper"
+TITLES_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot'))
+  .map((gd) => (gd.layout.title && gd.layout.title.text) || '')"""
+
+
+def shown(page) -> list:
+    return page.evaluate(SHOWN_JS)
+
+
+def wait_shown(page, step: int) -> None:
+    page.wait_for_function(
+        f"() => {{ const s = ({SHOWN_JS})(); "
+        f"return s.length >= 2 && s.every((x) => x === {step}); }}",
+        timeout=10_000,
+    )
+
+
+def open_lecture(page, app_url, query: str = "preset=lecture") -> None:
+    page.goto(f"{app_url}/?{query}")
+    page.wait_for_selector(".js-plotly-plot", timeout=SCENE_TIMEOUT_MS)
+    wait_for_rerun(page, SCENE_TIMEOUT_MS)
+    wait_shown(page, 0)
+
+
+def test_arrow_keys_step_every_chart_and_send_nothing(page, app_url):
+    open_lecture(page, app_url)
+    sent = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload)))
+    page.keyboard.press("ArrowRight")
+    wait_shown(page, 1)
+    page.keyboard.press("ArrowRight")
+    wait_shown(page, 2)
+    page.keyboard.press("ArrowLeft")
+    wait_shown(page, 1)
+    readout = page.locator(f"{READOUT} .hse-readout")
+    assert readout.text_content().strip() != ""
+    page.wait_for_timeout(600)
+    assert sent == []
+
+
+def test_fullscreen_keeps_stepping(page, app_url):
+    open_lecture(page, app_url)
+    page.locator("[data-testid=stPlotlyChart]").first.hover()
+    fullscreen = page.get_by_role("button", name="Fullscreen").first
+    fullscreen.click()
+    page.wait_for_timeout(800)
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(f"() => ({SHOWN_JS})().includes(1)", timeout=10_000)
+    page.keyboard.press("Escape")
+    page.wait_for_timeout(800)
+    page.keyboard.press("ArrowRight")
+    wait_shown(page, 2)
+
+
+def test_a_clicked_radio_or_tab_does_not_take_the_arrows(page, app_url):
+    open_lecture(page, app_url)
+    cell = page.locator("[data-testid=stSidebar]").get_by_text("RNN", exact=True)
+    cell.click()  # already chosen: no rerun, but the radio has the focus
+    page.keyboard.press("ArrowRight")
+    wait_shown(page, 1)
+    page.wait_for_timeout(1500)  # a radio that took the arrow would have rerun by now
+    wait_for_rerun(page, SCENE_TIMEOUT_MS)
+    assert page.evaluate(TITLES_JS)[0].startswith(t("fig_hidden_state", "en") + " · RNN")
+    wait_shown(page, 1)
+    tabs = page.get_by_role("tab")
+    first_tab = tabs.first.text_content()
+    tabs.first.click()
+    wait_for_rerun(page, SCENE_TIMEOUT_MS)
+    page.keyboard.press("ArrowRight")
+    wait_shown(page, 2)
+    selected = page.locator("[role=tab][aria-selected=true]").first.text_content()
+    assert selected == first_tab
+
+
+def test_a_cell_switch_keeps_the_step(page, app_url):
+    open_lecture(page, app_url)
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    wait_shown(page, 2)
+    page.locator("[data-testid=stSidebar]").get_by_text("LSTM", exact=True).click()
+    wait_for_rerun(page, SCENE_TIMEOUT_MS)
+    page.wait_for_function(
+        f"() => ({TITLES_JS})().some((title) => title.includes('LSTM'))",
+        timeout=SCENE_TIMEOUT_MS,
+    )
+    wait_shown(page, 2)
+
+
+def test_touch_screen_buttons_and_swipe_without_a_keyboard_hint(browser, app_url):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    try:
+        open_lecture(page, app_url)
+        hint = page.locator(f"{READOUT} .hse-hint").text_content()
+        assert hint == t("stepper_hint_touch", "en")
+        assert "←" not in hint
+        page.locator(f"{READOUT} button[data-act=next]").tap()
+        wait_shown(page, 1)
+        chart = page.locator("[data-testid=stPlotlyChart]").first
+        chart.scroll_into_view_if_needed()
+        page.wait_for_timeout(300)
+        box = chart.bounding_box()
+        y = box["y"] + box["height"] / 2
+        page.evaluate(
+            """([x0, x1, y]) => {
+              const target = document.elementFromPoint(x0, y);
+              const touch = (x) => new Touch({identifier: 1, target, clientX: x, clientY: y});
+              const fire = (kind, init) => target.dispatchEvent(
+                new TouchEvent(kind, {bubbles: true, ...init}));
+              fire('touchstart', {touches: [touch(x0)]});
+              fire('touchend', {changedTouches: [touch(x1)]});
+            }""",
+            [box["x"] + box["width"] * 0.8, box["x"] + box["width"] * 0.2, y],
+        )
+        wait_shown(page, 2)
+    finally:
+        context.close()
