@@ -25,6 +25,7 @@ from components.page import page_style
 from components.scene import safe_scene
 from components.sidebar import render_controls, seed_widgets
 from components.training.form import render_training
+from components.training.result import chart_context
 from components.urlstate import parse_query, parse_view, to_query
 
 PREFIX = "main"
@@ -51,10 +52,11 @@ st.title(t("app_title", LANG))
 if not presenting():
     st.caption(t("app_caption", LANG))
 main_view.render_notices(st.session_state.notices, LANG)
+main_view.render_scene_note(LANG)
 main = st.container()  # the first screen; filled once the scene (trained or not) is known
 below = st.container()
 
-scene = None
+scene = shown = None
 if config is not None:
     shown = render_training(config, PREFIX, LANG)
     scene, error = safe_scene(config, shown, LANG)
@@ -64,11 +66,12 @@ if scene is None:
 
 st.query_params.from_dict(to_query(config, view_settings()))
 trace = scene.trace
+when, unit_labels = chart_context(shown, trace.encoded.vocab, trace.hidden.shape[-1], LANG)
 with main:
     seq, layer, direction, units, fitted = main_view.render_selection(trace, PREFIX, LANG)
     step = main_view.render_timeline(
-        trace, (seq, layer, direction), units, LANG,
-        fitted=fitted, big=presenting(), report=follows_cursor(LANG),
+        trace, (seq, layer, direction), units, LANG, fitted=fitted, big=presenting(),
+        report=follows_cursor(LANG), unit_labels=unit_labels, when=when,
     )  # fmt: skip
 with below:
     render_shapes(trace, PREFIX, LANG)

@@ -16,12 +16,19 @@ from components.figures.names import png_filename
 from components.figures.parts import visible_token
 from components.figures.timeline import state_space_spec, timeline_spec
 from components.i18n import error_text, t
+from components.sidebar import OWN_TEXT_NOTE
 from components.stepper import render_stepper
 from components.text import sequence_label
 from model.errors import quoted
 from model.trace import Trace
 
 MAX_LINE_UNITS = 8
+
+
+def render_scene_note(lang: str) -> None:
+    """One line when typing switched batch_first on (components.sidebar._own_text)."""
+    if st.session_state.get(OWN_TEXT_NOTE):
+        st.info(t("own_text_batch_first", lang), icon="💡")
 
 
 def render_notices(notices: list, lang: str) -> None:

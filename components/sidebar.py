@@ -20,6 +20,7 @@ from model.presets import PRESETS
 
 CUSTOM = "custom"
 TEXT_HEIGHT = 110  # pixels of the sequences' text area
+OWN_TEXT_NOTE = "own_text_note"  # set when typing switched batch_first on (main_view says so)
 
 
 def widget_key(prefix: str, field: str) -> str:
@@ -59,7 +60,21 @@ def _apply_preset(prefix: str) -> None:
 
 def _mark_custom(prefix: str) -> None:
     st.session_state.notices = []
+    st.session_state.pop(OWN_TEXT_NOTE, None)
     st.session_state[widget_key(prefix, "preset")] = CUSTOM
+
+
+def _own_text(prefix: str) -> None:
+    """Typing over a preset that reads its batch the lecture's way (batch_first off: the
+    columns become the sequences) would make a student's word a batch of one-step
+    sequences with no recurrence at all: read each line as a sequence instead, and say so."""
+    state = st.session_state
+    preset = state[widget_key(prefix, "preset")]
+    _mark_custom(prefix)
+    batch_first = widget_key(prefix, "batch_first")
+    if preset in PRESETS and not PRESETS[preset].batch_first and not state[batch_first]:
+        state[batch_first] = True
+        state[OWN_TEXT_NOTE] = True
 
 
 def turn_on_batch_first(prefix: str) -> None:
@@ -77,6 +92,7 @@ def draw(field: str, prefix: str, lang: str, disabled: bool = False) -> None:
         "disabled": disabled, "on_change": _mark_custom, "args": (prefix,),
     }  # fmt: skip
     if setting.kind == "lines":
+        common["on_change"] = _own_text
         st.text_area(label, height=TEXT_HEIGHT, max_chars=setting.high, **common)
     elif setting.kind == "choice":
         st.radio(

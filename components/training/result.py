@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from components.charting import chart
+from components.figures.parts import visible_token
 from components.figures.training import training_spec
 from components.i18n import t
 from components.training import state
@@ -92,3 +93,21 @@ def diverged_text(result, lang: str) -> str:
     problem_key = fields["problem"]
     return t("train_diverged", lang, step=fields["step"], problem=t(problem_key, lang),
              lr=fields["lr"], good_step=fields["good_step"], tips=joined)  # fmt: skip
+
+
+def chart_context(shown: Shown | None, vocab: tuple[str, ...], hidden: int, lang: str):
+    """What the main charts add when they draw trained weights: the training step in
+    their titles (" · after 40 training steps"), and, when the outputs are the logits
+    (hidden size = vocabulary), the token each unit scores as the heatmap's row labels."""
+    if shown is None:
+        return "", None
+    trained = shown.trained
+    if trained.result is None:
+        when = t("fig_when_uploaded", lang, steps=trained.train_config.steps)
+    else:
+        step = trained.result.last_step if shown.step is None else shown.step
+        when = t("fig_when_trained", lang, step=step)
+    labels = None
+    if trained.train_config.head == "logits" and len(vocab) == hidden:
+        labels = tuple(f"{unit} → {visible_token(token)}" for unit, token in enumerate(vocab))
+    return " · " + when, labels
