@@ -56,7 +56,7 @@ def render_selection(trace: Trace, prefix: str, lang: str) -> tuple[int, int, in
     _keep_valid(keys["layer"], range(layers))
     _keep_valid(keys["dir"], range(directions))
     units_key = f"{keys['units']}_h{hidden}"  # one choice per hidden size: grows with it
-    columns = st.columns([2.6, 1, 1.3, 3, 1.6], vertical_alignment="bottom")
+    columns = st.columns([2.4, 0.8, 1.2, 2.6, 1.9], vertical_alignment="bottom")
     with columns[0]:
         # the labels are the options, so an edited text never leaves a stale label shown
         chosen = st.selectbox(t("select_sequence", lang), labels, key=keys["seq"])

@@ -111,7 +111,8 @@ def time_axis(
     axis shows a window of a long sequence at a time, so short tokens are written under
     every step however long the sequence."""
     steps = len(tokens)
-    axis = {"range": [-0.5, steps - 0.5], "showgrid": False, "zeroline": False, "tickangle": 0}
+    axis = {"range": [-0.5, steps - 0.5], "showgrid": False, "zeroline": False, "tickangle": 0,
+            "automargin": True}  # fmt: skip
     longest = max((len(token) for token in tokens), default=0)
     if windowed and longest <= MAX_WINDOW_TOKEN_CHARS:
         labels = time_labels(tokens, with_step=False)
@@ -130,7 +131,7 @@ def time_axis(
 
 def unit_axis(units: int, title: str, labels: list[str] | None = None, **extra) -> dict:
     axis = {"title": {"text": title}, "autorange": "reversed", "showgrid": False,
-            "zeroline": False}  # fmt: skip
+            "zeroline": False, "automargin": True}  # fmt: skip
     if units <= 32:
         axis.update(tickmode="array", tickvals=list(range(units)))
         if labels is not None:

@@ -8,6 +8,7 @@ import numpy as np
 
 PRESENTER_FONT = 1.4  # presenter mode: fonts x1.4, markers x1.6, lines x1.6
 PRESENTER_MARK = 1.6
+PRESENTER_WINDOW = 0.6  # a long sequence's window of steps, narrowed for the larger tokens
 
 
 def enlarge(spec: dict) -> dict:
@@ -17,8 +18,16 @@ def enlarge(spec: dict) -> dict:
     not changed (specs are memoised)."""
     big = _scaled(spec, "")
     layout = big.setdefault("layout", {})
-    if "height" in layout and "hse" not in layout.get("meta", {}):
+    cursor = layout.get("meta", {}).get("hse")
+    if "height" in layout and cursor is None:
         layout["height"] = int(layout["height"] * 1.15)
+    if "legend" in spec.get("layout", {}):  # the legend stays clear of the colour bar
+        legend_font = spec["layout"]["legend"].get("font", {})
+        if "size" in legend_font:
+            layout["legend"]["font"]["size"] = legend_font["size"]
+    for axis in (cursor or {}).get("window_axes", []):  # larger type: a narrower window
+        low, high = layout[axis]["range"]
+        layout[axis]["range"] = [low, low + (high - low) * PRESENTER_WINDOW]
     return big
 
 

@@ -58,7 +58,7 @@ HEIGHT = 430  # both charts: fits a 720 px projector screen under the view contr
 LINES_DOMAIN = (0.68, 1.0)  # the chosen units' lines, above ...
 HEATMAP_DOMAIN = (0.0, 0.6)  # ... every unit as a heatmap, over the tokens
 WINDOW_STEPS = 40  # longer sequences open on this many steps, every token readable
-LEGEND_UNITS = 8
+COLOURBAR_LEN = 0.42  # the colour bar, bottom right; the units' legend above it, top right
 
 
 def window_range(steps: int) -> list[float]:
@@ -92,7 +92,8 @@ def timeline_spec(
         name = f"h[{unit}]"
         data.append({
             "type": "scatter", "x": np.arange(steps, dtype=np.int32),
-            "y": states[:, unit].astype(np.float32), "mode": "lines+markers", "name": name,
+            "y": states[:, unit].astype(np.float32), "name": name,
+            "mode": "lines" if steps > WINDOW_STEPS else "lines+markers",
             "legendgroup": "units", "showlegend": True,
             "line": {"color": colour, "width": 3}, "marker": {"size": 6},
             "hovertemplate": f"{name} t=%{{x}}: %{{y:.4f}}<extra></extra>",
@@ -110,11 +111,11 @@ def timeline_spec(
         xaxis2={"matches": "x", "anchor": "y2", "showticklabels": False, "showgrid": False,
                 "zeroline": False},
         yaxis2={"title": {"text": tr("fig_value", lang)}, "domain": list(LINES_DOMAIN),
+                "automargin": True,
                 "anchor": "x2", "gridcolor": "white", "range": [zmin * 1.08, zmax * 1.08],
                 "zeroline": True, "zerolinecolor": "#9ca3af"},
         coloraxis=coloraxis(zmin, zmax, lang, fitted=fitted, x=1.015, xanchor="left",
-                            y=HEATMAP_DOMAIN[0], yanchor="bottom",
-                            len=HEATMAP_DOMAIN[1] - HEATMAP_DOMAIN[0]),
+                            y=HEATMAP_DOMAIN[0], yanchor="bottom", len=COLOURBAR_LEN),
         legend={"x": 1.015, "xanchor": "left", "y": LINES_DOMAIN[1], "yanchor": "top",
                 "font": {"size": FONT_SIZE - 3}, "tracegroupgap": 0, "bgcolor": "rgba(0,0,0,0)"},
         showlegend=bool(units),
@@ -251,13 +252,13 @@ def _axes(projection: Projection, bounded: bool, three_d: bool, lang: str) -> di
             "zaxis": {"title": {"text": titles[2]}, **ranged},
         }}  # fmt: skip
     x_axis = {"title": {"text": titles[0]}, "gridcolor": "white", "zerolinecolor": "#9ca3af",
-              "tickangle": 0, "nticks": 5, **ranged}  # fmt: skip
+              "tickangle": 0, "nticks": 5, "automargin": True, **ranged}  # fmt: skip
     if len(titles) == 1:
         y_axis = {"autorange": "reversed", "title": {"text": tr("fig_time_step", lang)},
                   "gridcolor": "white"}  # fmt: skip
     else:
         y_axis = {"title": {"text": titles[1]}, "gridcolor": "white", "scaleanchor": "x",
-                  "nticks": 5,
+                  "nticks": 5, "automargin": True,
                   "scaleratio": 1, "constrain": "domain", "zerolinecolor": "#9ca3af",
                   **ranged}  # fmt: skip
         x_axis["constrain"] = "domain"
