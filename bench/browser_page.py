@@ -12,7 +12,7 @@ from tests.e2e.conftest import APP_IDLE, VIEWPORT
 
 SETTLE_MS = 300  # after the script is idle: let trailing messages arrive before counting
 IDLE_DEBOUNCE_MS = 150  # Streamlit's widget debounce, as tests/e2e/conftest.py waits
-STEPPER = ".st-key-time_stepper button[data-step='{delta}']"
+STEPPER = ".st-key-time_stepper button[data-act='{act}']"  # the time control's ◀ / ▶
 
 
 @dataclass(frozen=True)
@@ -57,11 +57,11 @@ window.__benchSignature = (key) => {
   return JSON.stringify([title, gd._fullData.map((d) => [d.type, plain(d.x), plain(d.y),
                                                          plain(d.z)])]);
 };
-window.__benchSlider = (key) => {
+window.__benchSlider = (key) => {  // the step the chart's time cursor shows
   const gd = document.querySelector(`.st-key-${key} .js-plotly-plot`);
-  if (!gd || !gd._fullLayout || !gd._fullLayout.sliders || !gd._fullLayout.sliders.length)
-    return null;
-  return gd._fullLayout.sliders[0].active;
+  if (!gd || !gd.layout || !gd.layout.shapes) return null;
+  const cursor = gd.layout.shapes.find((shape) => shape.name === "hse_cursor");
+  return cursor ? cursor.x0 : null;
 };
 window.__benchArm = (key, mode, target) => {
   const state = { t0: null, t1: null, done: false, timedOut: false };
@@ -197,14 +197,14 @@ class Tab:
 
     def step(self, delta: int, timeout_ms: int) -> Sample:
         now = self.page.evaluate("(k) => window.__benchSlider(k)", self.target.chart)
-        button = self.page.locator(STEPPER.format(delta=delta))
+        button = self.page.locator(STEPPER.format(act="next" if delta > 0 else "prev"))
         return self.measure(button.click, "slider", now + delta, timeout_ms)
 
     def slider_range(self) -> tuple[int, int]:
-        """(active step, number of steps) of the chart's slider."""
+        """(the step the time cursor shows, number of steps) of the chart."""
         return self.page.evaluate(
-            """(k) => { const s = document.querySelector(`.st-key-${k} .js-plotly-plot`)
-                          ._fullLayout.sliders[0]; return [s.active, s.steps.length]; }""",
+            """(k) => { const gd = document.querySelector(`.st-key-${k} .js-plotly-plot`);
+                        return [window.__benchSlider(k), gd.layout.meta.hse.steps]; }""",
             self.target.chart,
         )
 

@@ -27,7 +27,10 @@ from components.lessons.view import LessonView
 
 TAB_KEY = "lesson_tab"
 # (text key of the tab label, the lesson's render function), in the order of the tabs
+# The lecture's own order: the input as one-hot vectors first (light to draw, so a first
+# visit and every scene change stay fast), then one step in numbers, then the rest.
 TABS: tuple[tuple[str, Callable[[LessonView], None]], ...] = (
+    ("tab_input", input.render),
     ("tab_step", step.render),
     ("tab_gates", gates.render),
     ("tab_weights", weights.render),
@@ -36,7 +39,6 @@ TABS: tuple[tuple[str, Callable[[LessonView], None]], ...] = (
     ("tab_patterns", patterns.render),
     ("tab_compare", compare.render),
     ("tab_order", order.render),
-    ("tab_input", input.render),
     ("tab_code", code.render),
     ("tab_export", export.render),
 )
@@ -45,8 +47,7 @@ TABS: tuple[tuple[str, Callable[[LessonView], None]], ...] = (
 def follows_cursor(lang: str) -> bool:
     """Whether the open tab follows the charts' time cursor (the step in numbers): then
     the browser reports the cursor's step; otherwise stepping sends nothing."""
-    step = t("tab_step", lang)  # the first tab, open by default
-    return st.session_state.get(TAB_KEY, step) == step
+    return st.session_state.get(TAB_KEY) == t("tab_step", lang)
 
 
 def render_lessons(view: LessonView) -> None:
