@@ -1,8 +1,10 @@
 """deploy/: the nginx file and the replica launcher agree with each other and with the app's
 shipped settings, and the launcher starts, checks and stops only its own replicas.
 
-nginx is not installed on the test machines (and is not added for this): the file is
-checked by a small structural parser here; `nginx -t` runs too when nginx is present.
+The file is read by a small structural parser here (what each setting is for), and nginx
+itself checks it (`nginx -t`, rendered for loopback by deploy/nginx_local.py); nginx then
+runs it in front of two replicas in tests/deploy/test_nginx.py. A missing nginx fails
+(scripts/test.sh installs it).
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -20,7 +21,9 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+from deploy.nginx_local import TEMP_PATHS, check, nginx_binary, render
+
+REPO = Path(__file__).resolve().parents[2]
 NGINX_CONF = REPO / "deploy" / "nginx.conf"
 LAUNCH = REPO / "deploy" / "launch.sh"
 STREAMLIT_CONFIG = REPO / ".streamlit" / "config.toml"
@@ -226,7 +229,8 @@ def test_websocket_is_upgraded_and_may_stay_open_for_a_lecture(http, upstream, s
     headers = stream.values("proxy_set_header")
     assert ["Upgrade", "$http_upgrade"] in headers
     assert ["Connection", "$connection_upgrade"] in headers
-    assert ["Host", "$host"] in headers, "a location with its own headers loses the server's"
+    # $http_host keeps the port: the replica accepts the websocket only if Origin == Host
+    assert ["Host", "$http_host"] in headers, "a location with its own headers loses the server's"
     assert stream.values("proxy_http_version") == [["1.1"]]
     assert stream.values("proxy_pass") == [[f"http://{upstream.args[0]}"]]
     for name in ("proxy_read_timeout", "proxy_send_timeout"):
@@ -245,18 +249,48 @@ def test_body_limit_equals_the_upload_cap(server):
     assert [megabytes(v[0]) for v in server.values("client_max_body_size")] == [cap]
 
 
-def test_nginx_accepts_the_file(tmp_path):
-    nginx = shutil.which("nginx")
-    if nginx is None:
-        pytest.skip("nginx is not installed here (not added to the test machine); the file is "
-                    "checked by the structural tests above")  # fmt: skip
+def test_server_headers_keep_the_port_and_fail_over_quickly(server):
+    assert ["Host", "$http_host"] in server.values("proxy_set_header")
+    assert seconds(server.values("proxy_connect_timeout")[0][0]) <= 5, "a dead machine holds"
+
+
+def test_access_log_names_the_replica_of_every_request(http):
+    formats = {block[0]: " ".join(block[1:]) for block in http.values("log_format")}
+    logs = http.values("access_log")
+    assert len(logs) == 1 and logs[0][1] in formats, (logs, formats)
+    assert 'upstream="$upstream_addr"' in formats[logs[0][1]]
+
+
+def test_rendering_for_loopback_changes_only_ports_listen_and_paths(http, tmp_path):
     prefix = tmp_path / "nginx"
-    (prefix / "logs").mkdir(parents=True)
-    result = subprocess.run(
-        [nginx, "-t", "-p", str(prefix), "-c", str(NGINX_CONF), "-e", str(prefix / "logs/e.log")],
-        capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+    rendered = parse_nginx(render(NGINX_CONF.read_text(), [9001, 9002], 9100, prefix))
+    local = rendered.one("http")
+    local_upstream = local.one("upstream")
+    assert local_upstream.values("server") == [
+        ["127.0.0.1:9001", "max_fails=3", "fail_timeout=10s"],
+        ["127.0.0.1:9002", "max_fails=3", "fail_timeout=10s"],
+    ]
+    assert local.one("server").values("listen") == [["127.0.0.1:9100"]]
+    assert local.values("access_log")[0][0] == f"{prefix}/logs/access.log"
+    written = [args[0] for name in TEMP_PATHS for args in local.values(f"{name}_temp_path")]
+    assert written == [f"{prefix}/temp/{name}" for name in TEMP_PATHS]
+
+    def shape(block: Directive, skip=("server", "listen", "access_log")) -> list:
+        return [
+            (d.name, d.args, None if d.block is None else shape(d))
+            for d in block.children
+            if d.name not in skip and not d.name.endswith("_temp_path")
+        ]
+
+    assert shape(local) == shape(http), "rendering changed more than ports, listen and paths"
+
+
+def test_nginx_accepts_the_file(tmp_path):
+    if nginx_binary() is None:
+        pytest.fail("nginx is missing: scripts/test.sh installs Debian's (apt-get install nginx)")
+    result = check(tmp_path / "nginx", [free_base_port(1), free_base_port(1)])
     assert result.returncode == 0, result.stderr
+    assert "test is successful" in result.stderr
 
 
 # --- launch.sh ------------------------------------------------------------------------------
