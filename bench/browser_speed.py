@@ -34,6 +34,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -188,6 +189,34 @@ def interact(tabs: dict[str, Tab], results: Results, args, deadline: float):
             break
 
 
+PARAGRAPH_ACTION = "paragraph: switch cell"  # the app on an 850-character paragraph
+PARAGRAPH = (
+    "Recurrent neural networks read a sequence one token at a time and carry a hidden state "
+    "from each step to the next, so what they saw earlier can shape what they do later. A plain "
+    "RNN squeezes everything into one vector that is rewritten at every step; an LSTM adds a "
+    "cell state with gates that decide what to keep, what to forget and what to show. "
+) * 3
+
+
+def paragraph(tab: Tab, results: Results, args, deadline: float) -> None:
+    """The app on an 850-character paragraph, hidden 64 (one sequence of 850 steps): the
+    cell switched each round, beside the lecture preset's switches of the same run."""
+    text = PARAGRAPH[:850]
+    query = {"seq": text, "hidden": "64", "batch_first": "1", "cell": "rnn"}
+    tab.page.goto(f"{tab.server.url}/?{urllib.parse.urlencode(query)}")
+    timeout_ms = int(min(120.0, max(deadline - time.monotonic(), 10.0)) * 1000)
+    tab.page.wait_for_function(f"() => window.__benchSignature('{tab.target.chart}') !== null",
+                               timeout=timeout_ms)  # fmt: skip
+    tab.wait_idle(timeout_ms)
+    for rep in range(1 if args.smoke else 0, args.reps + 1):
+        sample = tab.switch_cell(CELLS[rep % len(CELLS)], timeout_ms)
+        if rep:
+            results.add(PARAGRAPH_ACTION, "app", sample)
+        if time.monotonic() > deadline:
+            break
+    print(f"  paragraph done (load {os.getloadavg()[0]:.1f})", flush=True)
+
+
 def screenshots(tabs: dict[str, Tab]) -> None:
     for name, tab in tabs.items():
         path = ARTIFACTS / f"{name}-after-run.png"
@@ -228,6 +257,8 @@ def run(args: argparse.Namespace, servers: list, results: Results) -> None:
             print("interactions ...", flush=True)
             interact(tabs, results, args, deadline)
             screenshots(tabs)
+            print("a long paragraph ...", flush=True)
+            paragraph(tabs["app"], results, args, deadline)
         finally:
             browser.close()
 
