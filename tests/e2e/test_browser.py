@@ -12,23 +12,31 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import torch
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from torch import nn
 
+from components.i18n import t
 from tests.e2e.conftest import VIEWPORT, wait_for_rerun
 from tests.support.reference import lecture_outputs, one_hot_batch, plain_outputs
 
 pytestmark = pytest.mark.e2e
 
 TIMELINE = "timeline_chart"
+STATE_SPACE = "state_space_chart"
 GATES = "gates_chart"
 SCENE_TIMEOUT_S = 45.0  # a first page load: the Plotly bundle plus the scene, on a busy CPU
 TOLERANCE = 1e-5
 
 # The chart inside the element keyed `key`, as the browser holds it (values decoded).
+# `cursors`: the x of every time cursor (shapes named hse_cursor; one per time axis),
+# `cursor` the first of them; `ring`: the state-space ring's centre (hse_point).
 READ_CHART_JS = """(key) => {
   const gd = document.querySelector(`.st-key-${key} .js-plotly-plot`);
   if (!gd || !gd._fullData || !gd._fullData.length || !gd._fullLayout) return null;
   const layout = gd._fullLayout;
+  const shapes = layout.shapes || [];
+  const cursors = shapes.filter(s => s.name === 'hse_cursor').map(s => s.x0);
+  const ring = shapes.find(s => s.name === 'hse_point');
   return {
     traces: gd._fullData.map(d => ({
       type: d.type,
@@ -37,27 +45,62 @@ READ_CHART_JS = """(key) => {
       z: d.z ? Array.from(d.z, row => Array.from(row)) : null,
     })),
     title: layout.title ? layout.title.text : null,
-    cursor: layout.shapes && layout.shapes.length ? layout.shapes[0].x0 : null,
-    slider: layout.sliders && layout.sliders.length ? layout.sliders[0].active : null,
+    cursors,
+    cursor: cursors.length ? cursors[0] : null,
+    ring: ring ? {x: ring.xanchor, y: ring.yanchor, visible: ring.visible} : null,
+    point: gd.layout.meta && gd.layout.meta.hse ? gd.layout.meta.hse.point || null : null,
+    frames: gd._transitionData && gd._transitionData._frames
+      ? gd._transitionData._frames.length : 0,
+    sliders: (layout.sliders || []).length,
     images: document.querySelectorAll(`.st-key-${key} g.hm image`).length,
   };
 }"""
 
-# Samples the chart every 50 ms until its slider reaches step `last`: the steps seen in
-# order, and the fewest heatmap images drawn at any moment (0 = it vanished mid-animation).
-WATCH_ANIMATION_JS = """async ({key, last, timeout}) => {
-  const gd = document.querySelector(`.st-key-${key} .js-plotly-plot`);
+# hidden size 3 draws state space as a 3-D scene: its "now" marker (the trace named in
+# meta.hse.scene_point) must sit on the path's point of the cursor's step.
+SCENE_MARKER_JS = """() => {
+  const gd = document.querySelector('.st-key-state_space_chart .js-plotly-plot');
+  const point = gd.layout.meta.hse.scene_point;
+  const cursor = document.querySelector('.st-key-timeline_chart .js-plotly-plot')
+    ._fullLayout.shapes.find(s => s.name === 'hse_cursor').x0;
+  const marker = gd._fullData[point.trace];
+  return ['x', 'y', 'z'].every(k => marker[k][0] === point[k][cursor]);
+}"""
+
+# The time control (a v2 component; Playwright's CSS locators pierce its shadow root).
+STEPPER = ".st-key-time_stepper"
+# Samples the chart every 20 ms while the time control plays, until its cursors have
+# stayed on step `last` for `settle` ms (a play that went on past the end, or back to 0,
+# would show): the steps seen in order with when each was first seen, the fewest and
+# most heatmap images drawn at any sample (0 = it vanished mid-play), and every sample
+# where the chart's cursors disagreed.
+WATCH_PLAY_JS = """async ({key, last, timeout, settle}) => {
+  const root = document.querySelector(`.st-key-${key}`);
+  const gd = root.querySelector('.js-plotly-plot');
   const start = performance.now();
-  const steps = [];
-  let minImages = Infinity;
+  const steps = [], seenAt = [], split = [];
+  let minImages = Infinity, maxImages = 0, samples = 0, lastSince = null;
   while (performance.now() - start < timeout) {
-    const active = gd._fullLayout.sliders[0].active;
-    if (steps[steps.length - 1] !== active) steps.push(active);
-    minImages = Math.min(minImages, document.querySelectorAll(`.st-key-${key} g.hm image`).length);
-    if (active === last) break;
-    await new Promise(resolve => setTimeout(resolve, 50));
+    const now = performance.now();
+    const xs = (gd._fullLayout.shapes || []).filter(s => s.name === 'hse_cursor')
+      .map(s => s.x0);
+    const step = xs[0];
+    if (xs.some(x => x !== step)) split.push(xs);
+    if (steps[steps.length - 1] !== step) { steps.push(step); seenAt.push(now - start); }
+    const images = root.querySelectorAll('g.hm image').length;
+    minImages = Math.min(minImages, images);
+    maxImages = Math.max(maxImages, images);
+    samples += 1;
+    if (step === last) {
+      if (lastSince === null) lastSince = now;
+      if (now - lastSince >= settle) break;
+    } else {
+      lastSince = null;
+    }
+    await new Promise(resolve => setTimeout(resolve, 20));
   }
-  return {steps, minImages, elapsedMs: Math.round(performance.now() - start)};
+  return {steps, seenAt: seenAt.map(Math.round), minImages, maxImages, samples, split,
+          elapsedMs: Math.round(performance.now() - start)};
 }"""
 
 
@@ -166,6 +209,32 @@ def test_typing_a_sequence_updates_the_heatmap(page, app_url, screenshot_dir):
     screenshot(page, screenshot_dir, "02-typed-abcab")
 
 
+def readout(page) -> str:
+    """The time control's read-out of the current step ("l · 2")."""
+    return page.locator(f"{STEPPER} .hse-readout").text_content().strip()
+
+
+def ring_at(page, step: int) -> bool:
+    """The state-space chart's ring sits on the path's point of `step`."""
+    space = page.evaluate(READ_CHART_JS, STATE_SPACE)
+    ring, point = space["ring"], space["point"]
+    return (
+        ring is not None
+        and ring["visible"] is not False
+        and (ring["x"], ring["y"]) == (point["x"][step], point["y"][step])
+    )
+
+
+def open_quiet_tab(page) -> None:
+    """Open a lesson that does not follow the cursor (Input & vocabulary): then the time
+    control keeps every step in the browser. (The step lesson reports the step: see
+    tests/e2e/test_step_browser.py.)"""
+    page.get_by_role("tab", name=t("tab_input", "en")).click()
+    wait_for_rerun(page)
+    selected = page.locator("[role=tab][aria-selected=true]").first.text_content()
+    assert selected == t("tab_input", "en"), selected
+
+
 def test_time_cursor_moves_in_the_browser_without_a_rerun(page, app_url, screenshot_dir):
     sent: list[str | bytes] = []
 
@@ -174,28 +243,80 @@ def test_time_cursor_moves_in_the_browser_without_a_rerun(page, app_url, screens
 
     page.on("websocket", lambda ws: ws.on("framesent", record))
     chart = open_scene(page, app_url)
-    assert chart["cursor"] == 0 and chart["slider"] == 0, chart
-    page.wait_for_timeout(300)  # let any trailing message of the first run go out
+    open_quiet_tab(page)
+    # The time control steps the charts: no Plotly frames, slider or play menu any more.
+    assert chart["frames"] == 0 and chart["sliders"] == 0, chart
+    assert page.locator(f".st-key-{TIMELINE} .updatemenu-button").count() == 0
+    assert chart["cursors"] == [0, 0], chart  # the heatmap's cursor and the lines'
+    assert readout(page) == "h · 0"
+    assert ring_at(page, 0)
+    page.wait_for_timeout(300)  # let any trailing message of the first runs go out
     assert sent, "the websocket listener saw no frame at all: it cannot prove anything"
     frames_before = len(sent)
 
-    page.locator(f".st-key-{TIMELINE} .updatemenu-button", has_text="play").click()
-    watched = page.evaluate(WATCH_ANIMATION_JS, {"key": TIMELINE, "last": 2, "timeout": 6000})
+    play = page.locator(f"{STEPPER} button[data-act=play]")
+    assert play.text_content() == t("fig_play", "en")
+    play.click()
+    assert play.text_content() == t("fig_pause", "en"), "the play button does not say pause"
+    watched = page.evaluate(
+        WATCH_PLAY_JS, {"key": TIMELINE, "last": 2, "timeout": 8000, "settle": 1500}
+    )
     assert watched["steps"] == [0, 1, 2], f"play did not step through 0, 1, 2: {watched}"
-    assert watched["minImages"] == 1, f"the heatmap vanished while animating: {watched}"
+    assert watched["minImages"] == watched["maxImages"] == 1, (
+        f"the heatmap was not drawn at every sample while playing: {watched}"
+    )
+    assert not watched["split"], f"the heatmap's and the lines' cursors parted: {watched}"
+    gaps = [b - a for a, b in zip(watched["seenAt"], watched["seenAt"][1:], strict=False)]
+    assert all(gap >= 300 for gap in gaps), f"play jumped instead of stepping: {watched}"
+    assert play.text_content() == t("fig_play", "en"), "play did not stop at the last step"
     played = page.evaluate(READ_CHART_JS, TIMELINE)
-    assert played["cursor"] == 2 and played["slider"] == 2, played
+    assert played["cursors"] == [2, 2], played
+    assert readout(page) == "l · 2" and ring_at(page, 2)
 
-    rail = page.locator(f".st-key-{TIMELINE} .slider-rail-rect").bounding_box()
-    middle = (rail["x"] + rail["width"] / 2, rail["y"] + rail["height"] / 2)
-    page.mouse.click(*middle)  # the slider's middle step: t = 1 of 0..2
-    stepped = read_chart(page, TIMELINE, until=lambda c: c["slider"] != 2, timeout_s=5)
-    assert stepped["cursor"] == 1 and stepped["slider"] == 1, stepped
-    assert stepped["images"] == 1
-    assert stepped["traces"][0]["z"] == chart["traces"][0]["z"], "the heatmap data changed"
+    assert played["images"] == 1
+    assert played["traces"][0]["z"] == chart["traces"][0]["z"], "the heatmap data changed"
 
+    page.wait_for_timeout(600)  # a report would go out 350 ms after the last step
+    assert len(sent) == frames_before, f"playing sent {sent[frames_before:]!r} to the server"
+    screenshot(page, screenshot_dir, "03-played-to-the-end")
+
+
+def test_time_slider_moves_the_cursor_without_a_rerun(page, app_url, screenshot_dir):
+    sent: list[str | bytes] = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload)))
+    chart = open_scene(page, app_url)
+    open_quiet_tab(page)
+    page.wait_for_timeout(300)
+    assert sent, "the websocket listener saw no frame at all: it cannot prove anything"
+    frames_before = len(sent)
+
+    slider = page.locator(f"{STEPPER} input[type=range]")
+    assert (slider.get_attribute("min"), slider.get_attribute("max")) == ("0", "2")
+    assert slider.input_value() == "0"
+    box = slider.bounding_box()
+    middle_y = box["y"] + box["height"] / 2
+    for fraction, step, label in ((0.5, 1, "e · 1"), (0.98, 2, "l · 2"), (0.5, 1, "e · 1")):
+        page.mouse.click(box["x"] + box["width"] * fraction, middle_y)  # 0..2: middle = 1
+        try:
+            page.wait_for_function(
+                f"() => ({READ_CHART_JS})('{TIMELINE}').cursor === {step}", timeout=5000
+            )
+        except PlaywrightTimeoutError:
+            seen = page.evaluate(READ_CHART_JS, TIMELINE)["cursors"]
+            pytest.fail(
+                f"a click at {fraction:.0%} of the time slider left the cursors at {seen}, "
+                f"the slider at {slider.input_value()} (wanted step {step})"
+            )
+        stepped = page.evaluate(READ_CHART_JS, TIMELINE)
+        assert stepped["cursors"] == [step, step], stepped
+        assert slider.input_value() == str(step) and readout(page) == label
+        assert ring_at(page, step)
+        assert stepped["images"] == 1
+        assert stepped["traces"][0]["z"] == chart["traces"][0]["z"], "the heatmap data changed"
+
+    page.wait_for_timeout(600)  # a report would go out 350 ms after the last step
     assert len(sent) == frames_before, f"stepping sent {sent[frames_before:]!r} to the server"
-    screenshot(page, screenshot_dir, "03-cursor-at-step-1")
+    screenshot(page, screenshot_dir, "03b-slider-at-step-1")
 
 
 def test_shared_link_reopens_the_scene(page, app_url, screenshot_dir):
@@ -203,9 +324,9 @@ def test_shared_link_reopens_the_scene(page, app_url, screenshot_dir):
     page.get_by_role("tab", name="Gates & cell state").click()
     gates = read_chart(page, GATES, timeout_s=15)  # the scene is drawn: only the tab's chart
 
-    assert [t["type"] for t in gates["traces"]] == ["heatmap"] * 5, gates["traces"]
-    assert [t["name"] for t in gates["traces"]] == ["c", "i", "f", "g", "o"]
-    assert all(len(t["z"]) == 4 and len(t["z"][0]) == 5 for t in gates["traces"])
+    assert [trace["type"] for trace in gates["traces"]] == ["heatmap"] * 5, gates["traces"]
+    assert [trace["name"] for trace in gates["traces"]] == ["c", "i", "f", "g", "o"]
+    assert all(len(trace["z"]) == 4 and len(trace["z"][0]) == 5 for trace in gates["traces"])
     assert gates["images"] == 5, "not every gate heatmap is drawn"
     assert selected_radio(page, "main_cell") == "LSTM"
     assert page.locator(".st-key-main_hidden_size input").input_value() == "4"
@@ -310,33 +431,47 @@ def test_step_buttons_and_arrow_keys_move_every_cursor_in_the_browser(
     assert sent, "the websocket listener saw no frame at all: it cannot prove anything"
     frames_before = len(sent)
 
-    def cursors() -> tuple[int, int]:
+    def cursors() -> tuple[list[int], list[int], bool]:
+        """Every time cursor of the timeline and of the gates chart, and whether the
+        state-space scene's marker (3-D: hidden 3) sits on the path at that step."""
         return (
-            page.evaluate(READ_CHART_JS, TIMELINE)["cursor"],
-            page.evaluate(READ_CHART_JS, GATES)["cursor"],
+            page.evaluate(READ_CHART_JS, TIMELINE)["cursors"],
+            page.evaluate(READ_CHART_JS, GATES)["cursors"],
+            page.evaluate(SCENE_MARKER_JS),
         )
 
-    assert cursors() == (0, 0)
-    forward = page.locator(".st-key-time_stepper button[data-step='1']")
+    def wait_all_at(step: int) -> None:
+        page.wait_for_function(
+            f"""() => Array.from(document.querySelectorAll('.js-plotly-plot'))
+                .filter(gd => gd.layout.meta && gd.layout.meta.hse)
+                .every(gd => (gd._fullLayout.shapes || []).filter(s => s.name === 'hse_cursor')
+                  .every(s => s.x0 === {step}))
+                && ({SCENE_MARKER_JS})()""",
+            timeout=5000,
+        )
+
+    gates_cursors = len(page.evaluate(READ_CHART_JS, GATES)["cursors"])
+    assert gates_cursors == 5, "one cursor per gate panel"
+    at = {step: ([step] * 2, [step] * gates_cursors, True) for step in range(5)}
+    assert cursors() == at[0]
+    forward = page.locator(f"{STEPPER} button[data-act=next]")
     forward.click()
     forward.click()
-    page.wait_for_function(
-        """() => Array.from(document.querySelectorAll('.js-plotly-plot'))
-            .filter(gd => gd._fullLayout.sliders && gd._fullLayout.sliders.length)
-            .every(gd => gd._fullLayout.sliders[0].active === 2)"""
-    )
-    assert cursors() == (2, 2), "both charts step together"
+    wait_all_at(2)
+    assert cursors() == at[2], "every chart steps together"
+    assert readout(page) == "l · 2"
     page.keyboard.press("ArrowLeft")
-    page.wait_for_timeout(400)
-    assert cursors() == (1, 1)
-    page.locator(".st-key-time_stepper button[data-step='-1']").click()
+    wait_all_at(1)
+    assert cursors() == at[1]
+    page.locator(f"{STEPPER} button[data-act=prev]").click()
     page.keyboard.press("ArrowLeft")  # already at the first step: stays there
     page.wait_for_timeout(400)
-    assert cursors() == (0, 0)
+    assert cursors() == at[0]
     for _ in range(7):  # past the last step: stays on it
         forward.click()
     page.wait_for_timeout(600)
-    assert cursors() == (4, 4)
+    assert cursors() == at[4]
+    assert readout(page) == "o · 4"
     assert page.evaluate(READ_CHART_JS, TIMELINE)["images"] == 1, "the heatmap vanished"
     assert len(sent) == frames_before, "stepping must not talk to the server"
     screenshot(page, screenshot_dir, "07-stepped-to-the-end")

@@ -23,6 +23,7 @@ from tests.e2e.test_training_browser import (
     EXPANDER_TITLE,
     SUBMIT,
     TRAIN_TIMEOUT_MS,
+    TRAINING_BOX_JS,
     open_training,
     set_number,
 )
@@ -33,8 +34,6 @@ SHOTS = Path("/work/shots")
 # About 8 ms a step on a free core (3-layer LSTM, 100 characters, hidden 10 = vocabulary).
 SLOW_QUERY = "?seq=" + "abcdefghij" * 10 + "&cell=lstm&hidden=10&layers=3"
 SHOT_TIMEOUT_MS = 120_000  # a screenshot of a busy page on a loaded 2-core machine
-# The training expander is the first expander of the page's main part.
-TRAINING_JS = "[data-testid=stMain] [data-testid=stExpander]"
 INFO = "[data-testid=stAlertContentInfo]"
 PROGRESS = "[data-testid=stProgress]"
 STEP_TEXT = re.compile(r"Step (\d+) of (\d+)")
@@ -48,7 +47,7 @@ SAMPLE_JS = (
   const changed = (list, text) => !list.length || list[list.length - 1].text !== text;
   window.__queueSampler = setInterval(() => {
     const now = Date.now();
-    const box = document.querySelector('TRAINING');
+    const box = TRAINING_BOX;
     if (!box) return;
     const bar = box.querySelector('PROGRESS');
     if (bar) {
@@ -62,7 +61,7 @@ SAMPLE_JS = (
       log.waiting.push({t: now, text});
     }
   }, 20);
-}""".replace("TRAINING", TRAINING_JS)
+}""".replace("TRAINING_BOX", TRAINING_BOX_JS)
     .replace("PROGRESS", PROGRESS)
     .replace("INFO", INFO)
 )

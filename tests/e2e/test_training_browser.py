@@ -8,6 +8,7 @@ settings, never with typed-in values.
 
 from __future__ import annotations
 
+import json
 import re
 from functools import cache
 from pathlib import Path
@@ -48,12 +49,19 @@ GRU_QUERY = "?seq=hihello&hidden=5&cell=gru&batch_first=1"
 # in under one, and its bar was once never painted before the result replaced it).
 LIVE_STEPS = 2000
 
+# The training expander, found by its title: the page has other expanders above it (every
+# tensor's shape, the batch_first pitfall's picture).
+TRAINING_BOX_JS = (
+    "Array.from(document.querySelectorAll('[data-testid=stMain] [data-testid=stExpander]'))"
+    ".find((box) => (box.querySelector('summary') || box).textContent.includes(TITLE))"
+).replace("TITLE", json.dumps(EXPANDER_TITLE))
 # The training chart has no widget key: it is the Plotly chart inside the expander.
 READ_TRAINING_JS = """() => {
-  const gd = document.querySelector('[data-testid=stExpander] .js-plotly-plot');
+  const box = TRAINING_BOX;
+  const gd = box && box.querySelector('.js-plotly-plot');
   if (!gd || !gd._fullData || !gd._fullData.length) return null;
   return gd._fullData.map(d => ({name: d.name, x: Array.from(d.x), y: Array.from(d.y)}));
-}"""
+}""".replace("TRAINING_BOX", TRAINING_BOX_JS)
 
 # Samples the page every 20 ms from now on: each change of the progress text (with the
 # wall-clock time, shared by every page of the browser), each different last step of a
@@ -68,7 +76,7 @@ SAMPLE_PROGRESS_JS = """() => {
     const last = window.__progress[window.__progress.length - 1];
     if (text && (!last || last.text !== text)) window.__progress.push({t: Date.now(), text});
     if (text) window.__lastProgressAt = Date.now();
-    const box = document.querySelector('[data-testid=stMain] [data-testid=stExpander]');
+    const box = TRAINING_BOX;
     const gd = bar && box && box.querySelector('.js-plotly-plot');
     const drawn = gd && gd._fullData && gd._fullData.length
       && gd.querySelector('.scatterlayer .trace');
@@ -77,7 +85,7 @@ SAMPLE_PROGRESS_JS = """() => {
     if (!window.__doneAt && box && box.querySelector('[data-testid=stAlertContentSuccess]'))
       window.__doneAt = Date.now();
   }, 20);
-}"""
+}""".replace("TRAINING_BOX", TRAINING_BOX_JS)
 SAMPLES_JS = """() => { clearInterval(window.__sampler);
   return {progress: window.__progress, last: window.__lastProgressAt || null,
           done: window.__doneAt, live: window.__live}; }"""
