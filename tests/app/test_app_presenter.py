@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from components.figures.gates import gates_spec
+from components.figures.input import input_spec
 from components.figures.presenter import PRESENTER_FONT, enlarge
 from components.figures.timeline import timeline_spec
 from components.i18n import t
@@ -72,8 +73,12 @@ def test_enlarge_copies_and_scales_every_font_marker_and_line():
     originals = [d for d in spec["data"] if d.get("mode", "").startswith("lines")]
     for grown, original in zip(lines, originals, strict=True):
         assert grown["line"]["width"] > original["line"]["width"]
-    assert big["layout"]["legend"]["font"]["size"] > spec["layout"]["legend"]["font"]["size"]
+    # the units' legend keeps its size, clear of the colour bar below it
+    assert big["layout"]["legend"]["font"]["size"] == spec["layout"]["legend"]["font"]["size"]
+    assert big["layout"]["height"] == spec["layout"]["height"]  # a cursor chart fits already
     gates = gates_spec(trace(PRESETS["lecture"].with_changes(cell="lstm")), 0, 0, 0)
     grown = enlarge(gates)
-    assert grown["layout"]["height"] > gates["layout"]["height"]  # charts without a cursor grow
+    assert grown["layout"]["height"] == gates["layout"]["height"]  # a cursor chart too
     assert all(a["font"]["size"] > 16 for a in grown["layout"]["annotations"] if "font" in a)
+    inputs = input_spec(trace(PRESETS["lecture"]), 0)
+    assert enlarge(inputs)["layout"]["height"] > inputs["layout"]["height"]  # no cursor: grows

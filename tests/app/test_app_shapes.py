@@ -10,7 +10,9 @@ from components.i18n import t
 
 def test_first_visit_explains_the_batch_first_pitfall(page):
     pitfall = t("batch_first_pitfall", "en", lines=3, steps=5)
-    assert pitfall in page.bodies("info")
+    assert "💡 " + pitfall in page.bodies("markdown")  # one line, beside its fix
+    assert t("pitfall_picture", "en") in [e.proto.label for e in page.at.expander]
+    assert "pitfall_chart" not in page.charts()  # the picture is drawn on demand only
     shapes = next(body for body in page.bodies("markdown") if body.startswith("**Shapes**"))
     assert "(3, 5, 4)" in shapes and "seq=3, batch=5, input=4" in shapes
 

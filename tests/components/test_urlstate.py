@@ -164,11 +164,12 @@ def test_the_last_of_repeated_single_values_wins():
 
 
 def test_an_unknown_key_gives_a_notice_and_is_ignored():
-    config, preset, notices = parse_query({"colour": ["red"], "hidden": ["3"]})
+    # "colour" is a view setting now (fitted or fixed); "color" is not
+    config, preset, notices = parse_query({"color": ["red"], "hidden": ["3"]})
     assert config == DEFAULT.with_changes(hidden_size=3)
     assert preset is None
-    assert notice_names(notices) == [("notice_unknown_param", "colour")]
-    assert "colour" in t(notices[0][0], **notices[0][1])
+    assert notice_names(notices) == [("notice_unknown_param", "color")]
+    assert "color" in t(notices[0][0], **notices[0][1])
 
 
 def test_only_unknown_keys_still_open_the_default_preset():
@@ -289,17 +290,23 @@ def test_any_single_value_is_used_or_reported(name, value):
 
 def test_view_settings_round_trip_and_only_differences_are_written():
     config = PRESETS["lecture"]
-    assert "lang" not in to_query(config, VIEW_DEFAULTS)
-    query = to_query(config, {"lang": "ko", "present": True})
-    assert query["lang"] == "ko" and query["present"] == "1"
+    assert VIEW_DEFAULTS == {"lang": "en", "present": False, "colour": "fitted"}
+    assert not {"lang", "present", "colour"} & set(to_query(config, VIEW_DEFAULTS))
+    query = to_query(config, {"lang": "ko", "present": True, "colour": "fixed"})
+    assert query["lang"] == "ko" and query["present"] == "1" and query["colour"] == "fixed"
     view, notices = parse_view({k: [v] if isinstance(v, str) else v for k, v in query.items()})
-    assert view == {"lang": "ko", "present": True} and notices == []
+    assert view == {"lang": "ko", "present": True, "colour": "fixed"} and notices == []
+    # a link without a view setting opens with the defaults: fitted colours first
+    assert parse_view({"preset": ["lecture"]}) == (VIEW_DEFAULTS, [])
     # a view setting alone does not make the scene custom
-    _, preset, _ = parse_query({"preset": ["lecture"], "lang": ["ko"]})
-    assert preset == "lecture"
+    _, preset, notices = parse_query({"preset": ["lecture"], "lang": ["ko"], "colour": ["fixed"]})
+    assert preset == "lecture" and notices == []
 
 
-@pytest.mark.parametrize(("name", "raw"), [("lang", "fr"), ("lang", "<b>"), ("present", "2")])
+@pytest.mark.parametrize(
+    ("name", "raw"),
+    [("lang", "fr"), ("lang", "<b>"), ("present", "2"), ("colour", "red"), ("colour", "")],
+)
 def test_a_bad_view_setting_is_a_notice_and_the_default(name, raw):
     view, notices = parse_view({name: [raw]})
     assert view == VIEW_DEFAULTS

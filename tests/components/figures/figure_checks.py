@@ -1,12 +1,15 @@
 """What the figure tests share: the scenes they draw, and checks of a figure's heatmaps,
-strings and animation frames."""
+strings and time cursors (named shapes and `layout.meta.hse`, moved by
+`components.stepper`)."""
 
 from __future__ import annotations
+
+import json
 
 import numpy as np
 import plotly.graph_objects as go
 
-from components.figures import parts
+from components.figures.cursor import CURSOR_NAME
 from model.config import ExplorerConfig
 from model.presets import PRESETS
 
@@ -87,20 +90,31 @@ def strings(value):
             yield from strings(item)
 
 
-def check_frames(figure: go.Figure, steps: int, cursors: int) -> list[int]:
-    frames = figure.to_plotly_json()["frames"]
-    assert 1 <= len(frames) <= parts.MAX_FRAMES
-    assert len(frames) == min(steps, len(parts.frame_steps(steps)))
-    shown = []
-    for frame in frames:
-        assert set(frame) <= {"name", "layout"}, "frames must not carry trace data"
-        assert not frame.get("data")
-        t = int(frame["name"])
-        shown.append(t)
-        lines = [s for s in frame["layout"]["shapes"] if s["type"] == "line"]
-        assert len(lines) == cursors
-        assert all(s["x0"] == t and s["x1"] == t for s in lines)
-    assert shown[0] == 0 and shown == sorted(shown) and shown[-1] < steps
-    slider = figure.layout.sliders[0]
-    assert [list(step.args[0]) for step in slider.steps] == [[str(t)] for t in shown]
-    return shown
+def cursor_shapes(spec: dict) -> list[dict]:
+    """The shapes the stepper moves along a time axis (dotted vertical lines)."""
+    return [s for s in spec["layout"].get("shapes", []) if s.get("name") == CURSOR_NAME]
+
+
+def assert_not_animated(spec: dict) -> None:
+    """The time cursor is moved in the browser: no Plotly frames, slider or play buttons
+    (a chart redrawn by fullscreen or a new scene loses frames but keeps its layout)."""
+    assert "frames" not in spec
+    assert not {"sliders", "updatemenus"} & set(spec["layout"])
+
+
+def check_cursor(spec: dict, steps: int, cursors: int) -> dict:
+    """A figure with a time cursor opens at t = 0: `cursors` named dotted lines, one per
+    plot, across its whole height, and `layout.meta.hse` says how many steps the
+    stepper walks. Returns the meta."""
+    assert_not_animated(spec)
+    lines = cursor_shapes(spec)
+    assert len(lines) == cursors
+    for line in lines:
+        assert line["type"] == "line"
+        assert (line["x0"], line["x1"]) == (0, 0)  # the page opens at t = 0
+        assert line["yref"].endswith(" domain") and (line["y0"], line["y1"]) == (0, 1)
+    assert len({(line["xref"], line["yref"]) for line in lines}) == cursors  # one per plot
+    meta = spec["layout"]["meta"]["hse"]
+    assert meta["steps"] == steps
+    json.dumps(meta, allow_nan=False)  # plain JSON for the browser: floats and None, no NaN
+    return meta

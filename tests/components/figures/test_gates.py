@@ -1,16 +1,19 @@
 """The "Gates & cell state" figure on its own: every panel is the trace's gate or cell
-state, on one colour scale, with one cursor per panel."""
+state, on one colour scale, with one cursor per panel, moved by the stepper."""
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from components.figures.gates import gates_figure
+from components.figures.gates import gates_figure, gates_spec
+from components.figures.timeline import WINDOW_STEPS
 from model.config import ExplorerConfig
 from model.presets import PRESETS
-from tests.components.figures.figure_checks import check_frames, heatmaps
+from tests.components.figures.figure_checks import check_cursor, heatmaps
 
 
 def test_rnn_has_no_gates_figure(traced):
@@ -43,5 +46,19 @@ def test_gates_figure_panels_equal_the_trace(cell, titles, traced):
     axis = figure.layout.coloraxis
     assert (axis.cmin, axis.cmax) == (-1, 1)
     assert axis.colorscale == go.layout.Coloraxis(colorscale="RdBu_r").colorscale
-    check_frames(figure, steps=5, cursors=len(titles))
+    meta = check_cursor(gates_spec(result, seq, layer, direction), steps=5, cursors=len(titles))
+    assert meta["window_axes"] == []  # five steps: no window to pan
     assert "layer 2" in figure.layout.title.text and "reverse" in figure.layout.title.text
+
+
+def test_long_sequences_open_on_a_window_that_pans(traced):
+    steps = WINDOW_STEPS + 51
+    line = " ".join(f"{math.sin(t / 5):.2f}" for t in range(steps))
+    config = ExplorerConfig(sequences=(line,), tokens="numbers", cell="gru", hidden_size=2)
+    spec = gates_spec(traced(config), 0, 0, 0)
+    meta = check_cursor(spec, steps, cursors=3)  # reset, update, candidate
+    assert meta["window_axes"] == ["xaxis"]
+    layout = spec["layout"]
+    assert layout["xaxis"]["range"] == [-0.5, WINDOW_STEPS - 0.5]
+    assert layout["dragmode"] == "pan"
+    assert [np.asarray(h["z"]).shape[1] for h in spec["data"]] == [steps] * 3  # all drawn

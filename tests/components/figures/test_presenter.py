@@ -1,0 +1,80 @@
+"""Presenter mode on a figure spec (`enlarge`): larger type, marks and lines; the charts
+with a time cursor keep the height that fits a projector's first screen (and a long
+sequence's window narrows for the larger tokens), every other chart grows."""
+
+from __future__ import annotations
+
+import pytest
+
+from components.figures import timeline as figures
+from components.figures.gates import gates_spec
+from components.figures.input import input_spec
+from components.figures.presenter import PRESENTER_FONT, PRESENTER_WINDOW, enlarge
+from components.figures.shapes import pitfall_spec
+from components.figures.weights import weights_spec
+from model.config import ExplorerConfig
+from model.presets import PRESETS
+from tests.components.figures.figure_checks import CASES
+
+LSTM = PRESETS["lecture"].with_changes(cell="lstm")
+
+
+def cursor_charts(traced) -> dict[str, dict]:
+    flat = traced(LSTM)
+    config, seq, layer, direction = CASES["gru_h3_scene"]
+    scene = traced(config)
+    return {
+        "timeline": figures.timeline_spec(flat, 0, 0, 0),
+        "state_space": figures.state_space_spec(flat, 0, 0, 0),
+        "state_space_3d": figures.state_space_spec(scene, seq, layer, direction),
+        "gates": gates_spec(flat, 0, 0, 0),
+    }
+
+
+def other_charts(traced) -> dict[str, dict]:
+    lecture = traced(PRESETS["lecture"])
+    return {
+        "input": input_spec(lecture, 0),
+        "weights": weights_spec(lecture, 0, 0, "en"),
+        "pitfall": pitfall_spec(lecture, "en"),
+    }
+
+
+@pytest.mark.parametrize("name", ["timeline", "state_space", "state_space_3d", "gates"])
+def test_a_chart_with_a_time_cursor_keeps_its_height(name, traced):
+    spec = cursor_charts(traced)[name]
+    assert "hse" in spec["layout"]["meta"]
+    big = enlarge(spec)
+    assert big["layout"]["height"] == spec["layout"]["height"]
+    font = spec["layout"]["font"]["size"]
+    assert big["layout"]["font"]["size"] == round(font * PRESENTER_FONT, 1)
+    assert big["layout"]["meta"] == spec["layout"]["meta"]  # the stepper's steps unchanged
+
+
+@pytest.mark.parametrize("name", ["input", "weights", "pitfall"])
+def test_a_chart_without_a_time_cursor_grows(name, traced):
+    spec = other_charts(traced)[name]
+    assert "hse" not in spec["layout"].get("meta", {})
+    big = enlarge(spec)
+    assert big["layout"]["height"] == int(spec["layout"]["height"] * 1.15)
+    assert big["layout"]["font"]["size"] > spec["layout"]["font"]["size"]
+
+
+def test_a_long_sequences_window_narrows_for_the_larger_tokens(traced):
+    steps = figures.WINDOW_STEPS + 20
+    config = ExplorerConfig(sequences=(("ab " * steps)[:steps],), cell="gru", hidden_size=2)
+    result = traced(config)
+    for spec in (figures.timeline_spec(result, 0, 0, 0), gates_spec(result, 0, 0, 0)):
+        low, high = spec["layout"]["xaxis"]["range"]
+        big = enlarge(spec)
+        assert big["layout"]["xaxis"]["range"] == [low, low + (high - low) * PRESENTER_WINDOW]
+        assert spec["layout"]["xaxis"]["range"] == [low, high]  # the memoised spec untouched
+    short = figures.timeline_spec(traced(PRESETS["lecture"]), 0, 0, 0)
+    assert enlarge(short)["layout"]["xaxis"]["range"] == short["layout"]["xaxis"]["range"]
+
+
+def test_the_units_legend_keeps_its_size_clear_of_the_colour_bar(traced):
+    spec = cursor_charts(traced)["timeline"]
+    big = enlarge(spec)
+    assert big["layout"]["legend"]["font"]["size"] == spec["layout"]["legend"]["font"]["size"]
+    assert big["layout"]["title"]["font"]["size"] > spec["layout"]["title"]["font"]["size"]

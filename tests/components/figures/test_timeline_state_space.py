@@ -1,0 +1,186 @@
+"""The main view's state-space chart on its own (`state_space_spec`): the path of h_t
+through the units themselves (hidden size <= 3; 3 is a 3-D scene) or their first two
+principal components, the current step's point ringed and moved by the stepper through
+`layout.meta.hse` (no frames)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from components.figures import parts
+from components.figures import timeline as figures
+from components.figures.cursor import POINT_NAME
+from components.i18n import t
+from model.config import ExplorerConfig
+from model.projection import project_states
+from tests.components.figures.figure_checks import CASES, check_cursor
+
+THREE_D = ("gru_h3_scene", "lstm_bidir_2_layers_unequal")  # hidden size 3
+
+
+@pytest.fixture(params=list(CASES), ids=list(CASES))
+def case(request, traced):
+    """(trace, state-space spec, seq, layer, direction) of each scene."""
+    config, seq, layer, direction = CASES[request.param]
+    result = traced(config)
+    return result, figures.state_space_spec(result, seq, layer, direction), seq, layer, direction
+
+
+def path_trace(spec: dict) -> dict:
+    (path,) = [trace for trace in spec["data"] if trace["name"] == "path of h_t"]
+    return path
+
+
+def as_json(values) -> list[float | None]:
+    """What the stepper is sent for each step: the value, or None where none was computed."""
+    return [None if np.isnan(v) else float(v) for v in np.asarray(values)]
+
+
+# --- the path is the trace --------------------------------------------------------------
+
+
+def test_state_space_path_is_the_hidden_units_or_pca(case):
+    result, spec, seq, layer, direction = case
+    states = result.hidden[layer, direction, seq]
+    hidden = states.shape[1]
+    path = path_trace(spec)
+    steps = np.arange(states.shape[0], dtype=np.float32)
+    layout = spec["layout"]
+    if hidden == 1:  # one unit: its value across, time down
+        np.testing.assert_array_equal(np.asarray(path["x"]), states[:, 0])
+        np.testing.assert_array_equal(np.asarray(path["y"]), steps)
+        assert layout["yaxis"]["title"]["text"] == t("fig_time_step", "en")
+    elif hidden == 2:
+        np.testing.assert_array_equal(np.asarray(path["x"]), states[:, 0])
+        np.testing.assert_array_equal(np.asarray(path["y"]), states[:, 1])
+        assert layout["yaxis"]["scaleanchor"] == "x"  # a circle stays a circle
+    elif hidden == 3:
+        assert path["scene"] == "scene"
+        for axis, values in zip("xyz", states.T, strict=True):
+            np.testing.assert_array_equal(np.asarray(path[axis]), values)
+    else:
+        projection = project_states(result.hidden[layer, direction])
+        assert projection.is_pca
+        coords = projection.coords[seq]
+        np.testing.assert_array_equal(np.asarray(path["x"]), coords[:, 0])
+        np.testing.assert_array_equal(np.asarray(path["y"]), coords[:, 1])
+        assert layout["title"]["text"] == t("fig_state_space_pca", "en")
+        assert "PCA" in layout["title"]["text"]
+        assert layout["xaxis"]["title"]["text"].startswith("PC1")
+    assert path["type"] == ("scatter3d" if hidden == 3 else "scatter")
+    if hidden <= 3:
+        assert spec["layout"]["title"]["text"] == t("fig_state_space", "en")
+
+
+def test_pca_is_not_the_raw_units(traced):
+    config, seq, layer, direction = CASES["lstm_h8_pca"]
+    result = traced(config)
+    path = path_trace(figures.state_space_spec(result, seq, layer, direction))
+    assert not np.allclose(np.asarray(path["x"]), result.hidden[layer, direction, seq][:, 0])
+
+
+def test_points_darken_with_time(case):
+    """Light at the first step, dark at the last, so a long path reads in order."""
+    result, spec, seq, *_ = case
+    steps = len(result.tokens[seq])
+    marker = path_trace(spec)["marker"]
+    np.testing.assert_array_equal(np.asarray(marker["color"]), np.arange(steps))
+    assert (marker["cmin"], marker["cmax"]) == (0, max(1, steps - 1))
+    assert marker["colorscale"][-1] == [1, parts.PATH_BLUE]
+
+
+def test_the_other_sequences_are_drawn_faint_behind(traced):
+    config, seq, layer, direction = CASES["gru_h3_scene"]  # "hello", "world": seq 1 shown
+    result = traced(config)
+    spec = figures.state_space_spec(result, seq, layer, direction)
+    (others,) = [trace for trace in spec["data"] if trace["name"] == "other sequences"]
+    x = np.asarray(others["x"])
+    np.testing.assert_array_equal(x[:5], result.hidden[layer, direction, 0][:, 0])
+    assert np.isnan(x[5:]).all()  # a gap, so the next sequence would not join on
+    assert others["opacity"] < 1 and others["hoverinfo"] == "skip"
+    assert all(trace.get("showlegend") is False for trace in spec["data"])
+    assert spec["layout"]["showlegend"] is False
+
+
+# --- the ringed point: a named shape (2-D) or marker (3-D), its steps in the meta ------
+
+
+@pytest.mark.parametrize("name", [name for name in CASES if name not in THREE_D])
+def test_the_ring_follows_the_path_at_every_step(name, traced):
+    config, seq, layer, direction = CASES[name]
+    result = traced(config)
+    spec = figures.state_space_spec(result, seq, layer, direction)
+    steps = len(result.tokens[seq])
+    meta = check_cursor(spec, steps, cursors=0)  # no time axis: the ring moves instead
+    path = path_trace(spec)
+    assert meta["point"] == {"x": as_json(path["x"]), "y": as_json(path["y"])}
+    states = result.hidden[layer, direction, seq]
+    if states.shape[1] <= 2:  # the units themselves: the stepper is sent the trace's states
+        assert meta["point"]["x"] == as_json(states[:, 0])
+        assert meta["point"]["y"] == as_json(
+            states[:, 1] if states.shape[1] == 2 else np.arange(steps)
+        )
+    assert len(meta["point"]["x"]) == len(meta["point"]["y"]) == steps
+    (ring,) = [shape for shape in spec["layout"]["shapes"] if shape["name"] == POINT_NAME]
+    assert ring["type"] == "circle" and ring["visible"] is True
+    assert (ring["xanchor"], ring["yanchor"]) == (meta["point"]["x"][0], meta["point"]["y"][0])
+
+
+def test_past_a_lines_end_the_point_has_no_position(traced):
+    """A packed shorter line: the stepper hides the ring where no state was computed."""
+    config = ExplorerConfig(sequences=("hello", "hi"), cell="gru", hidden_size=2)
+    result = traced(config)
+    spec = figures.state_space_spec(result, 1, 0, 0)  # "hi": 2 of 5 steps computed
+    point = check_cursor(spec, 5, cursors=0)["point"]
+    states = result.hidden[0, 0, 1]
+    assert point["x"] == [float(states[0, 0]), float(states[1, 0]), None, None, None]
+    assert point["y"] == [float(states[0, 1]), float(states[1, 1]), None, None, None]
+    (ring,) = spec["layout"]["shapes"]
+    assert ring["visible"] is True  # t = 0 was computed
+
+
+@pytest.mark.parametrize("name", THREE_D)
+def test_three_d_marker_follows_the_path_at_every_step(name, traced):
+    config, seq, layer, direction = CASES[name]
+    result = traced(config)
+    spec = figures.state_space_spec(result, seq, layer, direction)
+    tokens = result.tokens[seq]
+    meta = check_cursor(spec, len(tokens), cursors=0)
+    point = meta["scene_point"]
+    states = result.hidden[layer, direction, seq]
+    for axis, values in zip("xyz", states.T, strict=True):
+        assert point[axis] == as_json(values)  # the units themselves, None past the end
+    assert point["text"] == [
+        f"<b>{parts.display_token(token)}</b> (t={t})" for t, token in enumerate(tokens)
+    ]
+    marker = spec["data"][point["trace"]]  # the trace the stepper restyles
+    assert marker["type"] == "scatter3d" and marker["mode"] == "markers+text"
+    assert (marker["x"], marker["y"], marker["z"], marker["text"]) == (
+        [point["x"][0]],
+        [point["y"][0]],
+        [point["z"][0]],
+        [point["text"][0]],
+    )  # opens at t = 0
+    assert "point" not in meta and "shapes" not in spec["layout"]  # no 2-D ring in a scene
+
+
+def test_a_packed_line_in_three_d_has_no_position_past_its_end(traced):
+    config, seq, layer, direction = CASES["lstm_bidir_2_layers_unequal"]  # "hi" beside "hello"
+    point = figures.state_space_spec(traced(config), seq, layer, direction)["layout"]["meta"]
+    point = point["hse"]["scene_point"]
+    for axis in "xyz":
+        assert None not in point[axis][:2] and point[axis][2:] == [None, None, None]
+
+
+def test_three_d_scene_names_its_axes(traced):
+    config, seq, layer, direction = CASES["gru_h3_scene"]
+    scene = figures.state_space_spec(traced(config), seq, layer, direction)["layout"]["scene"]
+    assert [scene[axis]["title"]["text"] for axis in ("xaxis", "yaxis", "zaxis")] == [
+        "h[0]",
+        "h[1]",
+        "h[2]",
+    ]
+    assert scene["aspectmode"] == "cube"
+    low, high = scene["xaxis"]["range"]  # tanh: symmetric, never past [-1.1, 1.1]
+    assert low == -high and high <= 1.1
