@@ -102,9 +102,22 @@ BENCHES = {
             r"^ +stepping: \d+ frames sent",
         ),
     ),
+    "replica_kill": Bench(
+        "bench/replica_kill.py",
+        150,
+        (
+            r"^scene back: (\d+) of \1 students of the lost replica",
+            r"^time from the kill to the scene back: p50 [\d.]+ s",
+            r"^other replica's students undisturbed: (\d+) of \1$",
+            r"^new students after the kill: (\d+) of \1 on the live replica",
+            r"^replica 0 restarted: healthy after [\d.]+ s",
+        ),
+    ),
 }
 NEEDS_CHROMIUM = {"browser_speed"}
-LONGEST_FIRST = ("browser_speed", "load", "panels_overhead", "rerun", "training", "tracer")
+LONGEST_FIRST = (
+    "browser_speed", "load", "replica_kill", "panels_overhead", "rerun", "training", "tracer",
+)  # fmt: skip
 
 
 @dataclass

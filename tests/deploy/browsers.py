@@ -116,6 +116,16 @@ class Tab(Session):
         self.resumed = bool(previous) and self.session_id == previous
         return run
 
+    async def dropped(self, timeout: float) -> bool:
+        """Wait until the websocket is closed by the other side (at most `timeout` s)."""
+        if self._ws is None:
+            return True
+        try:
+            await asyncio.wait_for(self._ws.wait_closed(), timeout)
+        except TimeoutError:
+            return False
+        return True
+
     async def _connect(self, resume: str) -> None:
         xsrf = self.browser.cookies.get(XSRF_COOKIE, "")
         protocols = ["streamlit", xsrf or "-"] + ([resume] if resume else [])

@@ -5,6 +5,8 @@ on a server: the same cookie secret for every replica, nginx with sticky cookies
         cluster.url                        # nginx
         cluster.metrics(0)                 # replica 0's session counters
         cluster.replica_of("127.0.0.1:P")  # which replica an upstream address is
+        cluster.kill(0)                    # replica 0 lost (SIGKILL, by its PID)
+        cluster.restart(0)                 # back on its port, with the same secret
 
 Used by tests/deploy/test_nginx.py and bench/replica_kill.py. Replicas are started with
 tests/support/server.py (free ports, /_stcore/health), nginx with deploy/nginx_local.py;
@@ -13,15 +15,26 @@ everything is stopped by its own PID, nginx first.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import secrets
+import subprocess
+import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from deploy.nginx_local import HOST, Nginx, start_nginx
-from tests.support.server import StreamlitServer, start_server
+from tests.support.server import (
+    REPO,
+    ServerError,
+    StreamlitServer,
+    command,
+    healthy,
+    start_server,
+)
 
 REPLICA_START_TIMEOUT = 120.0  # seconds; two replicas start side by side on a busy machine
 METRIC = re.compile(r'^(?P<name>\w+)(?:\{type="(?P<type>\w+)"\})? (?P<value>[\d.e+-]+)$')
@@ -62,6 +75,7 @@ class Cluster:
     replicas: list[StreamlitServer]
     nginx: Nginx
     folder: Path
+    secret: str
 
     @property
     def url(self) -> str:
@@ -76,6 +90,34 @@ class Cluster:
 
     def metrics(self, index: int) -> Metrics | None:
         return read_metrics(self.replicas[index].url)
+
+    def kill(self, index: int) -> int:
+        """Lose replica `index` as a crash would (SIGKILL to its PID); the PID."""
+        process = self.replicas[index].process
+        process.kill()
+        process.wait(timeout=30)
+        return process.pid
+
+    def restart(self, index: int, timeout: float = REPLICA_START_TIMEOUT) -> None:
+        """Start replica `index` again on its port, as its supervisor would."""
+        old = self.replicas[index]
+        if old.running():
+            raise ServerError(f"replica {index} (PID {old.pid}) is still running")
+        with open(old.log_path, "ab") as log:
+            process = subprocess.Popen(
+                command(old.port),
+                cwd=REPO,
+                env={**os.environ, "STREAMLIT_SERVER_COOKIE_SECRET": self.secret},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        self.replicas[index] = replica = StreamlitServer(process, old.port, old.log_path)
+        deadline = time.monotonic() + timeout
+        while not healthy(replica.url):
+            if not replica.running() or time.monotonic() > deadline:
+                replica.stop()
+                raise ServerError(f"replica {index} did not come back; see {old.log_path}")
+            time.sleep(0.2)
 
     def stop(self) -> None:
         self.nginx.stop()
@@ -98,29 +140,29 @@ def start_replicas(folder: Path, count: int, secret: str) -> list[StreamlitServe
         log = folder / f"replica-{index}.log"
         return start_server(log, env=env, timeout=REPLICA_START_TIMEOUT)
 
-    with ThreadPoolExecutor(max_workers=count) as pool:
-        futures = [pool.submit(one, i) for i in range(count)]
-    started, errors = [], []
-    for future in futures:
-        try:
-            started.append(future.result())
-        except Exception as error:  # noqa: BLE001 - stop the others, then raise the first
-            errors.append(error)
-    if errors:
-        for replica in started:
-            replica.stop()
-        raise errors[0]
+    pool = ThreadPoolExecutor(max_workers=count)
+    futures = [pool.submit(one, i) for i in range(count)]
+    try:
+        started = [future.result() for future in futures]
+    except BaseException:  # one failed, or Ctrl-C / SIGTERM: stop every one that started
+        for future in futures:
+            with contextlib.suppress(BaseException):
+                future.result().stop()
+        raise
+    finally:
+        pool.shutdown(wait=False)
     return started
 
 
 def start_cluster(folder: Path, replicas: int = 2) -> Cluster:
     """`replicas` app replicas and nginx in front of them, all on free loopback ports."""
     folder.mkdir(parents=True, exist_ok=True)
-    servers = start_replicas(folder, replicas, secrets.token_hex(32))
+    secret = secrets.token_hex(32)
+    servers = start_replicas(folder, replicas, secret)
     try:
         nginx = start_nginx([server.port for server in servers], folder / "nginx")
     except BaseException:
         for server in servers:
             server.stop()
         raise
-    return Cluster(servers, nginx, folder)
+    return Cluster(servers, nginx, folder, secret)
