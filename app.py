@@ -25,7 +25,7 @@ from components.page import page_style
 from components.scene import safe_scene
 from components.sidebar import render_controls, seed_widgets
 from components.training.form import render_training
-from components.training.result import chart_context
+from components.training.result import chart_context, render_step_chooser
 from components.urlstate import parse_query, parse_view, to_query
 
 PREFIX = "main"
@@ -69,11 +69,12 @@ trace = scene.trace
 when, unit_labels = chart_context(shown, trace.encoded.vocab, trace.hidden.shape[-1], LANG)
 with main:
     seq, layer, direction, units, fitted = main_view.render_selection(trace, PREFIX, LANG)
+    render_step_chooser(shown, PREFIX, LANG)  # the trained weights shown, beside the charts
     step = main_view.render_timeline(
         trace, (seq, layer, direction), units, LANG, fitted=fitted, big=presenting(),
         report=follows_cursor(LANG), unit_labels=unit_labels, when=when,
     )  # fmt: skip
 with below:
     render_shapes(trace, PREFIX, LANG)
-render_lessons(LessonView(scene, seq, layer, direction, tuple(units), LANG, step))
+render_lessons(LessonView(scene, seq, layer, direction, tuple(units), LANG, step, when))
 main_view.render_check(trace, LANG)

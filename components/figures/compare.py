@@ -210,27 +210,28 @@ def costs_spec(comparison: Comparison, lang: str = "en") -> dict:
 
 
 def pair_spec(
-    trace: Trace, seqs: tuple[int, int], layer: int, direction: int, lang: str = "en"
-) -> dict:
-    """The scene's cell on two sequences of the batch, side by side."""
+    trace: Trace, seqs: tuple[int, int], layer: int, direction: int, lang: str = "en",
+    when: str = "",
+) -> dict:  # fmt: skip
+    """The scene's cell on two sequences of the batch, side by side; `when` is added to
+    the title (the training step shown)."""
     panels = [
         Panel(tr("fig_sequence_n", lang, n=s + 1), trace.hidden[layer, direction, s],
               trace.tokens[s])
         for s in seqs
     ]  # fmt: skip
     cell = CELL_NAMES[trace.config.cell]
-    title = titled(
-        tr("compare_fig_two_sequences", lang, cell=cell),
-        where(trace, lang, layer=layer, direction=direction),
-    )
+    two = tr("compare_fig_two_sequences", lang, cell=cell)
+    title = titled(two, where(trace, lang, layer=layer, direction=direction)) + when
     zrange = joint_range(
         [p.values for p in panels], bounded(trace.config.cell, trace.config.nonlinearity)
     )
     return grid_spec(panels, 2, title, zrange, trace.hidden.shape[-1], lang)
 
 
-def layers_spec(trace: Trace, seq: int, lang: str = "en") -> dict:
-    """Every layer (rows, first layer on top) and direction (columns) at once."""
+def layers_spec(trace: Trace, seq: int, lang: str = "en", when: str = "") -> dict:
+    """Every layer (rows, first layer on top) and direction (columns) at once; `when` is
+    added to the title (the training step shown)."""
     tokens = trace.tokens[seq]
     panels = []
     for layer in range(trace.num_layers):
@@ -240,8 +241,6 @@ def layers_spec(trace: Trace, seq: int, lang: str = "en") -> dict:
                 title += f" · {direction_name(direction, lang)}"
             panels.append(Panel(title, trace.hidden[layer, direction, seq], tokens))
     zrange = joint_range([trace.hidden], bounded(trace.config.cell, trace.config.nonlinearity))
-    title = titled(
-        tr("compare_fig_every_layer", lang, cell=CELL_NAMES[trace.config.cell]),
-        where(trace, lang, seq),
-    )
+    every = tr("compare_fig_every_layer", lang, cell=CELL_NAMES[trace.config.cell])
+    title = titled(every, where(trace, lang, seq)) + when
     return grid_spec(panels, trace.num_directions, title, zrange, trace.hidden.shape[-1], lang)

@@ -33,11 +33,13 @@ def gate_label(name: str, cell: str, lang: str = "en") -> str:
 
 
 def gates_spec(
-    trace: Trace, seq: int, layer: int, direction: int, units=None, lang: str = "en"
-) -> dict | None:
+    trace: Trace, seq: int, layer: int, direction: int, units=None, lang: str = "en",
+    when: str = "",
+) -> dict | None:  # fmt: skip
     """LSTM: c_t and the input, forget, candidate and output gates; GRU: reset, update and
     candidate. One heatmap each, time shared, one colour scale, one cursor. Layers wider
-    than MAX_GATE_UNITS show only `units` (a 256-row strip is unreadable anyway)."""
+    than MAX_GATE_UNITS show only `units` (a 256-row strip is unreadable anyway). `when`
+    is added to the title (the training step shown, " · after 40 training steps")."""
     if not trace.gates:
         return None
     tokens = trace.tokens[seq]
@@ -67,7 +69,8 @@ def gates_spec(
         titles.append(subplot_title(name, (0.0, 1.0), top))
     last_y = "y" + ("" if rows == 1 else str(rows))
     title = tr("gates_fig_title_cell" if trace.cell is not None else "gates_fig_title", lang)
-    layout = base_layout(chart_title(title, trace, seq, layer, direction, lang), 150 + 150 * rows)
+    title = chart_title(title, trace, seq, layer, direction, lang) + when
+    layout = base_layout(title, 150 + 150 * rows)
     windowed = steps > WINDOW_STEPS
     layout.update(
         xaxis=time_axis(tokens, title=True, lang=lang, anchor=last_y, domain=[0.0, 1.0],

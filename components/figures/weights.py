@@ -99,10 +99,11 @@ def weights_cut(trace: Trace, layer: int) -> bool:
     return trace.config.hidden_size > MAX_WEIGHT_UNITS or widest > MAX_WEIGHT_COLUMNS
 
 
-def weights_spec(trace: Trace, layer: int, direction: int, lang: str) -> dict:
+def weights_spec(trace: Trace, layer: int, direction: int, lang: str, when: str = "") -> dict:
     """Heatmaps of W_ih, W_hh and the biases of one layer and direction, side by side on
     the same rows (G gate blocks of H rows), on one colour scale symmetric around 0 over
-    the whole of these parameters."""
+    the whole of these parameters. `when` is added to the title's place (the training
+    step shown, " · after 40 training steps")."""
     names = parameter_names(layer, direction)
     panels = [(role, trace.weights[name]) for role, name in names.items() if name in trace.weights]
     cell, hidden = trace.config.cell, trace.config.hidden_size
@@ -125,7 +126,7 @@ def weights_spec(trace: Trace, layer: int, direction: int, lang: str) -> dict:
         titles.append(_panel_title(role, names[role], values.shape, domain))
     plot_height = min(max(len(rows) * 34, 150), 720)
     shown = where(trace, lang, layer=layer, direction=direction)
-    title = t("weights_heatmap_title", lang, where=f" · {shown}" if shown else "")
+    title = t("weights_heatmap_title", lang, where=(f" · {shown}" if shown else "") + when)
     layout = {
         "title": {"text": title, "x": 0.01,
                   "y": 1.0, "yref": "container", "yanchor": "top", "pad": {"t": 12},

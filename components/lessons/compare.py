@@ -63,8 +63,8 @@ def render(view: LessonView) -> None:
     if seeded is not trace:
         st.info(t("compare_trained", lang), icon="💡")
     _render_cells(comparison, trace, seq, layer, direction, lang)
-    _render_pair(trace, layer, direction, lang)
-    _render_layers(trace, seq, lang)
+    _render_pair(trace, layer, direction, lang, view.when)
+    _render_layers(trace, seq, lang, view.when)
 
 
 def _render_cells(comparison, trace: Trace, seq: int, layer: int, direction: int, lang: str):
@@ -85,7 +85,7 @@ def _render_cells(comparison, trace: Trace, seq: int, layer: int, direction: int
     st.caption(t("compare_costs_caption", lang, runs=TIMED_RUNS, **blocks))
 
 
-def _render_pair(trace: Trace, layer: int, direction: int, lang: str) -> None:
+def _render_pair(trace: Trace, layer: int, direction: int, lang: str, when: str = "") -> None:
     st.subheader(t("compare_pair_title", lang))
     batch = trace.hidden.shape[2]
     if batch < 2:
@@ -99,8 +99,8 @@ def _render_pair(trace: Trace, layer: int, direction: int, lang: str) -> None:
         second = _pick_sequence(t("compare_seq_b", lang), "compare_seq_b", labels, 1)
     seqs = (first, second)
     spec = built_once(
-        "compare_pair", trace, (seqs, layer, direction, lang),
-        lambda: figures.pair_spec(trace, seqs, layer, direction, lang),
+        "compare_pair", trace, (seqs, layer, direction, lang, when),
+        lambda: figures.pair_spec(trace, seqs, layer, direction, lang, when),
     )  # fmt: skip
     chart(
         spec, png_filename("two-sequences", trace, seqs[0], layer, direction), "compare_pair_chart"
@@ -114,13 +114,14 @@ def _pick_sequence(label: str, key: str, labels: list[str], default: int) -> int
     return labels.index(st.selectbox(label, labels, key=key))
 
 
-def _render_layers(trace: Trace, seq: int, lang: str) -> None:
+def _render_layers(trace: Trace, seq: int, lang: str, when: str = "") -> None:
     st.subheader(t("compare_layers_title", lang))
     if trace.num_layers == 1 and trace.num_directions == 1:
         st.info(t("compare_layers_single", lang))
         return
     spec = built_once(
-        "compare_layers", trace, (seq, lang), lambda: figures.layers_spec(trace, seq, lang)
-    )
+        "compare_layers", trace, (seq, lang, when),
+        lambda: figures.layers_spec(trace, seq, lang, when),
+    )  # fmt: skip
     chart(spec, png_filename("layers", trace, seq, 0, 0), "compare_layers_chart")
     st.caption(t("compare_layers_caption", lang))

@@ -18,10 +18,10 @@ def render(view: LessonView) -> None:
         view.trace, view.seq, view.layer, view.direction, view.lang
     )  # fmt: skip
     wide = trace.hidden.shape[-1] > MAX_GATE_UNITS  # only the chosen units are drawn
-    key = (seq, layer, direction, view.units if wide else None, lang)
+    key = (seq, layer, direction, view.units if wide else None, lang, view.when)
     spec = built_once(
         "gates", trace, key,
-        lambda: gates_spec(trace, seq, layer, direction, list(view.units), lang),
+        lambda: gates_spec(trace, seq, layer, direction, list(view.units), lang, view.when),
     )  # fmt: skip
     if spec is None:
         st.info(t("gates_rnn", lang, act=trace.config.nonlinearity))

@@ -31,6 +31,9 @@ class LessonView:
     units: tuple[int, ...]  # the units drawn as lines in the timeline
     lang: str
     step: int = 0  # the charts' time cursor, as the browser last reported it
+    # what charts of trained weights add to their titles (" · after 40 training steps",
+    # components.training.result.chart_context); "" for an untrained scene
+    when: str = ""
 
     @property
     def trace(self) -> Trace:

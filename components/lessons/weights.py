@@ -40,8 +40,8 @@ def render(view: LessonView) -> None:
         st.caption(t("weights_long", lang, steps=steps, most=MAX_DRAWN, first=MAX_DRAWN - 2))
     st.markdown(t("weights_any_length", lang))
     spec = built_once(
-        "weights_heatmaps", trace, (layer, direction, lang),
-        lambda: weights_spec(trace, layer, direction, lang),
+        "weights_heatmaps", trace, (layer, direction, lang, view.when),
+        lambda: weights_spec(trace, layer, direction, lang, view.when),
     )  # fmt: skip
     chart(spec, png_filename("weights", trace, None, layer, direction), "weights_chart")
     _render_captions(trace, layer, direction, spec, lang)

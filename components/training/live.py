@@ -1,4 +1,5 @@
-"""A training run with live progress, sharing the server's cores with a class.
+"""A training run with live progress, sharing the server's cores with a class: the loss
+so far beside the first sequence's hidden states as the weights learn (`LiveView`).
 
 A run takes a core from `model.training.queue.RUNS` (the others wait in a visible queue)
 and stops after the page's time limit (`state.TIME_LIMIT_SECONDS`). While it waits or
@@ -19,13 +20,15 @@ import time
 import streamlit as st
 
 from components.charting import chart
-from components.figures.training import training_spec
+from components.figures.training import MAX_LIVE_STEPS, live_states_spec, training_spec
 from components.i18n import error_text, t
 from components.training import state
+from components.training.result import logit_labels
 from components.training.state import Trained, kept_for, train_config_from_state, train_key
 from model.config import ExplorerConfig
 from model.errors import ConfigError, quoted
 from model.training.code import printed_line
+from model.training.live import live_states
 from model.training.queue import RUNS, Ticket
 from model.training.run import TrainingRun, train
 
@@ -33,6 +36,10 @@ LIVE_UPDATES = 25  # loss chart redraws per run: often enough to watch, cheap to
 # ...and at most one every LIVE_SECONDS: Streamlit draws each new spec from scratch, so
 # redrawing faster costs the browser and the server (with a class training) for little.
 LIVE_SECONDS = 0.5
+# The hidden states beside it are redrawn with it while they have cost at most this share
+# of the run's time so far (their server time: the states, the spec, its serialisation),
+# so a heavy scene redraws them less often and the steps per second stay what they were.
+STATES_SHARE = 0.03
 PROGRESS_SECONDS = 0.25  # the progress bar redraws at least this often while training
 WAIT_UPDATE_SECONDS = 0.5  # how often a waiting run checks its place in the queue
 WAIT_REDRAW_SECONDS = 2.0  # ...and redraws the message this often when it has not moved
@@ -97,7 +104,7 @@ def _train_live(run: TrainingRun, prefix: str, lang: str) -> Trained | None:
     config, train_config = run.config, run.train_config
     kept = kept_for(prefix)
     progress = st.progress(0.0, text=t("train_starting", lang))
-    live = st.empty()  # the loss (and accuracy) so far, redrawn as it trains
+    live = LiveView(run, prefix, lang)  # the loss so far beside the states, redrawn as it trains
     every = max(1, train_config.steps // LIVE_UPDATES)
     steps: list[int] = []
     losses: list[float] = []
@@ -123,10 +130,8 @@ def _train_live(run: TrainingRun, prefix: str, lang: str) -> Trained | None:
                 )  # fmt: skip
                 drawn = time.monotonic()
             if scheduled and time.monotonic() - charted >= LIVE_SECONDS:
-                charted = time.monotonic()  # the result's builder (st.line_chart: 40x the CPU)
-                with live:
-                    chart(training_spec(steps, losses, accuracies or None, lang=lang),
-                          "training-live", None)  # fmt: skip
+                charted = time.monotonic()
+                live.draw(steps, losses, accuracies or None, record.step)
     finally:  # keep what ran, even when a click or a closed tab stops the loop; a click
         # before the first step leaves nothing to keep (the session's previous model stays)
         try:
@@ -138,5 +143,40 @@ def _train_live(run: TrainingRun, prefix: str, lang: str) -> Trained | None:
         finally:
             finished.set()
     progress.empty()
-    live.empty()
+    live.clear()
     return trained
+
+
+class LiveView:
+    """The loss (and accuracy) so far beside the first sequence's hidden states (layer 0,
+    forward) with the weights of the step just done: two charts side by side, redrawn
+    together, the states at most STATES_SHARE of the run's time."""
+
+    def __init__(self, run: TrainingRun, prefix: str, lang: str):
+        self.lang, self.started, self.spent = lang, time.monotonic(), 0.0
+        self.place = st.empty()
+        with self.place.container():
+            left, right = st.columns([3, 2], gap="medium")
+        self.loss = left.container(key=train_key(prefix, "live_loss")).empty()
+        self.states_slot = right.container(key=train_key(prefix, "live_states")).empty()
+        self.states = live_states(run, MAX_LIVE_STEPS)
+        data = run.data
+        self.labels = None if data.numbers else logit_labels(
+            run.train_config.head, data.encoded.vocab, run.config.hidden_size
+        )  # fmt: skip
+        self.height = 360 if data.numbers else 480  # the loss chart's (with accuracy: 480)
+
+    def draw(self, steps: list[int], losses: list[float], accuracies, step: int) -> None:
+        with self.loss:  # the result's builder (st.line_chart: 40x the CPU)
+            chart(training_spec(steps, losses, accuracies, lang=self.lang), "training-live", None)
+        if self.states is None or self.spent > STATES_SHARE * (time.monotonic() - self.started):
+            return
+        begun = time.perf_counter()
+        spec = live_states_spec(self.states.states(), self.states.tokens, step, self.lang,
+                                self.labels, self.height)  # fmt: skip
+        with self.states_slot:
+            chart(spec, "training-states", None)
+        self.spent += time.perf_counter() - begun
+
+    def clear(self) -> None:
+        self.place.empty()

@@ -1,5 +1,6 @@
 """The end of a run: how it went (finished, stopped, timed out, diverged), the step whose
-weights every chart shows, the loss chart and the predictions at each kept step.
+weights every chart shows (read here, chosen in the main view beside the charts), the loss
+chart and the predictions at each kept step, and what the charts add to their titles.
 """
 
 from __future__ import annotations
@@ -37,24 +38,48 @@ def render_result(trained: Trained, prefix: str, lang: str) -> Shown:
         low = ", ".join(f"{v:g}" for v in result.scale_min)
         high = ", ".join(f"{v:g}" for v in result.scale_max)
         st.caption(t("train_scaling", lang, low=low, high=high))
+    step = shown_step(result, prefix)
+    st.caption(t("train_shown_step_where", lang))
+    spec = training_spec(result.steps, result.losses, result.accuracies, step, lang)
+    chart(spec, "training", None)
+    rows = [
+        {t("train_col_step", lang): s, **prediction_columns(result, s, lang)}
+        for s in sorted(result.snapshots)
+    ]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, height=220)
+    return Shown(trained, step)
+
+
+def shown_step(result: TrainResult, prefix: str) -> int:
+    """The snapshot step every chart draws, known before the scene is computed: the last
+    step of a run that just ended, else the step chooser's value (a widget's value lives
+    in the session state under its key; render_step_chooser draws it later, beside the
+    charts), else the last step when that value is not one of this run's snapshots."""
     snapshots = sorted(result.snapshots)
     step_key = train_key(prefix, "step")
     if (shown := kept_for(prefix).pop("show_step", None)) is not None:  # a run just ended
         st.session_state[step_key] = shown
     elif st.session_state.get(step_key) not in snapshots:
         st.session_state[step_key] = snapshots[-1]
-    step = st.select_slider(
-        t("train_shown_step", lang), options=snapshots, key=step_key,
-        format_func=lambda s: t("train_step_label", lang, step=s),
-        help=t("train_shown_step_help", lang),
+    return st.session_state[step_key]
+
+
+def render_step_chooser(shown: Shown | None, prefix: str, lang: str) -> None:
+    """The "weights shown" chooser, in the main view beside the charts it redraws; its
+    value was read by shown_step when the training section ran. Nothing for an untrained
+    scene or an uploaded model (no snapshots)."""
+    if shown is None or shown.trained.result is None:
+        return
+    # one line above the two charts: the label (with its help), then the slider
+    line = st.container(horizontal=True, vertical_alignment="center", gap="medium")
+    line.markdown(
+        f"**{t('train_shown_step', lang)}**", help=t("train_shown_step_help", lang), width="content"
+    )
+    line.select_slider(
+        t("train_shown_step", lang), options=sorted(shown.trained.result.snapshots),
+        key=train_key(prefix, "step"), format_func=lambda s: t("train_step_label", lang, step=s),
+        label_visibility="collapsed", width="stretch",
     )  # fmt: skip
-    spec = training_spec(result.steps, result.losses, result.accuracies, step, lang)
-    chart(spec, "training", None)
-    rows = [
-        {t("train_col_step", lang): s, **prediction_columns(result, s, lang)} for s in snapshots
-    ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, height=220)
-    return Shown(trained, step)
 
 
 def prediction_columns(result: TrainResult, step: int, lang: str) -> dict:
@@ -107,7 +132,12 @@ def chart_context(shown: Shown | None, vocab: tuple[str, ...], hidden: int, lang
     else:
         step = trained.result.last_step if shown.step is None else shown.step
         when = t("fig_when_trained", lang, step=step)
-    labels = None
-    if trained.train_config.head == "logits" and len(vocab) == hidden:
-        labels = tuple(f"{unit} → {visible_token(token)}" for unit, token in enumerate(vocab))
-    return " · " + when, labels
+    return " · " + when, logit_labels(trained.train_config.head, vocab, hidden)
+
+
+def logit_labels(head: str, vocab: tuple[str, ...], hidden: int) -> tuple[str, ...] | None:
+    """With the outputs as logits (hidden size = vocabulary), each unit's row label names
+    the token it scores ("0 → h"); None otherwise."""
+    if head != "logits" or len(vocab) != hidden:
+        return None
+    return tuple(f"{unit} → {visible_token(token)}" for unit, token in enumerate(vocab))
