@@ -58,6 +58,7 @@ HEIGHT = 430  # both charts: fits a 720 px projector screen under the view contr
 LINES_DOMAIN = (0.68, 1.0)  # the chosen units' lines, above ...
 HEATMAP_DOMAIN = (0.0, 0.6)  # ... every unit as a heatmap, over the tokens
 WINDOW_STEPS = 40  # longer sequences open on this many steps, every token readable
+SUBTITLE_PX = 22  # the title's room grows by this for a subtitle
 COLOURBAR_LEN = 0.42  # the colour bar, bottom right; the units' legend above it, top right
 
 
@@ -78,7 +79,7 @@ def timeline_spec(
 ) -> dict:
     """Every unit of h_t as a heatmap over the tokens, the chosen units as lines above,
     one time cursor across both. `unit_labels` name the heatmap's rows (e.g. the token a
-    logit unit scores); `when` is added to the title (e.g. the training step shown)."""
+    logit unit scores); `when` is the title's subtitle (e.g. the training step shown)."""
     states = trace.hidden[layer, direction, seq]  # (T, H)
     tokens = trace.tokens[seq]
     steps, hidden = states.shape
@@ -99,7 +100,7 @@ def timeline_spec(
             "hovertemplate": f"{name} t=%{{x}}: %{{y:.4f}}<extra></extra>",
             "xaxis": "x2", "yaxis": "y2",
         })  # fmt: skip
-    title = chart_title(tr("fig_hidden_state", lang), trace, seq, layer, direction, lang) + when
+    title = chart_title(tr("fig_hidden_state", lang), trace, seq, layer, direction, lang)
     layout = base_layout(title, HEIGHT)
     windowed = steps > WINDOW_STEPS
     layout.update(
@@ -123,7 +124,17 @@ def timeline_spec(
         shapes=[cursor_shape(0, "x", "y"), cursor_shape(0, "x2", "y2")],
         meta=time_meta(steps, window_axes=["xaxis"] if windowed else []),
     )  # fmt: skip
+    subtitled(layout, when)
     return {"data": data, "layout": layout}
+
+
+def subtitled(layout: dict, when: str) -> None:
+    """`when` (" · after 40 training steps") as the title's subtitle: a narrow chart
+    keeps its whole title, and the step shown is read apart from what the chart is."""
+    if when:
+        layout["title"]["subtitle"] = {"text": when.removeprefix(" · "),
+                                       "font": {"size": FONT_SIZE - 2}}  # fmt: skip
+        layout["margin"]["t"] += SUBTITLE_PX
 
 
 def state_space_spec(
@@ -141,8 +152,9 @@ def state_space_spec(
     three_d = coords.shape[1] == 3
     data = _paths(trace, seq, projection, three_d)
     space = tr("fig_state_space_pca" if projection.is_pca else "fig_state_space", lang)
-    layout = base_layout(space + when, HEIGHT)
+    layout = base_layout(space, HEIGHT)
     layout["margin"] = {"l": 64, "r": 16, "t": 44, "b": 78}
+    subtitled(layout, when)
     layout.update(_axes(projection, is_bounded(trace), three_d, lang))
     labels = [f"<b>{display_token(token)}</b> (t={t})" for t, token in enumerate(tokens)]
     if three_d:

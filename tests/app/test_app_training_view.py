@@ -47,7 +47,10 @@ def keyed(key: str):
 
 
 def title(page, chart_key: str) -> str:
-    return page.charts()[chart_key]["layout"]["title"]["text"]
+    """A chart's title as read, with its subtitle (the main charts put the step there)."""
+    heading = page.charts()[chart_key]["layout"]["title"]
+    subtitle = heading.get("subtitle", {}).get("text")
+    return heading["text"] + (f" · {subtitle}" if subtitle else "")
 
 
 @pytest.fixture

@@ -101,14 +101,18 @@ def test_unit_labels_name_the_heatmap_rows(traced):
 
 
 def test_the_title_says_when_in_both_charts(traced):
-    """`when` (e.g. the training step shown) ends both titles of the main view."""
+    """`when` (e.g. the training step shown) is both main charts' subtitle, with room."""
     result = traced(CASES["lstm_bidir_2_layers_unequal"][0])
     when = " · after 40 training steps"
-    timeline = figures.timeline_spec(result, 1, 1, 1, when=when)["layout"]["title"]["text"]
-    space = figures.state_space_spec(result, 1, 1, 1, when=when)["layout"]["title"]["text"]
-    assert timeline == "Hidden state · LSTM · sequence 2 · layer 2 · reverse" + when
-    assert space == t("fig_state_space", "en") + when
-    assert not figures.timeline_spec(result, 1, 1, 1)["layout"]["title"]["text"].endswith(when)
+    timeline = figures.timeline_spec(result, 1, 1, 1, when=when)["layout"]
+    space = figures.state_space_spec(result, 1, 1, 1, when=when)["layout"]
+    assert timeline["title"]["text"] == "Hidden state · LSTM · sequence 2 · layer 2 · reverse"
+    assert space["title"]["text"] == t("fig_state_space", "en")
+    for layout in (timeline, space):
+        assert layout["title"]["subtitle"]["text"] == "after 40 training steps"
+    plain = figures.timeline_spec(result, 1, 1, 1)["layout"]
+    assert "subtitle" not in plain["title"]
+    assert timeline["margin"]["t"] > plain["margin"]["t"]
 
 
 def test_unequal_lengths_are_nan_past_the_end(traced):
