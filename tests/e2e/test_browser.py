@@ -441,6 +441,13 @@ def test_step_buttons_and_arrow_keys_move_every_cursor_in_the_browser(
         )
 
     def wait_all_at(step: int) -> None:
+        try:
+            wait_for_cursors(step)
+        except PlaywrightTimeoutError:
+            pytest.fail(f"not every chart reached step {step}: (timeline, gates, 3-D marker "
+                        f"on the path) = {cursors()}")  # fmt: skip
+
+    def wait_for_cursors(step: int) -> None:
         page.wait_for_function(
             f"""() => Array.from(document.querySelectorAll('.js-plotly-plot'))
                 .filter(gd => gd.layout.meta && gd.layout.meta.hse)

@@ -1,0 +1,285 @@
+"""The main view in a real Chromium, where the issue found it lacking (the time control
+itself is tests/e2e/test_time_cursor_browser.py and test_browser.py):
+
+* the first screen: the hidden state and its state-space path, whole, without scrolling,
+  on a 1280x720 projector in presenter mode and on a 1440x900 laptop;
+* the colours: fitted to the data by default (the colour axis spans the largest |h|), the
+  tanh range [-1, 1] one click away;
+* a phone (390x844, touch): the two charts one above the other, each wide enough, and no
+  title, legend, axis or colour-bar text drawn over another;
+* the hover of a heatmap cell names its step and token, so the two `l`s of `hello` (t = 2
+  and t = 3) are told apart.
+
+Values are read from the page (Plotly's `gd._fullLayout`, `gd._fullData`, the drawn SVG)
+and compared with plain torch. Screenshots go to artifacts/screenshots/3x-*.png.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+
+import pytest
+import torch
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from torch import nn
+
+from components.i18n import t
+from components.stepper import BIG_READOUT_PX
+from tests.e2e.conftest import wait_for_rerun
+from tests.support.reference import one_hot_batch, plain_outputs
+
+pytestmark = pytest.mark.e2e
+
+SCENE_TIMEOUT_MS = 150_000  # first load: the Plotly bundle plus the scene, on a busy CPU
+TIMELINE, STATE_SPACE = "timeline_chart", "state_space_chart"
+STEPPER = ".st-key-time_stepper"  # the time control (Playwright pierces its shadow root)
+HELLO = "?seq=hello&batch_first=1"  # one line of five steps: h e l l o
+MIN_CHART_PX = 300  # narrower or lower than this, a chart is not readable
+OVERLAP_PX = 1.0  # text boxes may touch; overlapping by more than this is a collision
+
+# The drawn chart's box in the viewport (the Plotly graph div, not its Streamlit frame).
+BOX_JS = """(key) => {
+  const gd = document.querySelector(`.st-key-${key} .js-plotly-plot`);
+  const r = gd.getBoundingClientRect();
+  return {left: r.left, top: r.top, right: r.right, bottom: r.bottom,
+          width: r.width, height: r.height};
+}"""
+# The colour axis as Plotly drew it, the heatmap's values, and the colour bar's title.
+COLOURS_JS = """() => {
+  const gd = document.querySelector('.st-key-timeline_chart .js-plotly-plot');
+  const axis = gd._fullLayout.coloraxis;
+  const title = gd.querySelector('.cbtitle');
+  return {cmin: axis.cmin, cmax: axis.cmax, z: Array.from(gd._fullData[0].z, r => Array.from(r)),
+          title: title ? title.textContent : null};
+}"""
+# Every title, annotation, legend entry, axis title and colour-bar title drawn in the
+# chart keyed `key`, with its box (the outermost match only: a colour bar's title is a
+# group holding a text that matches too). Empty and hidden ones are left out.
+TEXT_BOXES_JS = """(key) => {
+  const gd = document.querySelector(`.st-key-${key} .js-plotly-plot`);
+  const selector = '.gtitle, .annotation-text, .legendtext, .cbtitle, '
+    + 'text[class^=x][class$=title], text[class^=y][class$=title]';
+  const found = Array.from(gd.querySelectorAll(selector));
+  return found
+    .filter(e => !found.some(other => other !== e && other.contains(e)))
+    .map(e => {
+      const r = e.getBoundingClientRect();
+      return {cls: e.getAttribute('class'), text: (e.textContent || '').trim(),
+              left: r.left, top: r.top, right: r.right, bottom: r.bottom};
+    })
+    .filter(b => b.text && b.right - b.left > 0 && b.bottom - b.top > 0);
+}"""
+# The chart tools (Plotly's mode bar) where they are on screen without a hover: a phone
+# has no hover, so they stay drawn. Null where they show only under the pointer.
+SHOWN_TOOLS_JS = """(key) => {
+  const bar = document.querySelector(`.st-key-${key} .modebar`);
+  const group = bar && bar.querySelector('.modebar-group');
+  if (!group || parseFloat(getComputedStyle(group).opacity) === 0) return null;
+  const r = bar.getBoundingClientRect();
+  return {text: 'the chart tools', left: r.left, top: r.top, right: r.right, bottom: r.bottom};
+}"""
+# Page coordinates of the centre of heatmap cell (step, unit) of the timeline (the
+# heatmap is its first trace, on x/y).
+CELL_JS = """([step, unit]) => {
+  const gd = document.querySelector('.st-key-timeline_chart .js-plotly-plot');
+  const layout = gd._fullLayout, box = gd.getBoundingClientRect();
+  return [box.left + layout.xaxis._offset + layout.xaxis.l2p(step),
+          box.top + layout.yaxis._offset + layout.yaxis.l2p(unit)];
+}"""
+# The hover label's lines, as drawn (one tspan.line per line).
+HOVER_JS = """() => Array.from(document.querySelectorAll(
+    '.st-key-timeline_chart .hoverlayer .hovertext')).map(label =>
+  Array.from(label.querySelectorAll('text.nums tspan.line'), line => line.textContent))"""
+
+
+@contextmanager
+def opened(browser, query: str, **context_options) -> Iterator:
+    """A fresh page on `query`, once both main charts are drawn and the script is idle."""
+    context = browser.new_context(**context_options)
+    try:
+        page = context.new_page()
+        page.goto(query)
+        for key in (TIMELINE, STATE_SPACE):
+            page.locator(f".st-key-{key} .js-plotly-plot").wait_for(timeout=SCENE_TIMEOUT_MS)
+        wait_for_rerun(page, SCENE_TIMEOUT_MS)
+        page.locator(f".st-key-{TIMELINE} g.hm image").wait_for(state="attached")
+        page.wait_for_timeout(500)  # Plotly's own resize after the columns settle
+        yield page
+    finally:
+        context.close()
+
+
+def box_of(page, key: str) -> dict:
+    return page.evaluate(BOX_JS, key)
+
+
+def element_box(page, selector: str) -> dict:
+    box = page.locator(selector).bounding_box()
+    assert box is not None, f"{selector} is not drawn"
+    return {"left": box["x"], "top": box["y"], "right": box["x"] + box["width"],
+            "bottom": box["y"] + box["height"]}  # fmt: skip
+
+
+def assert_on_first_screen(what: str, box: dict, viewport: dict) -> None:
+    inside = (
+        box["top"] >= 0
+        and box["left"] >= 0
+        and box["bottom"] <= viewport["height"]
+        and box["right"] <= viewport["width"]
+    )
+    assert inside, f"{what} is not wholly on the first {viewport} screen: {box}"
+
+
+def collisions(boxes: list[dict]) -> list[tuple[str, str, float, float]]:
+    """Every pair of text boxes overlapping by more than OVERLAP_PX in both directions."""
+    found = []
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            across = min(a["right"], b["right"]) - max(a["left"], b["left"])
+            down = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
+            if across > OVERLAP_PX and down > OVERLAP_PX:
+                found.append((a["text"], b["text"], round(across, 1), round(down, 1)))
+    return found
+
+
+# --- (a) the first screen --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "viewport", "query", "big"),
+    [
+        ("30-first-screen-presenter-1280x720", {"width": 1280, "height": 720},
+         "?preset=lecture&present=1", True),
+        ("31-first-screen-1440x900", {"width": 1440, "height": 900}, "?preset=lecture", False),
+    ],
+)  # fmt: skip
+def test_both_charts_and_the_time_control_fit_the_first_screen(
+    browser, app_url, screenshot_dir, name, viewport, query, big
+):
+    with opened(browser, app_url + "/" + query, viewport=viewport) as page:
+        readout = page.locator(f"{STEPPER} .hse-readout")
+        size = readout.evaluate("(element) => parseFloat(getComputedStyle(element).fontSize)")
+        assert (size == BIG_READOUT_PX) == big, f"presenter mode is {'off' if big else 'on'}"
+        scrolled = page.evaluate(
+            "() => [window.scrollY, document.querySelector('[data-testid=stMain]').scrollTop]"
+        )
+        assert scrolled == [0, 0], f"the page opened scrolled: {scrolled}"
+        timeline, space = box_of(page, TIMELINE), box_of(page, STATE_SPACE)
+        page.screenshot(path=screenshot_dir / f"{name}.png")
+        for what, box in (("the hidden-state chart", timeline), ("the state-space chart", space)):
+            assert box["height"] >= MIN_CHART_PX, f"{what} is squashed: {box}"
+            assert_on_first_screen(what, box, viewport)
+        assert space["left"] >= timeline["right"] - 1, "the charts are not side by side"
+        assert space["width"] >= 200, f"the state-space chart is too narrow: {space}"
+        for part in ("button[data-act=prev]", "button[data-act=play]", "button[data-act=next]",
+                     ".hse-readout"):  # fmt: skip
+            assert_on_first_screen(part, element_box(page, f"{STEPPER} {part}"), viewport)
+
+
+# --- (b) the colours -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("cell", "module"), [("rnn", nn.RNN), ("lstm", nn.LSTM)])
+def test_colours_are_fitted_to_the_data_and_fixed_a_click_away(
+    browser, app_url, screenshot_dir, cell, module
+):
+    expected = plain_outputs(module, one_hot_batch(["hello"]), 2, batch_first=True)[0]  # (T, H)
+    largest = expected.abs().max().item()
+    assert largest < 0.99, "the scene must not fill [-1, 1] anyway, or fitted = fixed"
+    with opened(
+        browser, f"{app_url}/{HELLO}&cell={cell}", viewport={"width": 1440, "height": 900}
+    ) as page:
+        fitted = page.evaluate(COLOURS_JS)
+        shown = torch.tensor(fitted["z"]).abs().max().item()
+        assert abs(shown - largest) <= 1e-6, "the heatmap is not torch's h"
+        # the scale spans exactly the largest |h| shown, symmetric (white stays 0)
+        assert abs(fitted["cmax"] - shown) <= 1e-6, fitted | {"largest |h|": shown}
+        assert fitted["cmin"] == -fitted["cmax"], fitted
+        bound = f"{fitted['cmax']:.2g}"
+        assert fitted["title"] == t("fig_colour_fitted", "en", bound=bound), fitted["title"]
+        page.locator(f".st-key-{TIMELINE}").screenshot(
+            path=screenshot_dir / f"32-colours-fitted-{cell}.png"
+        )
+
+        choice = page.locator(".st-key-colour_scale")
+        choice.get_by_text(t("colour_fixed", "en"), exact=True).click()
+        wait_for_rerun(page, SCENE_TIMEOUT_MS)
+        with suppress(PlaywrightTimeoutError):  # the assertion below says what it shows
+            page.wait_for_function(f"() => ({COLOURS_JS})().cmax === 1", timeout=10_000)
+        fixed = page.evaluate(COLOURS_JS)
+        assert (fixed["cmin"], fixed["cmax"]) == (-1, 1), fixed
+        assert fixed["title"] == t("fig_colour_fixed", "en", bound="1"), fixed["title"]
+        assert fixed["z"] == fitted["z"], "the values changed with the colours"
+        page.locator(f".st-key-{TIMELINE}").screenshot(
+            path=screenshot_dir / f"33-colours-fixed-{cell}.png"
+        )
+
+
+# --- (c) a phone -----------------------------------------------------------------------
+
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+
+
+def test_on_a_phone_the_charts_stack_and_no_text_overlaps(browser, app_url, screenshot_dir):
+    with opened(browser, app_url + "/?preset=lecture", **PHONE) as page:
+        timeline, space = box_of(page, TIMELINE), box_of(page, STATE_SPACE)
+        for what, box in (("hidden state", timeline), ("state space", space)):
+            assert box["width"] >= MIN_CHART_PX, f"the {what} chart is {box['width']} px wide"
+            assert box["right"] <= 390 + 1, f"the {what} chart runs off the screen: {box}"
+        assert space["top"] >= timeline["bottom"] - 1, (
+            f"the state-space chart is not below the hidden-state chart: {timeline} {space}"
+        )
+        found = {}
+        for key in (TIMELINE, STATE_SPACE):
+            boxes = page.evaluate(TEXT_BOXES_JS, key)
+            assert len(boxes) >= 3, f"{key}: too few text boxes found to check: {boxes}"
+            found[key] = collisions(boxes)
+            page.locator(f".st-key-{key}").screenshot(path=screenshot_dir / f"34-phone-{key}.png")
+        page.locator(f".st-key-{TIMELINE}").scroll_into_view_if_needed()
+        page.screenshot(path=screenshot_dir / "34-phone-screen.png")
+        assert not any(found.values()), f"text drawn over text (a, b, px across, px down): {found}"
+
+
+def test_on_a_phone_the_chart_tools_cover_no_title(browser, app_url):
+    """Without a hover, a phone shows Plotly's tools all the time: they must not sit on a
+    chart's title (or any other text checked above)."""
+    with opened(browser, app_url + "/?preset=lecture", **PHONE) as page:
+        found = {}
+        for key in (TIMELINE, STATE_SPACE):
+            tools = page.evaluate(SHOWN_TOOLS_JS, key)
+            if tools is not None:
+                found[key] = collisions([tools, *page.evaluate(TEXT_BOXES_JS, key)])
+        assert not any(found.values()), f"the tools cover text (a, b, px across, px down): {found}"
+
+
+# --- (d) the hover of a heatmap cell ---------------------------------------------------
+
+
+def test_hovering_the_two_ls_of_hello_tells_their_steps_apart(page, app_url, screenshot_dir):
+    expected = plain_outputs(nn.RNN, one_hot_batch(["hello"]), 2, batch_first=True)[0]  # (T, H)
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(app_url + "/" + HELLO)
+    page.locator(f".st-key-{TIMELINE} g.hm image").wait_for(
+        state="attached", timeout=SCENE_TIMEOUT_MS
+    )
+    wait_for_rerun(page, SCENE_TIMEOUT_MS)
+    page.wait_for_timeout(500)
+    labels = {}
+    for step in (2, 3):
+        x, y = page.evaluate(CELL_JS, [step, 0])
+        page.mouse.move(x - 30, y + 5)
+        page.mouse.move(x, y, steps=3)
+        page.wait_for_function(f"() => ({HOVER_JS})().length === 1", timeout=5000)
+        labels[step] = page.evaluate(HOVER_JS)[0]
+        page.screenshot(
+            path=screenshot_dir / f"35-hover-hello-t{step}.png",
+            clip={"x": x - 260, "y": y - 160, "width": 620, "height": 360},
+        )
+    for step, lines in labels.items():
+        value = f"{t('fig_value', 'en')} = {expected[step, 0].item():.4f}"
+        assert lines[0] == "h[0]" and lines[-1] == value, (step, lines)
+        wanted = f"t = {step} · l"
+        assert wanted in lines, f"the hover at step {step} does not say {wanted!r}: {lines}"
+    assert labels[2] != labels[3], labels
