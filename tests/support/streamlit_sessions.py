@@ -87,12 +87,16 @@ class Page:
     def apply(self, msg: ForwardMsg) -> None:
         path = tuple(msg.metadata.delta_path)
         kind = msg.delta.WhichOneof("type")
-        if kind == "new_element":
+        if kind in ("new_element", "add_block"):  # what stood here (and inside it) goes
+            for stale in [p for p in self.elements if p[: len(path)] == path]:
+                del self.elements[stale]
+            for stale in [p for p in self.blocks if p[: len(path)] == path and p != path]:
+                del self.blocks[stale]
+        if kind == "new_element":  # e.g. st.empty() clearing a container of live charts
+            self.blocks.pop(path, None)
             self.elements[path] = msg.delta.new_element
         elif kind == "add_block":
             self.blocks[path] = msg.delta.add_block
-            for stale in [p for p in self.elements if p[: len(path)] == path]:
-                del self.elements[stale]  # a replaced container empties
 
     def of_kind(self, kind: str) -> Iterator[object]:
         """The protos of every element of this type (e.g. "plotly_chart"), in page order."""
