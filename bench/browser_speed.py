@@ -203,7 +203,7 @@ def paragraph(tab: Tab, results: Results, args, deadline: float) -> None:
     cell switched each round, beside the lecture preset's switches of the same run."""
     text = PARAGRAPH[:850]
     query = {"seq": text, "hidden": "64", "batch_first": "1", "cell": "rnn"}
-    tab.page.goto(f"{tab.server.url}/?{urllib.parse.urlencode(query)}")
+    tab.page.goto(f"{tab.server.base_url}/?{urllib.parse.urlencode(query)}")
     timeout_ms = int(min(120.0, max(deadline - time.monotonic(), 10.0)) * 1000)
     tab.page.wait_for_function(f"() => window.__benchSignature('{tab.target.chart}') !== null",
                                timeout=timeout_ms)  # fmt: skip
