@@ -13,11 +13,12 @@ import streamlit as st
 from components.figures import parts as figure_parts
 from components.i18n import t
 from model import config
+from model.lessons import memory  # the influence view's budget and W_hh's scale
 from model.training import archive as checkpoint  # the checkpoint file's caps
 from model.training import config as training
 
 # The modules whose MAX_* / MIN_* constants are limits shown here.
-LIMIT_MODULES = (config, training, checkpoint, figure_parts)
+LIMIT_MODULES = (config, training, checkpoint, figure_parts, memory)
 SERVER_OPTIONS = ("server.maxUploadSize", "server.maxMessageSize")  # MB, .streamlit/config.toml
 
 
@@ -84,6 +85,9 @@ def chart_lines(lang: str) -> list[str]:
         t("limits_point_labels", lang, value=_n(figure_parts.MAX_POINT_LABELS)),
         t("limits_hover_cells", lang, value=_n(figure_parts.MAX_HOVER_CELLS)),
         t("limits_gate_units", lang, value=_n(figure_parts.MAX_GATE_UNITS)),
+        t("limits_influence_steps", lang, value=_n(memory.MAX_INFLUENCE_STEPS)),
+        t("limits_influence_work", lang, value=_n(memory.MAX_INFLUENCE_WORK)),
+        t("limits_memory_scale", lang, low=_n(memory.MIN_SCALE), high=_n(memory.MAX_SCALE)),
     ]
 
 

@@ -113,10 +113,20 @@ BENCHES = {
             r"^replica 0 restarted: healthy after [\d.]+ s",
         ),
     ),
+    "memory": Bench(
+        "bench/memory.py",
+        90,
+        (
+            r"^  influence, the three cells \(the tab\) +[\d.,]+ m?s +[\d]+x",
+            r"^  the tab \(three cells, the first \d+ steps within the budget\): [\d.,]+ m?s",
+            r"^  lstm +[\d.,]+ m?s +[\d.,]+ m?s +[\d]+x +[\d.,]+ m?s +[\d]+x",
+        ),
+    ),
 }
 NEEDS_CHROMIUM = {"browser_speed"}
 LONGEST_FIRST = (
     "browser_speed", "load", "replica_kill", "panels_overhead", "rerun", "training", "tracer",
+    "memory",
 )  # fmt: skip
 
 

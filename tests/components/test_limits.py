@@ -17,6 +17,7 @@ from components.limits import LIMIT_MODULES, limit_groups
 from model import config
 from model.config import ExplorerConfig
 from model.errors import ConfigError
+from model.lessons import memory
 from model.training import archive as checkpoint  # the checkpoint file's caps
 from model.training import config as training
 
@@ -70,7 +71,7 @@ def test_every_named_limit_is_listed(module):
 
 
 def test_the_modules_cover_the_brief():
-    assert set(LIMIT_MODULES) == {config, training, checkpoint, figure_parts}
+    assert set(LIMIT_MODULES) == {config, training, checkpoint, figure_parts, memory}
 
 
 def test_the_server_upload_cap_is_the_checkpoint_cap():
@@ -87,13 +88,15 @@ def test_every_line_says_its_value(lang):
     for value in (
         config.MAX_SEQUENCES, config.MAX_STEPS, config.MAX_TEXT_CHARS, config.MAX_TOKEN_CHARS,
         config.MAX_STATE_VALUES, training.MAX_TRAIN_STEPS,
-        training.MAX_TRAIN_WORK, figure_parts.MAX_HOVER_CELLS,
+        training.MAX_TRAIN_WORK, figure_parts.MAX_HOVER_CELLS, memory.MAX_INFLUENCE_WORK,
+        memory.MAX_INFLUENCE_STEPS,
     ):  # fmt: skip
         assert f"**{value:,}**" in text, value
     assert f"**{checkpoint.MAX_UPLOAD_BYTES // 2**20} MB**" in text
     assert f"**{training.MAX_SNAPSHOT_BYTES // 2**20} MB**" in text
     assert f"{training.MAX_TRAIN_SECONDS:g}" in text
     assert "**±1,000,000**" in text and "**0.00001 – 10**" in text
+    assert f"**{memory.MIN_SCALE:g} – {memory.MAX_SCALE:g}**" in text
     assert f"**0 – {config.MAX_SEED:,}**" in text
     assert "<" not in text  # Markdown only, no HTML
 
