@@ -112,15 +112,15 @@ def render_timeline(
         "state_space", trace, (seq, layer, direction, lang, when),
         lambda: state_space_spec(trace, seq, layer, direction, lang, when),
     )  # fmt: skip
+    tokens = trace.tokens[seq]
+    steps = [f"{visible_token(token)} · {t}" for t, token in enumerate(tokens)]
     left, right = st.columns([2.3, 1], gap="small")
-    with left:
+    with left:  # the time control right under the heatmap, on a phone too
         chart(spec, png_filename("hidden-state", trace, seq, layer, direction), "timeline_chart")
+        step = render_stepper(steps, lang, big=big, report=report)
     with right:
         name = png_filename("state-space", trace, seq, layer, direction)
         chart(space, name, "state_space_chart")
-    tokens = trace.tokens[seq]
-    steps = [f"{visible_token(token)} · {t}" for t, token in enumerate(tokens)]
-    step = render_stepper(steps, lang, big=big, report=report)
     pca = t("timeline_caption_pca", lang) if trace.hidden.shape[-1] > 3 else ""
     st.caption(t("timeline_caption", lang, pca=pca))
     return min(step, len(tokens) - 1)

@@ -13,6 +13,10 @@ h1 { padding-top: 0 !important; padding-bottom: 0.1rem !important; font-size: 1.
   [data-testid="stMainBlockContainer"] { padding-top: 3.6rem; }
   h1 { font-size: 1.5rem !important; }
 }
+/* A touch screen has no hover: Plotly would draw its tools over every chart's title. */
+@media (hover: none) and (max-width: 640px) {
+  .js-plotly-plot .modebar-container { display: none !important; }
+}
 """
 # Presenter mode: larger text everywhere on the page.
 PRESENTER_STYLE = """

@@ -49,17 +49,17 @@ CSS = """
 .hse-stepper { display: flex; flex-wrap: wrap; gap: 0.4rem 0.9rem; align-items: center;
   font-family: var(--st-font, sans-serif); color: var(--st-text-color, #1f2937); }
 .hse-buttons { display: flex; gap: 0.4rem; }
-.hse-stepper button { font: inherit; font-size: 1rem; min-height: 2.6rem; min-width: 3rem;
-  padding: 0.3rem 0.8rem; border-radius: 0.5rem; cursor: pointer;
+.hse-stepper button { font: inherit; font-size: 1rem; min-height: 2.6rem; min-width: 2.6rem;
+  padding: 0.3rem 0.6rem; border-radius: 0.5rem; cursor: pointer;
   border: 1px solid rgba(49, 51, 63, 0.3); background: white; color: inherit; }
 .hse-stepper button:hover { border-color: #ff4b4b; color: #ff4b4b; }
-.hse-play { min-width: 6.5rem; }
-.hse-stepper input[type=range] { flex: 1 1 12rem; min-width: 8rem; height: 2.2rem;
+.hse-play { min-width: 6rem; }
+.hse-stepper input[type=range] { flex: 1 1 6rem; min-width: 5rem; height: 2.2rem;
   accent-color: #ff4b4b; cursor: pointer; }
 .hse-readout { font-size: 1.6rem; font-weight: 600; min-width: 5ch; white-space: pre; }
 .hse-hint { color: #6b7280; font-size: 0.85rem; flex-basis: 100%; }
 .hse-big .hse-readout { font-size: BIG_READOUT_PXpx; }
-.hse-big button { font-size: 1.25rem; min-height: 3rem; }
+.hse-big button { font-size: 1.15rem; min-height: 3rem; }
 """
 
 JS = """
@@ -275,7 +275,11 @@ export default function (component) {
     words,
   };
   view.slider.setAttribute("aria-label", words.group || "");
-  view.slider.oninput = () => { stop(); go(Number(view.slider.value)); };
+  view.slider.oninput = () => {
+    const wanted = Number(view.slider.value);  // read first: stop() redraws the slider
+    stop();
+    go(wanted);
+  };
   root.querySelector("button[data-act=prev]").onclick = () => { stop(); go(hse().step - 1); };
   root.querySelector("button[data-act=next]").onclick = () => { stop(); go(hse().step + 1); };
   view.play.onclick = toggle;

@@ -183,10 +183,12 @@ def heatmap(
         "hovertemplate": f"{name}[%{{y}}]<br>t = %{{x}}<br>{value} = %{{z:.4f}}<extra></extra>",
     }
     if steps * units <= MAX_HOVER_CELLS:
-        hover_tokens = np.array([display_token(t) for t in tokens], dtype=object)
-        trace["customdata"] = np.broadcast_to(hover_tokens, (units, steps))
+        # "2 · l": %{x} would print the axis's tick text (the token), not the step
+        hover_steps = np.array([f"{t} · {display_token(token)}" for t, token in enumerate(tokens)],
+                               dtype=object)  # fmt: skip
+        trace["customdata"] = np.broadcast_to(hover_steps, (units, steps))
         trace["hovertemplate"] = (
-            f"{name}[%{{y}}]<br>t = %{{x}} · %{{customdata}}<br>{value} = %{{z:.4f}}<extra></extra>"
+            f"{name}[%{{y}}]<br>t = %{{customdata}}<br>{value} = %{{z:.4f}}<extra></extra>"
         )
     return trace
 

@@ -59,6 +59,7 @@ LINES_DOMAIN = (0.68, 1.0)  # the chosen units' lines, above ...
 HEATMAP_DOMAIN = (0.0, 0.6)  # ... every unit as a heatmap, over the tokens
 WINDOW_STEPS = 40  # longer sequences open on this many steps, every token readable
 SUBTITLE_PX = 22  # the title's room grows by this for a subtitle
+RING_PX = 9  # the current step's ring: just around its point, below the token written above
 COLOURBAR_LEN = 0.42  # the colour bar, bottom right; the units' legend above it, top right
 
 
@@ -189,8 +190,8 @@ def _point_shape(x: list, y: list, t: int | None) -> dict:
     line's end)."""
     shape = {
         "type": "circle", "name": POINT_NAME, "xref": "x", "yref": "y", "xsizemode": "pixel",
-        "ysizemode": "pixel", "x0": -12, "x1": 12, "y0": -12, "y1": 12,
-        "line": {"color": CURSOR, "width": 4}, "xanchor": 0, "yanchor": 0,
+        "ysizemode": "pixel", "x0": -RING_PX, "x1": RING_PX, "y0": -RING_PX,
+        "y1": RING_PX, "line": {"color": CURSOR, "width": 3}, "xanchor": 0, "yanchor": 0,
         "visible": t is not None,
     }  # fmt: skip
     if t is not None:

@@ -79,9 +79,9 @@ def test_the_colour_bar_says_which_scale(lang):
 def test_heatmap_hover_names_the_step_and_its_token():
     values = np.zeros((3, 2), dtype=np.float32)
     small = heatmap(values, ("a", "<b>", " "), "h", "x", "y")
-    assert "t = %{x} · %{customdata}" in small["hovertemplate"]
+    assert "t = %{customdata}<br>" in small["hovertemplate"]  # %{x} would be the token
     assert np.asarray(small["customdata"]).shape == (2, 3)
-    assert list(np.asarray(small["customdata"])[1]) == ["a", "&lt;b&gt;", "␣"]
+    assert list(np.asarray(small["customdata"])[1]) == ["0 · a", "1 · &lt;b&gt;", "2 · ␣"]
     steps = MAX_HOVER_CELLS // 2 + 1  # too many cells to repeat every token
     large = heatmap(np.zeros((steps, 2), dtype=np.float32), ("a",) * steps, "h", "x", "y")
     assert "customdata" not in large and "t = %{x}<br>" in large["hovertemplate"]

@@ -59,7 +59,7 @@ def test_html_in_tokens_is_escaped_in_every_label(cell, tokens, hidden, traced):
     position = result.tokens[0].index("<script>alert(1)</script>" if tokens == "words" else "<")
     escaped = "&lt;script&gt;alert(1)&lt;/script&gt;" if tokens == "words" else "&lt;"
     customdata = np.asarray(built["timeline"]["data"][0]["customdata"])
-    assert customdata[0, position] == escaped  # the heatmap's hover
+    assert customdata[0, position] == f"{position} · {escaped}"  # the heatmap's hover
     space = built["state_space"]
     assert path_trace(space)["hovertext"][position] == escaped
     if hidden == 3:  # the 3-D marker's label, restyled by the stepper at each step
@@ -91,7 +91,7 @@ def test_a_space_token_is_shown_visibly_in_both_charts(traced):
     result = traced(ExplorerConfig(sequences=("a b",)))
     built = built_specs(result)
     assert built["timeline"]["layout"]["xaxis"]["ticktext"][1].startswith("␣")
-    assert np.asarray(built["timeline"]["data"][0]["customdata"])[0, 1] == "␣"
+    assert np.asarray(built["timeline"]["data"][0]["customdata"])[0, 1] == "1 · ␣"
     path = path_trace(built["state_space"])
     assert path["text"][1] == path["hovertext"][1] == "␣"
 
