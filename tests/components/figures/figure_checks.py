@@ -5,12 +5,14 @@ strings and time cursors (named shapes and `layout.meta.hse`, moved by
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 
 import numpy as np
 import plotly.graph_objects as go
 
 from components.figures.cursor import CURSOR_NAME
 from model.config import ExplorerConfig
+from model.lessons.compare import Comparison, compare_cells
 from model.presets import PRESETS
 
 # name -> (config, sequence, layer, direction) shown
@@ -118,3 +120,39 @@ def check_cursor(spec: dict, steps: int, cursors: int) -> dict:
     assert meta["steps"] == steps
     json.dumps(meta, allow_nan=False)  # plain JSON for the browser: floats and None, no NaN
     return meta
+
+
+# --- the comparison figures (test_compare.py, test_order.py) ------------------------------
+
+DEEP = ExplorerConfig(
+    sequences=("hello", "help"), cell="lstm", num_layers=2, bidirectional=True, hidden_size=4
+)
+
+
+@lru_cache(maxsize=8)
+def compared(config: ExplorerConfig) -> Comparison:
+    return compare_cells(config)
+
+
+def spec_heatmaps(spec: dict) -> list[dict]:
+    return [trace for trace in spec["data"] if trace["type"] == "heatmap"]
+
+
+def titles(spec: dict) -> list[str]:
+    return [note["text"] for note in spec["layout"]["annotations"]]
+
+
+def check_layout(spec: dict) -> None:
+    """Plotly accepts it, every panel stays inside the figure, and panels do not overlap."""
+    go.Figure(spec)
+    boxes = []
+    for name, axis in spec["layout"].items():
+        if name.startswith("xaxis"):
+            y_axis = spec["layout"]["yaxis" + name[5:]]
+            x0, x1 = axis["domain"]
+            y0, y1 = y_axis["domain"]
+            assert 0 <= x0 < x1 <= 1 and 0 <= y0 < y1 <= 1, name
+            boxes.append((x0, x1, y0, y1))
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert a[1] <= b[0] or b[1] <= a[0] or a[3] <= b[2] or b[3] <= a[2], (a, b)

@@ -3,8 +3,6 @@ the cell comparison), on one colour scale, with tokens on the time axes."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 import plotly.graph_objects as go
 import pytest
@@ -13,42 +11,16 @@ from torch import nn
 from components.figures import compare as cf
 from components.i18n import t
 from model.config import ExplorerConfig
-from model.lessons.compare import Comparison, compare_cells
 from model.presets import PRESETS
-
-LECTURE = PRESETS["lecture"]
-DEEP = ExplorerConfig(
-    sequences=("hello", "help"), cell="lstm", num_layers=2, bidirectional=True, hidden_size=4
+from tests.components.figures.figure_checks import (
+    DEEP,
+    check_layout,
+    compared,
+    spec_heatmaps,
+    titles,
 )
 
-
-@lru_cache(maxsize=8)
-def compared(config: ExplorerConfig) -> Comparison:
-    return compare_cells(config)
-
-
-def heatmaps(spec: dict) -> list[dict]:
-    return [trace for trace in spec["data"] if trace["type"] == "heatmap"]
-
-
-def titles(spec: dict) -> list[str]:
-    return [note["text"] for note in spec["layout"]["annotations"]]
-
-
-def check_layout(spec: dict) -> None:
-    """Plotly accepts it, every panel stays inside the figure, and panels do not overlap."""
-    go.Figure(spec)
-    boxes = []
-    for name, axis in spec["layout"].items():
-        if name.startswith("xaxis"):
-            y_axis = spec["layout"]["yaxis" + name[5:]]
-            x0, x1 = axis["domain"]
-            y0, y1 = y_axis["domain"]
-            assert 0 <= x0 < x1 <= 1 and 0 <= y0 < y1 <= 1, name
-            boxes.append((x0, x1, y0, y1))
-    for i, a in enumerate(boxes):
-        for b in boxes[i + 1 :]:
-            assert a[1] <= b[0] or b[1] <= a[0] or a[3] <= b[2] or b[3] <= a[2], (a, b)
+LECTURE = PRESETS["lecture"]
 
 
 def test_cells_side_by_side_show_each_cells_states_on_one_scale(traced):
@@ -56,7 +28,7 @@ def test_cells_side_by_side_show_each_cells_states_on_one_scale(traced):
     comparison = compared(DEEP)
     spec = cf.cells_spec(comparison, scene, 1, 1, 1)
     check_layout(spec)
-    maps = heatmaps(spec)
+    maps = spec_heatmaps(spec)
     assert len(maps) == 3
     for heat, run in zip(maps, comparison.runs, strict=True):
         np.testing.assert_array_equal(heat["z"], run.hidden[1, 1, 1].T)
@@ -85,7 +57,7 @@ def test_a_cell_that_cannot_run_gets_an_empty_panel_with_a_note(traced):
     )
     comparison = compared(config)
     spec = cf.cells_spec(comparison, traced(config), 0, 0, 0)
-    assert len(heatmaps(spec)) == 2  # LSTM and GRU
+    assert len(spec_heatmaps(spec)) == 2  # LSTM and GRU
     assert any("cannot run" in text for text in titles(spec))
     assert spec["layout"]["xaxis"]["visible"] is False  # the RNN's panel
     assert "ticktext" not in spec["layout"]["xaxis2"]  # 1000 steps: numbers, hover for tokens
@@ -114,7 +86,7 @@ def test_two_sequences_side_by_side(traced):
     scene = traced(DEEP)
     spec = cf.pair_spec(scene, (1, 0), 1, 0)
     check_layout(spec)
-    maps = heatmaps(spec)
+    maps = spec_heatmaps(spec)
     np.testing.assert_array_equal(maps[0]["z"], scene.hidden[1, 0, 1].T)
     np.testing.assert_array_equal(maps[1]["z"], scene.hidden[1, 0, 0].T)
     assert titles(spec)[:2] == ["sequence 2", "sequence 1"]
@@ -125,7 +97,7 @@ def test_every_layer_and_direction_at_once(traced):
     scene = traced(DEEP)
     spec = cf.layers_spec(scene, 0)
     check_layout(spec)
-    maps = heatmaps(spec)
+    maps = spec_heatmaps(spec)
     expected = [(layer, d) for layer in range(2) for d in range(2)]
     for heat, (layer, d) in zip(maps, expected, strict=True):
         np.testing.assert_array_equal(heat["z"], scene.hidden[layer, d, 0].T)
@@ -156,7 +128,7 @@ def test_korean_labels_come_from_the_table(traced):
     lstm = next(run for run in compared(DEEP).runs if run.cell == "lstm")
     count = t("compare_fig_parameters", "ko", n=f"{lstm.parameters:,}")
     assert f"LSTM · {count}" in titles(cells)
-    assert t("fig_value", "ko") in heatmaps(cells)[0]["hovertemplate"]
+    assert t("fig_value", "ko") in spec_heatmaps(cells)[0]["hovertemplate"]
     costs = cf.costs_spec(compared(DEEP), "ko")["layout"]
     assert costs["xaxis2"]["title"]["text"] == t("compare_fig_time_axis", "ko")
     assert titles(cf.layers_spec(scene, 0, "ko"))[1] == " · ".join(

@@ -4,52 +4,17 @@ and through the feed-forward layer, each panel the backend's numbers (the order 
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import lru_cache
 
 import numpy as np
-import plotly.graph_objects as go
 import torch
 from torch import nn
 
 from components.figures import order as of
 from components.i18n import t
 from model.config import ExplorerConfig
-from model.lessons.compare import Comparison, compare_cells
 from model.lessons.order import order_run
 from model.presets import PRESETS
-
-DEEP = ExplorerConfig(
-    sequences=("hello", "help"), cell="lstm", num_layers=2, bidirectional=True, hidden_size=4
-)
-
-
-@lru_cache(maxsize=8)
-def compared(config: ExplorerConfig) -> Comparison:
-    return compare_cells(config)
-
-
-def heatmaps(spec: dict) -> list[dict]:
-    return [trace for trace in spec["data"] if trace["type"] == "heatmap"]
-
-
-def titles(spec: dict) -> list[str]:
-    return [note["text"] for note in spec["layout"]["annotations"]]
-
-
-def check_layout(spec: dict) -> None:
-    """Plotly accepts it, every panel stays inside the figure, and panels do not overlap."""
-    go.Figure(spec)
-    boxes = []
-    for name, axis in spec["layout"].items():
-        if name.startswith("xaxis"):
-            y_axis = spec["layout"]["yaxis" + name[5:]]
-            x0, x1 = axis["domain"]
-            y0, y1 = y_axis["domain"]
-            assert 0 <= x0 < x1 <= 1 and 0 <= y0 < y1 <= 1, name
-            boxes.append((x0, x1, y0, y1))
-    for i, a in enumerate(boxes):
-        for b in boxes[i + 1 :]:
-            assert a[1] <= b[0] or b[1] <= a[0] or a[3] <= b[2] or b[3] <= a[2], (a, b)
+from tests.components.figures.figure_checks import DEEP, check_layout, spec_heatmaps, titles
 
 
 def test_order_figure_puts_rnn_and_feedforward_beside_each_other(traced):
@@ -57,7 +22,7 @@ def test_order_figure_puts_rnn_and_feedforward_beside_each_other(traced):
     run = order_run(scene, 0, 0)
     spec = of.order_spec(run, scene, 0, 0)
     check_layout(spec)
-    maps = heatmaps(spec)
+    maps = spec_heatmaps(spec)
     expected = [run.hidden[0, 0], run.feedforward, run.shuffled_hidden[0, 0],
                 run.shuffled_feedforward]  # fmt: skip
     for heat, values in zip(maps, expected, strict=True):
@@ -93,7 +58,7 @@ def test_feedforward_panels_use_torch_numbers(traced):
     with torch.no_grad():
         expected = torch.tanh(layer(x)).numpy()
     np.testing.assert_allclose(
-        heatmaps(of.order_spec(run, scene, 0, 0))[1]["z"], expected.T, atol=1e-6
+        spec_heatmaps(of.order_spec(run, scene, 0, 0))[1]["z"], expected.T, atol=1e-6
     )
 
 
@@ -112,4 +77,4 @@ def test_korean_order_labels_come_from_the_table(traced):
     run = order_run(scene, 0, 0)
     order = of.order_spec(run, scene, 0, 0, "ko")
     assert titles(order)[1] == t("order_fig_ff_original", "ko", formula=of.FF_FORMULA)
-    assert heatmaps(order)[1]["hovertemplate"].startswith(t("order_fig_ff_name", "ko") + "[")
+    assert spec_heatmaps(order)[1]["hovertemplate"].startswith(t("order_fig_ff_name", "ko") + "[")
