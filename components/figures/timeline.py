@@ -88,19 +88,7 @@ def timeline_spec(
     bounded = is_bounded(trace)
     shown = trace.hidden[layer, direction]
     zmin, zmax = colour_range(shown, bounded, fitted)
-    data = [heatmap(states, tokens, "h", "x", "y", lang)]
-    for index, unit in enumerate(units):
-        colour = UNIT_COLOURS[index % len(UNIT_COLOURS)]
-        name = f"h[{unit}]"
-        data.append({
-            "type": "scatter", "x": np.arange(steps, dtype=np.int32),
-            "y": states[:, unit].astype(np.float32), "name": name,
-            "mode": "lines" if steps > WINDOW_STEPS else "lines+markers",
-            "legendgroup": "units", "showlegend": True,
-            "line": {"color": colour, "width": 3}, "marker": {"size": 6},
-            "hovertemplate": f"{name} t=%{{x}}: %{{y:.4f}}<extra></extra>",
-            "xaxis": "x2", "yaxis": "y2",
-        })  # fmt: skip
+    data = [heatmap(states, tokens, "h", "x", "y", lang), *_unit_lines(states, units)]
     title = chart_title(tr("fig_hidden_state", lang), trace, seq, layer, direction, lang)
     layout = base_layout(title, HEIGHT)
     windowed = steps > WINDOW_STEPS
@@ -136,6 +124,25 @@ def subtitled(layout: dict, when: str) -> None:
         layout["title"]["subtitle"] = {"text": when.removeprefix(" · "),
                                        "font": {"size": FONT_SIZE - 2}}  # fmt: skip
         layout["margin"]["t"] += SUBTITLE_PX
+
+
+def _unit_lines(states: np.ndarray, units: list[int]) -> list[dict]:
+    """The chosen units as lines over time, each named in the legend in its own colour."""
+    steps = states.shape[0]
+    lines = []
+    for index, unit in enumerate(units):
+        colour = UNIT_COLOURS[index % len(UNIT_COLOURS)]
+        name = f"h[{unit}]"
+        lines.append({
+            "type": "scatter", "x": np.arange(steps, dtype=np.int32),
+            "y": states[:, unit].astype(np.float32), "name": name,
+            "mode": "lines" if steps > WINDOW_STEPS else "lines+markers",
+            "legendgroup": "units", "showlegend": True,
+            "line": {"color": colour, "width": 3}, "marker": {"size": 6},
+            "hovertemplate": f"{name} t=%{{x}}: %{{y:.4f}}<extra></extra>",
+            "xaxis": "x2", "yaxis": "y2",
+        })  # fmt: skip
+    return lines
 
 
 def state_space_spec(

@@ -1,0 +1,225 @@
+const CHECK_MS = 250;
+const PLAY_MS = 650;
+const REPORT_MS = 350;
+
+function hse() {
+  if (!window.__hse) {
+    window.__hse = {
+      step: 0, steps: 1, playing: null, pointer: false, views: new Set(), report: null,
+    };
+  }
+  return window.__hse;
+}
+
+function timeCharts() {
+  return Array.from(document.querySelectorAll(".js-plotly-plot")).filter(
+    (gd) => gd.layout && gd.layout.meta && gd.layout.meta.hse && gd._fullLayout
+  );
+}
+
+function named(list, name) {
+  const found = [];
+  (list || []).forEach((item, index) => { if (item && item.name === name) found.push(index); });
+  return found;
+}
+
+function shownStep(gd) {
+  const cursors = named(gd.layout.shapes, "hse_cursor");
+  if (cursors.length) return gd.layout.shapes[cursors[0]].x0;
+  return gd.__hseShown;
+}
+
+function place(gd, wanted) {
+  const meta = gd.layout.meta.hse;
+  const t = Math.max(0, Math.min(meta.steps - 1, wanted));
+  if (shownStep(gd) === t && gd.__hseShown === t) return;
+  const update = {};
+  named(gd.layout.shapes, "hse_cursor").forEach((i) => {
+    update[`shapes[${i}].x0`] = t;
+    update[`shapes[${i}].x1`] = t;
+  });
+  const point = meta.point;
+  if (point) {
+    const ok = point.x[t] !== null && point.y[t] !== null;
+    named(gd.layout.shapes, "hse_point").forEach((i) => {
+      update[`shapes[${i}].visible`] = ok;
+      if (ok) {
+        update[`shapes[${i}].xanchor`] = point.x[t];
+        update[`shapes[${i}].yanchor`] = point.y[t];
+      }
+    });
+    named(gd.layout.annotations, "hse_point_label").forEach((i) => {
+      update[`annotations[${i}].visible`] = ok;
+      if (ok) {
+        update[`annotations[${i}].x`] = point.x[t];
+        update[`annotations[${i}].y`] = point.y[t];
+        update[`annotations[${i}].text`] = point.text[t];
+      }
+    });
+  }
+  (meta.window_axes || []).forEach((axis) => {
+    const range = gd.layout[axis] && gd.layout[axis].range;
+    if (!range) return;
+    const width = range[1] - range[0];
+    if (t < range[0] + 0.5 || t > range[1] - 0.5) {
+      const low = Math.max(-0.5, Math.min(meta.steps - 0.5 - width, t - width / 2));
+      update[`${axis}.range`] = [low, low + width];
+    }
+  });
+  gd.__hseShown = t;
+  window.Plotly.relayout(gd, update);
+  const scene = meta.scene_point;
+  if (scene) {
+    const ok = scene.x[t] !== null;
+    window.Plotly.restyle(gd, {
+      x: [[ok ? scene.x[t] : null]],
+      y: [[ok ? scene.y[t] : null]],
+      z: [[ok ? scene.z[t] : null]],
+      text: [[ok ? scene.text[t] : ""]],
+    }, [scene.trace]);
+  }
+}
+
+function show(state) {
+  for (const view of state.views) {
+    const { slider, readout, play } = view;
+    if (slider) { slider.max = String(state.steps - 1); slider.value = String(state.step); }
+    if (readout) readout.textContent = (state.labels && state.labels[state.step]) || "";
+    if (play) play.textContent = state.playing ? view.words.pause : view.words.play;
+  }
+}
+
+function go(step) {
+  const state = hse();
+  state.step = Math.max(0, Math.min(state.steps - 1, step));
+  if (window.Plotly) for (const gd of timeCharts()) place(gd, state.step);
+  show(state);
+  if (state.report) state.report(state.step);
+}
+
+function stop() {
+  const state = hse();
+  if (state.playing) { clearInterval(state.playing); state.playing = null; }
+  show(state);
+}
+
+function toggle() {
+  const state = hse();
+  if (state.playing) { stop(); return; }
+  if (state.step >= state.steps - 1) go(0);
+  state.playing = setInterval(() => {
+    const s = hse();
+    if (s.step >= s.steps - 1) { stop(); return; }
+    go(s.step + 1);
+  }, PLAY_MS);
+  show(state);
+}
+
+function typing(target) {
+  if (!target) return false;
+  if (target.isContentEditable) return true;
+  if (target.tagName === "TEXTAREA" || target.tagName === "SELECT") return true;
+  if (target.tagName === "INPUT") {
+    const kind = (target.type || "text").toLowerCase();
+    const own = target.classList.contains("hse-own");
+    return own || !["radio", "checkbox", "button", "range"].includes(kind);
+  }
+  const role = target.getAttribute && target.getAttribute("role");
+  return role === "combobox" || role === "slider" || role === "textbox" || role === "spinbutton";
+}
+
+function listenOnce() {
+  const state = hse();
+  if (state.listening) return;
+  state.listening = true;
+  document.addEventListener("pointerdown", () => { hse().pointer = true; }, true);
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Tab") { hse().pointer = false; return; }
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    const target = event.target;
+    const keys = { ArrowRight: 1, ArrowLeft: -1 };
+    if (!(event.key in keys) && event.key !== " ") return;
+    if (typing(target)) return;
+    const onPage = !target || target === document.body || target === document.documentElement;
+    const clicked = hse().pointer;  // focus came from a click, not from the keyboard
+    if (!onPage && !clicked) return;
+    if (event.key === " ") {
+      if (!onPage) return;  // space on a focused button presses it
+      toggle();
+    } else {
+      stop();
+      go(hse().step + keys[event.key]);
+    }
+    event.preventDefault();
+    event.stopImmediatePropagation();
+  }, true);
+  let start = null;
+  document.addEventListener("touchstart", (event) => {
+    const chart = event.target.closest && event.target.closest("[data-testid=stPlotlyChart]");
+    const one = chart && event.touches.length === 1;
+    start = one ? [event.touches[0].clientX, event.touches[0].clientY] : null;
+  }, { capture: true, passive: true });
+  document.addEventListener("touchend", (event) => {
+    if (!start || !event.changedTouches.length) return;
+    const dx = event.changedTouches[0].clientX - start[0];
+    const dy = event.changedTouches[0].clientY - start[1];
+    start = null;
+    if (Math.abs(dx) > 40 && Math.abs(dx) > 2 * Math.abs(dy)) {
+      stop();
+      go(hse().step + (dx < 0 ? 1 : -1));
+    }
+  }, { capture: true, passive: true });
+  setInterval(() => {
+    const s = hse();
+    if (!window.Plotly) return;
+    for (const gd of timeCharts()) {
+      const wanted = Math.max(0, Math.min(gd.layout.meta.hse.steps - 1, s.step));
+      if (shownStep(gd) !== wanted || gd.__hseShown !== wanted) place(gd, s.step);
+    }
+  }, CHECK_MS);
+}
+
+export default function (component) {
+  const { parentElement, data, setStateValue } = component;
+  const state = hse();
+  const words = (data && data.words) || {};
+  state.steps = Math.max(1, (data && data.steps) || 1);
+  state.labels = (data && data.labels) || [];
+  if (state.step > state.steps - 1) state.step = state.steps - 1;
+  let timer = null;
+  state.report = data && data.report ? (step) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => setStateValue("step", step), REPORT_MS);
+  } : null;
+  // a lesson that follows the cursor just opened: tell it where the cursor is
+  if (state.report && data.reported !== state.step) state.report(state.step);
+  const root = parentElement.querySelector(".hse-stepper");
+  root.classList.toggle("hse-big", Boolean(data && data.big));
+  root.setAttribute("aria-label", words.group || "");
+  root.querySelectorAll("[data-word]").forEach((element) => {
+    element.textContent = words[element.dataset.word] || "";
+  });
+  const query = "(hover: hover) and (pointer: fine)";
+  const fine = window.matchMedia && window.matchMedia(query).matches;
+  const hint = root.querySelector(".hse-hint");
+  hint.textContent = fine ? words.hint_keys || "" : words.hint_touch || "";
+  const view = {
+    slider: root.querySelector("input[type=range]"),
+    readout: root.querySelector(".hse-readout"),
+    play: root.querySelector("button[data-act=play]"),
+    words,
+  };
+  view.slider.setAttribute("aria-label", words.group || "");
+  view.slider.oninput = () => {
+    const wanted = Number(view.slider.value);  // read first: stop() redraws the slider
+    stop();
+    go(wanted);
+  };
+  root.querySelector("button[data-act=prev]").onclick = () => { stop(); go(hse().step - 1); };
+  root.querySelector("button[data-act=next]").onclick = () => { stop(); go(hse().step + 1); };
+  view.play.onclick = toggle;
+  for (const old of Array.from(state.views)) if (!old.slider.isConnected) state.views.delete(old);
+  state.views.add(view);
+  listenOnce();
+  go(state.step);
+}
