@@ -46,12 +46,8 @@ from bench.common import (  # noqa: E402
 from model.cells import build_model, make_input  # noqa: E402
 from model.config import CELLS, ExplorerConfig  # noqa: E402
 from model.encoding import encode  # noqa: E402
-from model.lessons.memory import (  # noqa: E402
-    MAX_INFLUENCE_WORK,
-    cell_sources,
-    influence,
-    memory_run,
-)
+from model.lessons.memory import MAX_INFLUENCE_WORK, cell_sources, memory_run  # noqa: E402
+from model.lessons.memory_influence import influence  # noqa: E402
 from model.presets import PRESETS  # noqa: E402
 from model.trace import trace  # noqa: E402
 

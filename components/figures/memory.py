@@ -26,7 +26,8 @@ from components.figures.parts import (
     where,
 )
 from components.i18n import t as tr
-from model.lessons.memory import Influence, Memory
+from model.lessons.memory import Memory
+from model.lessons.memory_influence import Influence
 from model.trace import Trace
 
 SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")

@@ -27,7 +27,6 @@ from model.lessons.memory import (
     MAX_INFLUENCE_WORK,
     MAX_SCALE,
     MIN_SCALE,
-    CellSource,
     Memory,
     cell_sources,
     memory_code,
@@ -36,6 +35,7 @@ from model.lessons.memory import (
     shown_layer,
     spectral_radius,
 )
+from model.lessons.memory_influence import CellSource
 from model.trace import Trace
 
 log = logging.getLogger(__name__)

@@ -22,7 +22,6 @@ from model.lessons.memory import (
     MAX_INFLUENCE_WORK,
     MAX_SCALE,
     MIN_SCALE,
-    Influence,
     cell_sources,
     check_scale,
     influence_steps,
@@ -32,6 +31,7 @@ from model.lessons.memory import (
     recurrent_eigenvalues,
     spectral_radius,
 )
+from model.lessons.memory_influence import Influence
 from model.presets import PRESETS
 from model.trace import Trace, trace
 from tests.support.reference import CELLS as TORCH_CELLS
