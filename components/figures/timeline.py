@@ -162,6 +162,8 @@ def state_space_spec(
     space = tr("fig_state_space_pca" if projection.is_pca else "fig_state_space", lang)
     layout = base_layout(space, HEIGHT)
     layout["margin"] = {"l": 64, "r": 16, "t": 44, "b": 78}
+    if three_d:  # a scene draws its own axes: the whole width is its
+        layout["margin"].update(l=4, r=4, b=8)
     subtitled(layout, when)
     layout.update(_axes(projection, is_bounded(trace), three_d, lang))
     labels = [f"<b>{display_token(token)}</b> (t={t})" for t, token in enumerate(tokens)]
@@ -266,7 +268,7 @@ def _axes(projection: Projection, bounded: bool, three_d: bool, lang: str) -> di
     ranged = {"range": limit} if limit else {}
     if three_d:
         return {"scene": {
-            "aspectmode": "cube",
+            "aspectmode": "cube", "camera": {"eye": {"x": 1.5, "y": 1.5, "z": 1.0}},
             "xaxis": {"title": {"text": titles[0]}, **ranged},
             "yaxis": {"title": {"text": titles[1]}, **ranged},
             "zaxis": {"title": {"text": titles[2]}, **ranged},
