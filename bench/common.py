@@ -123,6 +123,21 @@ def add_smoke(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--smoke", action="store_true", help=SMOKE_HELP)
 
 
+def add_plan(parser: argparse.ArgumentParser, reps: int = 7, budget: float = 40.0) -> None:
+    """--reps, --budget and --smoke: how many repetitions a script's medians take."""
+    parser.add_argument("--reps", type=int, default=reps, help="repetitions per median")
+    parser.add_argument(
+        "--budget", type=float, default=budget,
+        help="seconds per series after which fewer reps are taken (min 3)",
+    )  # fmt: skip
+    add_smoke(parser)
+
+
+def plan_of(args: argparse.Namespace) -> Plan:
+    """The Plan the arguments of `add_plan` ask for."""
+    return Plan.for_smoke() if args.smoke else Plan(args.reps, args.budget)
+
+
 def load_average() -> str:
     return ", ".join(f"{value:.2f}" for value in os.getloadavg())
 

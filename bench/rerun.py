@@ -44,12 +44,13 @@ from bench.common import (  # noqa: E402
     EMPTY_APP,
     Plan,
     Report,
-    add_smoke,
+    add_plan,
     finish,
     load_average,
     median,
     ms,
     p90,
+    plan_of,
     smoke_note,
     summary,
     versions,
@@ -208,14 +209,9 @@ def report_sizes(sizes: Sizes, report: Report) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--reps", type=int, default=7, help="repetitions per median")
-    parser.add_argument(
-        "--budget", type=float, default=40.0,
-        help="seconds per series after which fewer reps are taken (min 3)",
-    )  # fmt: skip
-    add_smoke(parser)
+    add_plan(parser)
     args = parser.parse_args(argv)
-    plan = Plan.for_smoke() if args.smoke else Plan(args.reps, args.budget)
+    plan = plan_of(args)
     scene = scenes(args.smoke)
     os.chdir(ROOT)
     started = time.perf_counter()

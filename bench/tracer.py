@@ -35,11 +35,12 @@ import torch  # noqa: E402
 from bench.common import (  # noqa: E402
     Plan,
     Report,
-    add_smoke,
+    add_plan,
     finish,
     load_average,
     median,
     ms,
+    plan_of,
     smoke_note,
     summary,
     threads,
@@ -226,14 +227,9 @@ def bench_threads(plan: Plan, report: Report, smoke: bool) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--reps", type=int, default=7, help="repetitions per median")
-    parser.add_argument(
-        "--budget", type=float, default=40.0,
-        help="seconds per series after which fewer reps are taken (min 3)",
-    )  # fmt: skip
-    add_smoke(parser)
+    add_plan(parser)
     args = parser.parse_args(argv)
-    plan = Plan.for_smoke() if args.smoke else Plan(args.reps, args.budget)
+    plan = plan_of(args)
     started = time.perf_counter()
     print(f"Hidden-State Explorer tracer benchmark — {versions()}")
     print(f"{os.cpu_count()} CPUs, load average {load_average()} at start; {plan}")
