@@ -310,9 +310,11 @@ def test_two_sessions_train_at_once_and_a_download_restores(
         wait_until_trained(b)
         runs = {"a": a.evaluate(SAMPLES_JS), "b": b.evaluate(SAMPLES_JS)}
         assert runs["a"]["progress"] and runs["b"]["progress"], runs
-        # Both progress bars were on screen, mid-run, at the same time.
+        # The two runs overlapped: each was seen running (its first sampled progress, a bound
+        # on when it started) before the other had finished (its result drawn). Comparing
+        # with the last *sampled* progress instead failed when a fast run was sampled once.
         started = max(run["progress"][0]["t"] for run in runs.values())
-        finished = min(run["last"] for run in runs.values())
+        finished = min(run["done"] for run in runs.values())
         assert started < finished, f"the two runs did not overlap: {runs}"
 
         for page, mine, other, result in ((a, states_a, states_b, result_a),
