@@ -25,6 +25,7 @@ import streamlit as st
 
 from components.i18n import error_text, t
 from components.training.state import Shown
+from model.cells import CELL_FACTS
 from model.codegen import python_code
 from model.config import MAX_VOCAB, ExplorerConfig
 from model.errors import ConfigError
@@ -38,7 +39,6 @@ CACHE_ENTRIES = 32  # small scenes kept for everyone; least recently used go fir
 CACHE_SECONDS = 3600  # a shared scene is recomputed after an hour (a lecture)
 SHARED_CACHE_VALUES = 50_000  # scenes up to this many traced values share the cache ...
 SHARED_CACHE_WEIGHTS = 500_000  # ... and up to this many weights (2 MB of float32)
-GATE_BLOCKS = {"rnn": 1, "lstm": 4, "gru": 3}  # weight blocks per layer: PyTorch's layout
 
 
 @dataclass(frozen=True, eq=False)
@@ -74,7 +74,7 @@ def weights_bound(config: ExplorerConfig) -> int:
     embedding = config.encoding == "embedding" and config.tokens != "numbers"
     inputs = config.input_size if embedding else vocab
     hidden, directions = config.hidden_size, config.num_directions
-    blocks = GATE_BLOCKS[config.cell] * hidden
+    blocks = CELL_FACTS[config.cell].blocks * hidden  # weight blocks: PyTorch's layout
     total = vocab * config.input_size if embedding else 0
     for layer in range(config.num_layers):
         layer_inputs = inputs if layer == 0 else hidden * directions

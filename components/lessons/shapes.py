@@ -11,6 +11,7 @@ from components.figures import shapes as shapes_figure
 from components.i18n import t
 from components.sidebar import turn_on_batch_first
 from components.text import shape_text
+from model.cells import CELL_FACTS
 from model.trace import Trace
 
 NAMES = ("input_data", "outputs", "h_n", "c_n")  # the short line: the tensors code prints
@@ -51,7 +52,7 @@ def render_shapes(trace: Trace, prefix: str, lang: str) -> None:
     short.insert(1, t(read, lang, batch=read_batch, steps=read_steps, input=width))
     st.markdown(f"**{t('shapes_title', lang)}** · " + " · ".join(short))
     with st.expander(t("shapes_all", lang)):
-        gates = {"rnn": 1, "lstm": 4, "gru": 3}[config.cell]
+        gates = CELL_FACTS[config.cell].blocks
         table = pd.DataFrame(
             {
                 t("shapes_col_tensor", lang): [name for name, _, _ in rows],
