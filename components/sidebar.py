@@ -14,9 +14,9 @@ import streamlit as st
 from components.i18n import error_text, t
 from components.settings import BY_FIELD, SETTINGS, Setting
 from model.config import ExplorerConfig
-from model.encoding import split_lines
 from model.errors import ConfigError
 from model.presets import PRESETS
+from model.reading import split_lines
 
 CUSTOM = "custom"
 TEXT_HEIGHT = 110  # pixels of the sequences' text area

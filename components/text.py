@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from components.figures.parts import visible_token
 from model.encoding import PAD_TOKEN
 from model.trace import Trace
 
@@ -18,8 +19,8 @@ SEQUENCE_LABEL_CHARS = 40  # a sequence's label is cut to this many characters
 
 
 def typed_text(trace: Trace, tokens: Sequence[str]) -> str:
-    """Tokens joined the way the user typed them."""
-    return JOINERS[trace.config.tokens].join(tokens)
+    """Tokens joined the way the user typed them (white space tokens made visible)."""
+    return JOINERS[trace.config.tokens].join(visible_token(token) for token in tokens)
 
 
 def sequence_label(trace: Trace, index: int) -> str:

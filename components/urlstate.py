@@ -16,9 +16,9 @@ from dataclasses import asdict
 
 from components.settings import SETTINGS, VIEW_SETTINGS, Setting
 from model.config import ExplorerConfig
-from model.encoding import clean_text
 from model.errors import ConfigError
 from model.presets import DEFAULT_PRESET, PRESETS
+from model.reading import clean_text
 
 SEQ = next(setting.url for setting in SETTINGS if setting.kind == "lines")  # repeated
 # URL name -> the setting it sets (components.settings describes each one)

@@ -119,23 +119,29 @@ def check_budget(config: ExplorerConfig, encoded: EncodedBatch) -> None:
 def build_model(config: ExplorerConfig, encoded: EncodedBatch) -> BuiltModel:
     """`torch.manual_seed(seed)`, then [embedding], the module, [h0, c0] — in that order,
     the same order as the generated PyTorch code, so the weights are identical."""
+    with SEED_LOCK:
+        return draw_model(config, encoded)
+
+
+def draw_model(config: ExplorerConfig, encoded: EncodedBatch) -> BuiltModel:
+    """build_model for a caller that holds SEED_LOCK and draws more from the same random
+    stream afterwards (a lab's linear layer, model.training.network)."""
     check_budget(config, encoded)
     input_size = input_size_for(config, encoded)
     batch, _ = read_shape(config, encoded)
     state_shape = (config.num_layers * config.num_directions, batch, config.hidden_size)
     has_cell_state = CELL_FACTS[config.cell].has_cell_state
-    with SEED_LOCK:
-        torch.manual_seed(config.seed)
-        embedding = None
-        if encoded.values is None and config.encoding == "embedding":
-            embedding = nn.Embedding(len(encoded.vocab), config.input_size)
-        rnn = new_module(config, input_size, config.num_layers, config.batch_first)
-        h0 = torch.zeros(state_shape)
-        c0 = torch.zeros(state_shape) if has_cell_state else None
-        if config.init_state == "random":
-            h0 = torch.randn(state_shape)
-            if c0 is not None:
-                c0 = torch.randn(state_shape)
+    torch.manual_seed(config.seed)
+    embedding = None
+    if encoded.values is None and config.encoding == "embedding":
+        embedding = nn.Embedding(len(encoded.vocab), config.input_size)
+    rnn = new_module(config, input_size, config.num_layers, config.batch_first)
+    h0 = torch.zeros(state_shape)
+    c0 = torch.zeros(state_shape) if has_cell_state else None
+    if config.init_state == "random":
+        h0 = torch.randn(state_shape)
+        if c0 is not None:
+            c0 = torch.randn(state_shape)
     rnn.eval()
     return BuiltModel(rnn, embedding, h0, c0)
 

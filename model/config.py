@@ -13,6 +13,11 @@ from model.errors import ConfigError, quoted
 
 # --- limits (one place; the UI shows them in help texts) -----------------------------
 MAX_SEQUENCES = 16  # lines in the batch
+# Windows: the whole text (or series) as one stream, cut into windows of `window` steps
+# every `stride` steps (the course's longseq and timeseries labs). The windows form the
+# batch; a few hundred train in seconds, and every view shows one window at a time.
+MAX_WINDOWS = 1000
+MAX_WINDOW = 200  # steps in one window
 MAX_STEPS = 1000  # tokens (or numeric steps) in one line
 MAX_TEXT_CHARS = 20_000  # characters of pasted text, all lines together
 MAX_VOCAB = 512  # distinct tokens (= one-hot input size)
@@ -53,6 +58,12 @@ class ExplorerConfig:
     batch_first: bool = True  # False: PyTorch reads (batch, seq, input) as (seq, batch, input)
     seed: int = 0  # torch.manual_seed(seed) before anything random is built
     init_state: str = "zeros"  # zeros | random (torch.randn after the module is built)
+    # 0: every typed line is one sequence. n >= 1: the typed lines, joined by line breaks,
+    # are one stream (of characters, words or numeric steps), cut into the windows
+    # stream[i : i + n] for i = 0, stride, 2 * stride, ... while a next step follows the
+    # window (training predicts it). The windows are the batch.
+    window: int = 0
+    stride: int = 1  # steps between the starts of two windows (window > 0)
 
     def __post_init__(self) -> None:
         check_choice("tokens", self.tokens, TOKENIZERS)
@@ -64,6 +75,8 @@ class ExplorerConfig:
         check_int("hidden_size", self.hidden_size, 1, MAX_HIDDEN)
         check_int("num_layers", self.num_layers, 1, MAX_LAYERS)
         check_int("seed", self.seed, 0, MAX_SEED)
+        check_int("window", self.window, 0, MAX_WINDOW)
+        check_int("stride", self.stride, 1, MAX_WINDOW)
         for name in ("bidirectional", "bias", "batch_first"):
             if not isinstance(getattr(self, name), bool):
                 raise ConfigError(f"{name} must be true or false.", "err_not_bool", name=name)
@@ -77,6 +90,10 @@ class ExplorerConfig:
                 "err_text_too_long",
                 limit=MAX_TEXT_CHARS,
             )
+
+    @property
+    def windowed(self) -> bool:
+        return self.window > 0
 
     @property
     def num_directions(self) -> int:

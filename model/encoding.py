@@ -1,65 +1,23 @@
-"""Typed text -> tokens -> vocabulary -> a padded batch, as on the lecture slides.
+"""Tokens -> vocabulary -> a padded batch, as on the lecture slides.
 
-Three ways to read a line:
-
-* ``chars``: one token per user-perceived character (a grapheme cluster, after NFC), so
-  "👍🏽" or "각" is one token, not two code points.
-* ``words``: split on white space.
-* ``numbers``: a numeric series. Steps are separated by commas or spaces
-  (``0.1, 0.5, 0.9``); for several features per step, separate the steps with ``;``
-  and the features with spaces (``1 2; 3 4; 5 6``). A decimal comma (``0,5 1,5``)
-  is refused rather than read as two numbers.
-
-Text is cleaned first (`clean_text`): NFC, control characters and invisible format
-characters (byte-order mark, zero-width space, direction overrides) dropped, broken
-surrogates replaced. Every refusal is a ConfigError with a text key (model.config).
-
-The vocabulary is the distinct tokens in order of first appearance, so ``hello`` gives
-h, e, l, o as on the slide.
+Each typed line is one sequence (how a line is read: model.reading), or, with a window,
+the lines are one stream cut into windows (model.windows). The vocabulary is the
+distinct tokens in order of first appearance, so ``hello`` gives h, e, l, o as on the
+slide. Every refusal is a ConfigError with a text key (model.config).
 """
 
 from __future__ import annotations
 
-import math
-import re
-import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
-import regex
 
-from model.config import (
-    MAX_ABS_NUMBER,
-    MAX_FEATURES,
-    MAX_SEQUENCES,
-    MAX_STEPS,
-    MAX_TOKEN_CHARS,
-    MAX_VOCAB,
-    ExplorerConfig,
-)
-from model.errors import ConfigError, quoted
+from model.config import MAX_FEATURES, MAX_SEQUENCES, MAX_VOCAB, ExplorerConfig
+from model.errors import ConfigError
+from model.reading import check_lengths, clean_text, parse_numbers, step_token, tokenize
+from model.windows import window_starts
 
 PAD_TOKEN = "·"  # shown where a line is shorter than the longest one
-_GRAPHEME = regex.compile(r"\X")
-_NUMBER_SPLIT = re.compile(r"[,\s]+")  # between numbers: commas and/or white space
-_DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")  # 0,5 among space-separated numbers
-# Invisible format characters that would become invisible tokens, or reorder what is
-# shown (bidirectional overrides): soft hyphen, Arabic letter mark, Mongolian vowel
-# separator, zero-width space, LRM/RLM, embeddings and overrides, word joiner and
-# invisible operators, isolates, deprecated format controls, byte-order mark,
-# interlinear annotation. Kept: ZWJ and ZWNJ (they join emoji and shape scripts), tag
-# characters (subdivision flags), variation selectors.
-_INVISIBLE = frozenset(
-    [0x00AD, 0x061C, 0x180E, 0x200B, 0x200E, 0x200F, 0xFEFF]
-    + list(range(0x202A, 0x202F))
-    + list(range(0x2060, 0x2065))
-    + list(range(0x2066, 0x2070))
-    + list(range(0xFFF9, 0xFFFC))
-)
-_CONTROLS = [*range(0x20), *range(0x7F, 0xA0)]  # category Cc
-_LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85"  # controls that str.splitlines splits on
-_DROPPED = {cp: None for cp in [*_CONTROLS, *_INVISIBLE] if cp != ord("\t")}
-_DROPPED_BUT_LINES = {cp: None for cp in _DROPPED if chr(cp) not in _LINE_BREAKS}
 
 
 @dataclass(frozen=True, eq=False)
@@ -72,6 +30,15 @@ class EncodedBatch:
     values: np.ndarray | None  # (B, T, F) float32 numbers, 0 at padding; else None
     lengths: np.ndarray  # (B,) int64 true length of each line
     tokens: str  # the tokenizer used
+    # Windows only (config.window > 0): where each window starts in the stream, and the
+    # step that follows it (training's target), as a token and, for numbers, its values.
+    starts: tuple[int, ...] = ()
+    following: tuple[str, ...] = ()
+    following_values: np.ndarray | None = None  # (B, F) float32
+
+    @property
+    def windowed(self) -> bool:
+        return bool(self.starts)
 
     @property
     def batch_size(self) -> int:
@@ -100,80 +67,14 @@ class EncodedBatch:
         ]
 
 
-def clean_text(text: str, keep_lines: bool = False) -> str:
-    """Drop what cannot travel to a browser or would not be seen: control characters (but
-    tab; and line breaks with `keep_lines`), invisible format characters; then NFC (after
-    the drop, so a dropped character cannot keep an accent from its letter). Surrogates:
-    a pair written as two code points becomes its character, a lone one U+FFFD."""
-    if _has_surrogate(text):
-        text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
-    text = text.translate(_DROPPED_BUT_LINES if keep_lines else _DROPPED)
-    return unicodedata.normalize("NFC", text)
-
-
-def split_lines(text: str) -> tuple[str, ...]:
-    """The non-empty lines of a text box, stripped: one sequence per line."""
-    lines = (line.strip() for line in clean_text(text, keep_lines=True).splitlines())
-    return tuple(line for line in lines if line)
-
-
-def tokenize(line: str, tokens: str) -> tuple[str, ...]:
-    line = clean_text(line)
-    if tokens == "chars":
-        return tuple(_GRAPHEME.findall(line))
-    if tokens == "words":
-        return tuple(line.split())
-    raise ConfigError(
-        f"tokenize() does not read numbers; use parse_numbers (got {quoted(tokens)}).",
-        "err_tokenize_numbers",
-        got=quoted(tokens),
-    )
-
-
-def parse_numbers(line: str) -> list[list[float]]:
-    """One line of numbers -> steps x features. See the module docstring for the syntax."""
-    line = clean_text(line).strip()
-    if ";" in line:
-        steps = [part for part in (p.strip() for p in line.split(";")) if part]
-        rows = [[_number(x) for x in _NUMBER_SPLIT.split(step) if x] for step in steps]
-        rows = [row for row in rows if row]  # a step of separators only (", ;") is no step
-    else:
-        rows = [[_number(x)] for x in _NUMBER_SPLIT.split(line) if x]
-    _check_decimal_commas(line)  # the likelier mistake when the widths differ too
-    widths = {len(row) for row in rows}
-    if len(widths) > 1:
-        sizes = ", ".join(str(w) for w in sorted(widths))
-        raise ConfigError(
-            f"Every step needs the same number of features (this line has steps of {sizes}).",
-            "err_features_in_line",
-            sizes=sizes,
-        )
-    return rows
-
-
-def _check_decimal_commas(line: str) -> None:
-    """`0,5 1,5` is two numbers with decimal commas, not four numbers: refuse it. A
-    comma between digits is a decimal comma when spaces separate the numbers."""
-    for step in line.split(";"):
-        chunks = step.split()
-        if len(chunks) < 2:
-            continue
-        for chunk in chunks:
-            if _DECIMAL_COMMA.fullmatch(chunk):
-                value = quoted(chunk)
-                raise ConfigError(
-                    f"{value} looks like a number with a decimal comma. Write it with a "
-                    "decimal point (0.5); commas and spaces separate numbers.",
-                    "err_decimal_comma",
-                    value=value,
-                )
-
-
 def encode(config: ExplorerConfig) -> EncodedBatch:
-    """Tokenise every line, build the vocabulary and pad to the longest line."""
-    lines = tuple(line for line in (clean_text(s).strip() for s in config.sequences) if line)
+    """Tokenise every line, build the vocabulary and pad to the longest line; with a
+    window, read the lines as one stream and cut it into windows (model.windows)."""
+    lines = tuple(line for line in (clean_text(s) for s in config.sequences) if line.strip())
     if not lines:
         raise ConfigError("Type at least one sequence (one per line).", "err_no_text")
+    if config.windowed:
+        return _encode_windows(config, lines)
     if len(lines) > MAX_SEQUENCES:
         raise ConfigError(
             f"At most {MAX_SEQUENCES} sequences (lines); got {len(lines):,}.",
@@ -182,9 +83,44 @@ def encode(config: ExplorerConfig) -> EncodedBatch:
             got=len(lines),
         )
     if config.tokens == "numbers":
-        return _encode_numbers(lines)
-    token_lines = tuple(tokenize(line, config.tokens) for line in lines)
-    _check_lengths(token_lines)
+        rows = _read_numbers(lines)
+        token_lines = tuple(tuple(step_token(step) for step in steps) for steps in rows)
+        check_lengths(token_lines, typed=False)  # the app writes these tokens itself
+        return _number_batch(rows, token_lines)
+    line_tokens = tuple(
+        tokenize(line if config.tokens == "chars" else line.strip(), config.tokens)
+        for line in lines
+    )
+    check_lengths(line_tokens)
+    return _token_batch(line_tokens, _vocabulary(line_tokens), config.tokens)
+
+
+def _encode_windows(config: ExplorerConfig, lines: tuple[str, ...]) -> EncodedBatch:
+    """The lines as one stream (characters: joined by a line break, which is a token),
+    cut into windows of config.window steps, config.stride apart."""
+    window, stride = config.window, config.stride
+    if config.tokens == "numbers":
+        steps = [step for row in _read_numbers(lines) for step in row]
+        starts = window_starts(len(steps), window, stride)
+        rows = [steps[i : i + window] for i in starts]
+        token_lines = tuple(tuple(step_token(step) for step in row) for row in rows)
+        batch = _number_batch(rows, token_lines)
+        after = np.array([steps[i + window] for i in starts], dtype=np.float32)  # (B, F)
+        following = tuple(step_token(steps[i + window]) for i in starts)
+        return replace(batch, starts=tuple(starts), following=following, following_values=after)
+    if config.tokens == "chars":
+        stream = tokenize("\n".join(lines), "chars", keep_lines=True)
+    else:
+        stream = tuple(word for line in lines for word in tokenize(line, "words"))
+    check_lengths((stream,), typed=True, most=None)
+    starts = window_starts(len(stream), window, stride)
+    token_lines = tuple(stream[i : i + window] for i in starts)
+    batch = _token_batch(token_lines, _vocabulary((stream,)), config.tokens)
+    following = tuple(stream[i + window] for i in starts)
+    return replace(batch, starts=tuple(starts), following=following)
+
+
+def _vocabulary(token_lines: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
     vocab = tuple(dict.fromkeys(t for line in token_lines for t in line))
     if len(vocab) > MAX_VOCAB:
         raise ConfigError(
@@ -194,15 +130,22 @@ def encode(config: ExplorerConfig) -> EncodedBatch:
             got=len(vocab),
             limit=MAX_VOCAB,
         )
+    return vocab
+
+
+def _token_batch(
+    token_lines: tuple[tuple[str, ...], ...], vocab: tuple[str, ...], tokens: str
+) -> EncodedBatch:
     position = {token: i for i, token in enumerate(vocab)}
     lengths = np.array([len(line) for line in token_lines], dtype=np.int64)
-    indices = np.zeros((len(lines), int(lengths.max())), dtype=np.int64)
+    indices = np.zeros((len(token_lines), int(lengths.max())), dtype=np.int64)
     for row, line in enumerate(token_lines):
         indices[row, : len(line)] = [position[t] for t in line]
-    return EncodedBatch(token_lines, vocab, indices, None, lengths, config.tokens)
+    return EncodedBatch(token_lines, vocab, indices, None, lengths, tokens)
 
 
-def _encode_numbers(lines: tuple[str, ...]) -> EncodedBatch:
+def _read_numbers(lines: tuple[str, ...]) -> list[list[list[float]]]:
+    """Every line's steps (model.reading.parse_numbers), all of one width."""
     rows = []
     for number, line in enumerate(lines, start=1):
         try:
@@ -226,77 +169,15 @@ def _encode_numbers(lines: tuple[str, ...]) -> EncodedBatch:
             limit=MAX_FEATURES,
             got=width,
         )
-    token_lines = tuple(tuple(_step_token(step) for step in steps) for steps in rows)
-    _check_lengths(token_lines, typed=False)  # the app writes these tokens itself
+    return rows
+
+
+def _number_batch(
+    rows: list[list[list[float]]], token_lines: tuple[tuple[str, ...], ...]
+) -> EncodedBatch:
     lengths = np.array([len(steps) for steps in rows], dtype=np.int64)
-    values = np.zeros((len(rows), int(lengths.max()), width), dtype=np.float32)
+    values = np.zeros((len(rows), int(lengths.max()), len(rows[0][0])), dtype=np.float32)
     for row, steps in enumerate(rows):
         values[row, : len(steps)] = steps
     indices = np.zeros(values.shape[:2], dtype=np.int64)
     return EncodedBatch(token_lines, (), indices, values, lengths, "numbers")
-
-
-def _check_lengths(token_lines: tuple[tuple[str, ...], ...], typed: bool = True) -> None:
-    """Every line has 1 .. MAX_STEPS tokens; typed tokens at most MAX_TOKEN_CHARS each."""
-    for number, line in enumerate(token_lines, start=1):
-        if not line:
-            raise ConfigError(f"Line {number} has no tokens.", "err_no_tokens", line=number)
-        if len(line) > MAX_STEPS:
-            raise ConfigError(
-                f"Line {number} has {len(line):,} steps; at most {MAX_STEPS:,} per sequence.",
-                "err_too_many_steps",
-                line=number,
-                got=len(line),
-                limit=MAX_STEPS,
-            )
-        longest = max(line, key=len)
-        if typed and len(longest) > MAX_TOKEN_CHARS:
-            token = quoted(longest)
-            raise ConfigError(
-                f"Line {number} has a token of {len(longest):,} characters ({token}); a "
-                "token (a word, or a character with its accent marks) has at most "
-                f"{MAX_TOKEN_CHARS}.",
-                "err_token_too_long",
-                line=number,
-                got=len(longest),
-                token=token,
-                limit=MAX_TOKEN_CHARS,
-            )
-
-
-def _number(text: str) -> float:
-    shown = quoted(text)
-    try:
-        value = float(text)
-    except ValueError:
-        raise ConfigError(
-            f"{shown} is not a number. Write numbers like 0.5 or -2 "
-            "(a decimal point, not a comma).",
-            "err_not_a_number",
-            value=shown,
-        ) from None
-    if not math.isfinite(value):
-        raise ConfigError(f"{shown} is not a finite number.", "err_not_finite", value=shown)
-    if abs(value) > MAX_ABS_NUMBER:
-        raise ConfigError(
-            f"{shown} is too large (at most {MAX_ABS_NUMBER:g} in size).",
-            "err_number_too_large",
-            value=shown,
-            limit=MAX_ABS_NUMBER,
-        )
-    return value
-
-
-def _step_token(step: list[float]) -> str:
-    """One numeric step as a token: `0.5`, or `(1, 2)` for several features."""
-    if len(step) == 1:
-        return f"{step[0]:g}"
-    return "(" + ", ".join(f"{v:g}" for v in step) + ")"
-
-
-def _has_surrogate(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False

@@ -33,9 +33,14 @@ MAX_WINDOW_TOKEN_CHARS = 3  # a windowed time axis writes tokens up to this long
 MAX_GATE_UNITS = 32  # larger layers show only the chosen units in the gates figure
 
 
+# White space that is a token of its own (characters read as one stream keep spaces,
+# tabs and line breaks) gets a visible sign, on an axis and in a select box alike.
+VISIBLE_SPACE = {" ": "␣", "\n": "⏎", "\t": "⇥"}
+
+
 def visible_token(token: str) -> str:
-    """A token as plain text with a lone space made visible."""
-    return "␣" if token == " " else token
+    """A token as plain text with a lone space, tab or line break made visible."""
+    return VISIBLE_SPACE.get(token, token)
 
 
 def display_token(token: str) -> str:

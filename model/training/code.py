@@ -28,7 +28,8 @@ from __future__ import annotations
 from model.cells import CELL_FACTS
 from model.codegen import module_lines, state_lines, tokens_are_letters
 from model.config import ExplorerConfig
-from model.encoding import EncodedBatch, clean_text, parse_numbers
+from model.encoding import EncodedBatch
+from model.reading import clean_text, parse_numbers
 from model.training.config import TrainConfig
 from model.training.data import IGNORE_INDEX, TrainingData, training_data
 from model.training.network import check_settings

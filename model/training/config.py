@@ -62,6 +62,10 @@ class TrainConfig:
     # torch.manual_seed(seed) right before the linear layer is built. The RNN's own
     # weights come from the explorer's seed, so step 0 is the untrained scene.
     seed: int = 0
+    # True: the course labs' way, one random stream: torch.manual_seed(explorer seed),
+    # the RNN, then the linear layer right after it (`seed` above is not used). Step 0 is
+    # still the untrained scene: the RNN is drawn first either way.
+    lab_seed: bool = False
     # Keep the weights every k steps (plus step 0 and the last step); 0 = automatic: the
     # smallest k that keeps at most MAX_SNAPSHOTS (fewer for very large models).
     snapshot_every: int = 0
@@ -72,6 +76,8 @@ class TrainConfig:
         check_int("steps", self.steps, 1, MAX_TRAIN_STEPS)
         check_int("seed", self.seed, 0, MAX_SEED)
         check_int("snapshot_every", self.snapshot_every, 0, MAX_TRAIN_STEPS)
+        if not isinstance(self.lab_seed, bool):
+            raise ConfigError("lab_seed must be true or false.", "err_not_bool", name="lab_seed")
         rate = self.learning_rate
         if isinstance(rate, bool) or not isinstance(rate, int | float):
             got = quoted(rate)

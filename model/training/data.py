@@ -32,7 +32,7 @@ give it several examples.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import torch
@@ -63,6 +63,8 @@ class TrainingData:
 
 def training_data(config: ExplorerConfig) -> TrainingData:
     encoded = encode(config)
+    if encoded.windowed:
+        return _window_data(encoded)
     if int(encoded.lengths.min()) < 2:
         if encoded.values is not None:
             raise ConfigError(
@@ -100,6 +102,28 @@ def training_data(config: ExplorerConfig) -> TrainingData:
     joiner = "" if encoded.tokens == "chars" else " "
     target_text = tuple(joiner.join(line[1:]) for line in encoded.token_lines)
     return TrainingData(encoded, inputs, torch.from_numpy(targets), target_text, None, None, packed)
+
+
+def _window_data(encoded: EncodedBatch) -> TrainingData:
+    """Windows: the whole window is the input; the target is the window one step later
+    (tokens, the longseq lab) or the step after it (numbers, the timeseries lab)."""
+    if encoded.values is not None:
+        values = np.concatenate([encoded.values.reshape(-1, encoded.feature_size),
+                                 encoded.following_values])  # fmt: skip
+        low, high = values.min(axis=0), values.max(axis=0)
+        span = np.where(high > low, high - low, 1.0).astype(np.float32)
+        inputs = replace(encoded, values=((encoded.values - low) / span).astype(np.float32))
+        targets = torch.from_numpy(((encoded.following_values - low) / span).astype(np.float32))
+        return TrainingData(encoded, inputs, targets, encoded.following, low, high, False)
+    position = {token: i for i, token in enumerate(encoded.vocab)}
+    following = np.array([[position[t]] for t in encoded.following], dtype=np.int64)
+    targets = np.concatenate([encoded.indices[:, 1:], following], axis=1)  # (B, W)
+    joiner = "" if encoded.tokens == "chars" else " "
+    target_text = tuple(
+        joiner.join((*line[1:], after))
+        for line, after in zip(encoded.token_lines, encoded.following, strict=True)
+    )
+    return TrainingData(encoded, encoded, torch.from_numpy(targets), target_text, None, None, False)
 
 
 def predictions_text(outputs: torch.Tensor, data: TrainingData) -> tuple[str, ...]:

@@ -10,7 +10,14 @@ import functools
 import torch
 from torch import nn
 
-from model.cells import SEED_LOCK, BuiltModel, build_model, read_shape, run_module
+from model.cells import (
+    SEED_LOCK,
+    BuiltModel,
+    build_model,
+    draw_model,
+    read_shape,
+    run_module,
+)
 from model.config import ExplorerConfig
 from model.encoding import EncodedBatch
 from model.errors import ConfigError
@@ -32,15 +39,18 @@ class Network(nn.Module):
 
 def build_network(config: ExplorerConfig, train_config: TrainConfig, data: TrainingData):
     """The seeded network for these settings: the explorer's module on the training
-    input, then (linear head) torch.manual_seed(train seed) and nn.Linear."""
+    input, then (linear head) torch.manual_seed(train seed) and nn.Linear, or, with
+    lab_seed, nn.Linear drawn right after the module from the same stream."""
     check_settings(config, train_config, data)
-    built = build_model(config, data.inputs)
-    head = None
-    if data.numbers or train_config.head == "linear":
-        outputs = data.inputs.feature_size if data.numbers else len(data.encoded.vocab)
-        with SEED_LOCK:
+    if not (data.numbers or train_config.head == "linear"):
+        return Network(build_model(config, data.inputs), None)
+    outputs = data.inputs.feature_size if data.numbers else len(data.encoded.vocab)
+    features = config.hidden_size * config.num_directions
+    with SEED_LOCK:
+        built = draw_model(config, data.inputs)
+        if not train_config.lab_seed:
             torch.manual_seed(train_config.seed)
-            head = nn.Linear(config.hidden_size * config.num_directions, outputs)
+        head = nn.Linear(features, outputs)
     return Network(built, head)
 
 

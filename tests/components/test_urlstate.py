@@ -31,8 +31,8 @@ from model.config import (
     TOKENIZERS,
     ExplorerConfig,
 )
-from model.encoding import split_lines
 from model.presets import DEFAULT_PRESET, PRESETS
+from model.reading import split_lines
 
 DEFAULT = ExplorerConfig()
 

@@ -22,15 +22,9 @@ from model.config import (
     NONLINEARITIES,
     ExplorerConfig,
 )
-from model.encoding import (
-    EncodedBatch,
-    clean_text,
-    encode,
-    parse_numbers,
-    split_lines,
-    tokenize,
-)
+from model.encoding import EncodedBatch, encode
 from model.errors import ConfigError
+from model.reading import clean_text, parse_numbers, split_lines, tokenize
 from model.trace import Trace, trace
 from tests.support.strategies import any_text
 
@@ -220,8 +214,9 @@ def test_control_characters_are_dropped():
     assert clean_text("x\x00y") == "xy"
 
 
-def test_split_lines_keeps_non_empty_stripped_lines():
-    assert split_lines("hello\n\n  world  \r\n\x00\n \t\nhi") == ("hello", "world", "hi")
+def test_split_lines_keeps_lines_with_text_and_their_spaces():
+    # spaces at either end are characters (the charseq lab's sample starts with one)
+    assert split_lines("hello\n\n  world  \r\n\x00\n \t\nhi") == ("hello", "  world  ", "hi")
 
 
 # --- padding, mask and lengths ----------------------------------------------------------
@@ -238,9 +233,10 @@ def test_padding_mask_and_lengths():
     assert encoded.indices.shape == (3, 5)
 
 
-def test_blank_lines_are_skipped_and_lines_are_stripped():
+def test_blank_lines_are_skipped_and_spaces_at_line_ends_are_characters():
     encoded = chars("  hi ", "", "   ", "yo")
-    assert encoded.token_lines == (("h", "i"), ("y", "o"))
+    assert encoded.token_lines == ((" ", " ", "h", "i", " "), ("y", "o"))
+    assert encoded.vocab == (" ", "h", "i", "y", "o")
 
 
 # --- refusals ----------------------------------------------------------------------

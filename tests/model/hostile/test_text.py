@@ -23,8 +23,9 @@ from model.config import (
     MAX_TOKEN_CHARS,
     ExplorerConfig,
 )
-from model.encoding import encode, split_lines
+from model.encoding import encode
 from model.errors import ConfigError
+from model.reading import split_lines
 from model.trace import trace
 from tests.model.hostile.refusals import assert_clear, assert_valid_trace, refusal, scene
 from tests.support.strategies import any_text
