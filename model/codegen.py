@@ -44,17 +44,28 @@ def python_code(config: ExplorerConfig, encoded: EncodedBatch | None = None) -> 
 
 def _input_lines(config: ExplorerConfig, encoded: EncodedBatch, unequal: bool) -> list[str]:
     """The lines that build `input_data`: numbers as typed, one-hot letters as on the
-    slide, or the vocabulary and the sequences (one-hot or through an embedding)."""
-    if encoded.values is not None:
+    slide, or the vocabulary and the sequences (one-hot or through an embedding); with a
+    window, the stream and the loop that cuts it (the longseq and timeseries labs)."""
+    if encoded.windowed:
+        if encoded.values is not None:
+            return window_lines(config, encoded) + [
+                "input_data = torch.tensor(windows)  # (windows, window, features)",
+                "",
+            ]
+    elif encoded.values is not None:
         return _number_lines(encoded)
-    if config.encoding == "onehot" and tokens_are_letters(encoded):
+    elif config.encoding == "onehot" and tokens_are_letters(encoded):
         return _letter_lines(encoded, unequal)
     batch, steps = encoded.batch_size, encoded.max_length
     out = [
         "# the vocabulary, in order of first appearance",
         f"vocab = {list(encoded.vocab)!r}",
     ]
-    out += ["sequences = ["] + [f"    {list(line)!r}," for line in encoded.token_lines] + ["]"]
+    if encoded.windowed:
+        out += window_lines(config, encoded)
+    else:
+        out += ["sequences = ["]
+        out += [f"    {list(line)!r}," for line in encoded.token_lines] + ["]"]
     if config.encoding == "onehot":
         out += [
             f"input_data = torch.zeros({batch}, {steps}, len(vocab)){SHAPE_NOTE}",
@@ -79,6 +90,32 @@ def _input_lines(config: ExplorerConfig, encoded: EncodedBatch, unequal: bool) -
             "input_data = input_data * mask.unsqueeze(-1)  # zero vectors at padding",
         ]
     return out + [""]
+
+
+def window_lines(config: ExplorerConfig, encoded: EncodedBatch) -> list[str]:
+    """The stream and the windows cut from it: `sequences` (tokens) or `windows`
+    (numbers), as the longseq and timeseries labs cut them."""
+    loop = f"range(0, len({{0}}) - window, {config.stride})"
+    if encoded.values is not None:
+        steps = encoded.stream_values.tolist()
+        return [
+            "# the series, one list of numbers per step, cut into windows",
+            "series = [",
+            *[f"    {[float(v) for v in step]!r}," for step in steps],
+            "]",
+            f"window = {config.window}",
+            f"windows = [series[i : i + window] for i in {loop.format('series')}]",
+        ]
+    stream = encoded.stream
+    if config.tokens == "chars" and all(len(token) == 1 for token in encoded.vocab):
+        tokens = [f"text = {''.join(stream)!r}", "tokens = list(text)"]
+    else:
+        tokens = [f"tokens = {list(stream)!r}"]
+    return [
+        *tokens,
+        f"window = {config.window}",
+        f"sequences = [tokens[i : i + window] for i in {loop.format('tokens')}]",
+    ]
 
 
 def _number_lines(encoded: EncodedBatch) -> list[str]:

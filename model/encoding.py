@@ -35,6 +35,8 @@ class EncodedBatch:
     starts: tuple[int, ...] = ()
     following: tuple[str, ...] = ()
     following_values: np.ndarray | None = None  # (B, F) float32
+    stream: tuple[str, ...] = ()  # every token (step) of the stream, as on an axis
+    stream_values: np.ndarray | None = None  # numbers: (N, F) float32 of the stream
 
     @property
     def windowed(self) -> bool:
@@ -107,7 +109,11 @@ def _encode_windows(config: ExplorerConfig, lines: tuple[str, ...]) -> EncodedBa
         batch = _number_batch(rows, token_lines)
         after = np.array([steps[i + window] for i in starts], dtype=np.float32)  # (B, F)
         following = tuple(step_token(steps[i + window]) for i in starts)
-        return replace(batch, starts=tuple(starts), following=following, following_values=after)
+        return replace(
+            batch, starts=tuple(starts), following=following, following_values=after,
+            stream=tuple(step_token(step) for step in steps),
+            stream_values=np.array(steps, dtype=np.float32),
+        )  # fmt: skip
     if config.tokens == "chars":
         stream = tokenize("\n".join(lines), "chars", keep_lines=True)
     else:
@@ -117,7 +123,7 @@ def _encode_windows(config: ExplorerConfig, lines: tuple[str, ...]) -> EncodedBa
     token_lines = tuple(stream[i : i + window] for i in starts)
     batch = _token_batch(token_lines, _vocabulary((stream,)), config.tokens)
     following = tuple(stream[i + window] for i in starts)
-    return replace(batch, starts=tuple(starts), following=following)
+    return replace(batch, starts=tuple(starts), following=following, stream=stream)
 
 
 def _vocabulary(token_lines: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:

@@ -26,7 +26,7 @@ equal it. The training view shows that printout followed by `divergence_note(res
 from __future__ import annotations
 
 from model.cells import CELL_FACTS
-from model.codegen import module_lines, state_lines, tokens_are_letters
+from model.codegen import module_lines, state_lines, tokens_are_letters, window_lines
 from model.config import ExplorerConfig
 from model.encoding import EncodedBatch
 from model.reading import clean_text, parse_numbers
@@ -55,10 +55,13 @@ def training_code(config: ExplorerConfig, train_config: TrainConfig) -> str:
     if head:
         size = config.hidden_size * config.num_directions
         what = "features" if data.numbers else "vocabulary"
-        lines += [
-            f"torch.manual_seed({train_config.seed})  # the output layer's own seed",
-            f"fc = torch.nn.Linear({size}, {inputs.feature_size})  # hidden x directions -> {what}",
-        ]
+        if train_config.lab_seed:
+            lines.append("# the linear layer: drawn right after the RNN, from the same stream")
+        else:
+            lines.append(f"torch.manual_seed({train_config.seed})  # the output layer's own seed")
+        lines.append(
+            f"fc = torch.nn.Linear({size}, {inputs.feature_size})  # hidden x directions -> {what}"
+        )
         modules.append("fc")
     if data.numbers:
         lines.append("criterion = torch.nn.MSELoss()")
@@ -124,15 +127,26 @@ def _token_data(config: ExplorerConfig, data: TrainingData, unequal: bool) -> li
     lines = [
         "# the vocabulary, in order of first appearance",
         f"vocab = {list(inputs.vocab)!r}",
-        "# next-token prediction: the input is each line without its last token,",
-        "# the target each line without its first",
-        "inputs = [",
-        *[f"    {list(line)!r}," for line in inputs.token_lines],
-        "]",
-        "targets = [",
-        *[f"    {list(line[1:])!r}," for line in data.encoded.token_lines],
-        "]",
     ]
+    if data.encoded.windowed:
+        lines += window_lines(config, inputs)
+        lines += [
+            "# next-token prediction: each window's target is the window one step later",
+            "inputs = sequences",
+            f"targets = [tokens[i + 1 : i + window + 1] for i in "
+            f"range(0, len(tokens) - window, {config.stride})]",
+        ]
+    else:
+        lines += [
+            "# next-token prediction: the input is each line without its last token,",
+            "# the target each line without its first",
+            "inputs = [",
+            *[f"    {list(line)!r}," for line in inputs.token_lines],
+            "]",
+            "targets = [",
+            *[f"    {list(line[1:])!r}," for line in data.encoded.token_lines],
+            "]",
+        ]
     if unequal:
         lines.append("lengths = [len(s) for s in inputs]")
     shape_note = "  # input (batch, seq, input) as typed"
@@ -142,7 +156,7 @@ def _token_data(config: ExplorerConfig, data: TrainingData, unequal: bool) -> li
             f"    [[vocab.index(t) for t in s] + [0] * ({steps} - len(s)) for s in inputs]",
             ")  # (batch, seq)",
         ]
-    elif tokens_are_letters(inputs):
+    elif tokens_are_letters(inputs) and not data.encoded.windowed:
         lines += ["# one-hot vectors, as on the slide"]
         lines += [f"{t} = {vector}" for t, _, vector in inputs.one_hot_table()]
         if unequal:
@@ -173,6 +187,18 @@ def _token_data(config: ExplorerConfig, data: TrainingData, unequal: bool) -> li
 
 
 def _number_data(config: ExplorerConfig, inputs: EncodedBatch, unequal: bool) -> list[str]:
+    if inputs.windowed:
+        starts = f"range(0, len(series) - window, {config.stride})"
+        return window_lines(config, inputs)[:-1] + [
+            "# min-max scaling per feature, with the min and max of every step",
+            "everything = torch.tensor(series)",
+            "low, high = everything.min(0).values, everything.max(0).values",
+            "span = torch.where(high > low, high - low, torch.ones_like(high))  # constant: 1",
+            "scaled = (everything - low) / span",
+            "# many-to-one: each window is an input, the step after it the target",
+            f"X = torch.stack([scaled[i : i + window] for i in {starts}])  # (windows, window, F)",
+            f"Y = torch.stack([scaled[i + window] for i in {starts}])  # (windows, features)",
+        ]
     typed = [clean_text(s).strip() for s in config.sequences]
     series = [parse_numbers(line) for line in typed if line]  # the typed floats, unrounded
     lines = [

@@ -108,8 +108,7 @@ def _window_data(encoded: EncodedBatch) -> TrainingData:
     """Windows: the whole window is the input; the target is the window one step later
     (tokens, the longseq lab) or the step after it (numbers, the timeseries lab)."""
     if encoded.values is not None:
-        values = np.concatenate([encoded.values.reshape(-1, encoded.feature_size),
-                                 encoded.following_values])  # fmt: skip
+        values = encoded.stream_values  # min-max over every step of the stream
         low, high = values.min(axis=0), values.max(axis=0)
         span = np.where(high > low, high - low, 1.0).astype(np.float32)
         inputs = replace(encoded, values=((encoded.values - low) / span).astype(np.float32))

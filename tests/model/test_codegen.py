@@ -39,6 +39,19 @@ CASES = {
     "quotes-and-keywords": ExplorerConfig(
         sequences=('if "x" \\ \'y\'', "pad _ def"), hidden_size=2, seed=3
     ),
+    "windows-chars-gappy-stride": ExplorerConfig(
+        sequences=("hello world", " and more"), window=3, stride=5, hidden_size=3
+    ),
+    "windows-korean-embedding": ExplorerConfig(
+        sequences=("안녕 👍🏽 하세요",), window=4, encoding="embedding", input_size=3
+    ),
+    "windows-words": ExplorerConfig(
+        sequences=("the cat sat", "on the mat"), tokens="words", window=2, cell="gru"
+    ),
+    "windows-numbers": ExplorerConfig(
+        sequences=("1 2; 3 4; 5 6; 7 8", "9 10; 11 12"), tokens="numbers", window=3,
+        stride=2, cell="lstm", hidden_size=3,
+    ),
 }  # fmt: skip
 
 

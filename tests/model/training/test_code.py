@@ -66,6 +66,21 @@ CASES = {
         ),
         TrainConfig(optimizer="sgd", learning_rate=0.3, steps=30),
     ),
+    "windows-longseq-lab-seed": (
+        ExplorerConfig(sequences=("if you want to build a ship, don't",), hidden_size=14,
+                       num_layers=2, window=10, stride=2),
+        TrainConfig(head="linear", steps=30, lab_seed=True),
+    ),
+    "windows-words-logits": (
+        ExplorerConfig(sequences=("the cat sat on", "the mat"), tokens="words", window=2,
+                       hidden_size=5, cell="gru"),
+        TrainConfig(steps=20),
+    ),
+    "windows-numbers-lab-seed": (
+        ExplorerConfig(sequences=("1 10; 2 30; 3 20; 4 60; 5 50; 6 90",), tokens="numbers",
+                       window=3, cell="lstm", hidden_size=4),
+        TrainConfig(learning_rate=0.01, steps=30, lab_seed=True),
+    ),
     "diverging-relu-sgd": (
         ExplorerConfig(sequences=("abcdefghij" * 10,), hidden_size=16, nonlinearity="relu"),
         TrainConfig(head="linear", optimizer="sgd", learning_rate=10.0, steps=40),
