@@ -26,7 +26,10 @@ from components.scene import safe_scene
 from components.sidebar import render_controls, seed_widgets
 from components.training.form import render_training
 from components.training.result import chart_context, render_step_chooser
-from components.urlstate import parse_query, parse_view, to_query
+from components.training.state import form_values, seed_training, training_values
+from components.urlstate import parse_query, parse_training, parse_view, to_query
+from model.presets import PRESET_TRAINING
+from model.training.config import TrainConfig
 
 PREFIX = "main"
 torch.set_num_threads(1)  # small models on a shared 2-core server: see bench/tracer.py
@@ -35,8 +38,10 @@ if "notices" not in st.session_state:  # first run of this session: the URL deci
     query = {name: st.query_params.get_all(name) for name in st.query_params}
     config, preset, notices = parse_query(query)
     view, view_notices = parse_view(query)
-    st.session_state.notices = notices + view_notices
+    training, training_notices = parse_training(query)
+    st.session_state.notices = notices + view_notices + training_notices
     seed_widgets(PREFIX, config, preset)
+    seed_training(PREFIX, {**form_values(PRESET_TRAINING.get(preset, TrainConfig())), **training})
     seed_display(view)
 LANG = language()
 
@@ -64,7 +69,9 @@ if scene is None:
     main_view.render_error(error or "", LANG)
     st.stop()
 
-st.query_params.from_dict(to_query(config, view_settings()))
+st.query_params.from_dict(
+    to_query(config, view_settings(), training_values(PREFIX), form_values(TrainConfig()))
+)
 trace = scene.trace
 when, unit_labels = chart_context(shown, trace.encoded.vocab, trace.hidden.shape[-1], LANG)
 with main:

@@ -37,6 +37,8 @@ def text_lines(lang: str) -> list[str]:
     return [
         t("limits_sequences", lang, value=_n(config.MAX_SEQUENCES)),
         t("limits_steps", lang, value=_n(config.MAX_STEPS)),
+        t("limits_windows", lang, value=_n(config.MAX_WINDOWS)),
+        t("limits_window", lang, value=_n(config.MAX_WINDOW)),
         t("limits_text_chars", lang, value=_n(config.MAX_TEXT_CHARS)),
         t("limits_token_chars", lang, value=_n(config.MAX_TOKEN_CHARS)),
         t("limits_vocab", lang, value=_n(config.MAX_VOCAB)),

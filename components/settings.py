@@ -24,11 +24,19 @@ from model.config import (
     MAX_LAYERS,
     MAX_SEED,
     MAX_TEXT_CHARS,
+    MAX_WINDOW,
     NONLINEARITIES,
     TOKENIZERS,
 )
+from model.training.config import (
+    HEADS,
+    MAX_LEARNING_RATE,
+    MAX_TRAIN_STEPS,
+    MIN_LEARNING_RATE,
+    OPTIMIZERS,
+)
 
-KINDS = ("lines", "choice", "int", "bool")
+KINDS = ("lines", "choice", "int", "float", "bool")
 COLOUR_SCALES = ("fitted", "fixed")  # the main view's colour scale: fitted to the data first
 
 
@@ -43,8 +51,8 @@ class Setting:
     label: Callable[[str], str]  # lang -> the widget's label
     help: Callable[[Setting, str], str] | None = None  # (setting, lang) -> its help text
     choices: tuple = ()  # kind choice: the allowed values
-    low: int = 0  # kind int: the smallest value; kind lines: unused
-    high: int = 0  # kind int: the largest value; kind lines: characters in all
+    low: float = 0  # kind int / float: the smallest value; kind lines: unused
+    high: float = 0  # kind int / float: the largest value; kind lines: characters in all
     option: Callable[[str, str], str] | None = None  # (choice, lang) -> the choice's label
     horizontal: bool = True  # kind choice: the radio buttons in a row
     default: object = None  # view settings: the value when the link has none
@@ -69,6 +77,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("tokens", "tokens", "choice", lambda lang: t("tokens", lang),
             help=lambda s, lang: t("tokens_help", lang), choices=TOKENIZERS,
             option=lambda value, lang: t("tokens_" + value, lang)),
+    Setting("window", "window", "int", lambda lang: t("window", lang),
+            help=lambda s, lang: t("window_help", lang, high=s.high), low=0, high=MAX_WINDOW),
+    Setting("stride", "stride", "int", lambda lang: t("stride", lang),
+            help=lambda s, lang: t("stride_help", lang), low=1, high=MAX_WINDOW),
     Setting("cell", "cell", "choice", lambda lang: t("cell", lang), choices=CELLS,
             option=lambda value, lang: CELL_NAMES[value]),
     Setting("hidden_size", "hidden", "int", lambda lang: t("hidden_size", lang),
@@ -101,5 +113,22 @@ VIEW_SETTINGS: tuple[Setting, ...] = (
     Setting("colour", "colour", "choice", lambda lang: t("colour_scale", lang),
             help=lambda s, lang: t("colour_scale_help", lang), choices=COLOUR_SCALES,
             option=lambda value, lang: t("colour_" + value, lang), default="fitted"),
+)  # fmt: skip
+# How to train (the training form, components.training.form): in the link too, so a
+# link reopens a lab ready to train. Fields are the form's value names.
+TRAIN_SETTINGS: tuple[Setting, ...] = (
+    Setting("head", "head", "choice", lambda lang: t("train_head", lang), choices=HEADS,
+            help=lambda s, lang: t("train_head_help", lang),
+            option=lambda value, lang: t("train_head_" + value, lang)),
+    Setting("optimizer", "optimizer", "choice", lambda lang: t("train_optimizer", lang),
+            choices=OPTIMIZERS, option=lambda value, lang: {"adam": "Adam", "sgd": "SGD"}[value]),
+    Setting("lr", "lr", "float", lambda lang: t("train_lr", lang),
+            low=MIN_LEARNING_RATE, high=MAX_LEARNING_RATE),
+    Setting("steps", "train_steps", "int", lambda lang: t("train_steps", lang),
+            low=1, high=MAX_TRAIN_STEPS),
+    Setting("seed", "train_seed", "int", lambda lang: t("train_seed", lang),
+            help=lambda s, lang: t("train_seed_help", lang), low=0, high=MAX_SEED),
+    Setting("lab_seed", "lab_seed", "bool", lambda lang: t("train_lab_seed", lang),
+            help=lambda s, lang: t("train_lab_seed_help", lang)),
 )  # fmt: skip
 BY_FIELD: dict[str, Setting] = {setting.field: setting for setting in SETTINGS + VIEW_SETTINGS}

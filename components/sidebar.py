@@ -13,10 +13,12 @@ import streamlit as st
 
 from components.i18n import error_text, t
 from components.settings import BY_FIELD, SETTINGS, Setting
+from components.training.state import form_values, seed_training
 from model.config import ExplorerConfig
 from model.errors import ConfigError
-from model.presets import PRESETS
+from model.presets import PRESET_TRAINING, PRESETS
 from model.reading import split_lines
+from model.training.config import TrainConfig
 
 CUSTOM = "custom"
 TEXT_HEIGHT = 110  # pixels of the sequences' text area
@@ -56,6 +58,7 @@ def _apply_preset(prefix: str) -> None:
     name = st.session_state[widget_key(prefix, "preset")]
     if name in PRESETS:
         seed_widgets(prefix, PRESETS[name], name)
+        seed_training(prefix, form_values(PRESET_TRAINING.get(name, TrainConfig())))
 
 
 def _mark_custom(prefix: str) -> None:
@@ -117,8 +120,14 @@ def render_controls(
         format_func=lambda name: t("preset_" + name, lang), key=widget_key(prefix, "preset"),
         on_change=_apply_preset, args=(prefix,), help=t("preset_help", lang),
     )  # fmt: skip
-    for field in ("sequences", "tokens", "cell"):
+    for field in ("sequences", "tokens"):
         draw(field, prefix, lang)
+    left, right = st.columns(2)
+    with left:
+        draw("window", prefix, lang)
+    with right:
+        draw("stride", prefix, lang, disabled=not st.session_state[widget_key(prefix, "window")])
+    draw("cell", prefix, lang)
     left, right = st.columns(2)
     with left:
         draw("hidden_size", prefix, lang)

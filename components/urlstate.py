@@ -2,7 +2,8 @@
 
 Names and values are the settings table's (components.settings): seq (repeated, one per
 sequence), tokens, encoding, input, cell, nonlinearity, hidden, layers, bidirectional,
-bias, batch_first, seed, init; preset; lang and present. Booleans are 0/1.
+bias, batch_first, seed, init, window, stride; preset; lang, present and colour; and
+how to train: head, optimizer, lr, train_steps, train_seed, lab_seed. Booleans are 0/1.
 Unknown or invalid values fall back to the preset's (or the default) value and produce a
 notice: a (text key, parameters) pair the view translates. A link with many unknown
 names gives at most MAX_UNKNOWN_NOTICES notices (the page stays readable, and a crafted
@@ -14,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 
-from components.settings import SETTINGS, VIEW_SETTINGS, Setting
+from components.settings import SETTINGS, TRAIN_SETTINGS, VIEW_SETTINGS, Setting
 from model.config import ExplorerConfig
 from model.errors import ConfigError
 from model.presets import DEFAULT_PRESET, PRESETS
@@ -26,7 +27,9 @@ PARAMS: dict[str, Setting] = {s.url: s for s in SETTINGS if s.kind != "lines"}
 # How the page is shown, not what it computes: language and presenter mode.
 VIEW_PARAMS: dict[str, Setting] = {s.url: s for s in VIEW_SETTINGS}
 VIEW_DEFAULTS = {s.url: s.default for s in VIEW_SETTINGS}
-KNOWN = {SEQ, "preset", *PARAMS, *VIEW_PARAMS}
+# How to train: the training form's values (a lab's link opens ready to train).
+TRAIN_PARAMS: dict[str, Setting] = {s.url: s for s in TRAIN_SETTINGS}
+KNOWN = {SEQ, "preset", *PARAMS, *VIEW_PARAMS, *TRAIN_PARAMS}
 MAX_UNKNOWN_NOTICES = 5  # unknown names in a link: one notice each up to this many
 Notice = tuple[str, dict]
 
@@ -38,7 +41,7 @@ def parse_query(query: Mapping[str, Sequence[str]]) -> tuple[ExplorerConfig, str
     if preset is not None and preset not in PRESETS:
         notices.append(("notice_bad_preset", {"value": preset[:40]}))
         preset = None
-    if preset is None and not set(query) & (KNOWN - set(VIEW_PARAMS)):
+    if preset is None and not set(query) & (KNOWN - set(VIEW_PARAMS) - set(TRAIN_PARAMS)):
         preset = DEFAULT_PRESET
     base = PRESETS[preset] if preset else ExplorerConfig()
     values = asdict(base)
@@ -57,7 +60,7 @@ def parse_query(query: Mapping[str, Sequence[str]]) -> tuple[ExplorerConfig, str
         # the error itself: shown as its English sentence, or translated (its text key)
         notices.append(("notice_bad_config", {"reason": error}))
         config = ExplorerConfig(**{**values, "sequences": base.sequences})
-    explicit = set(query) - {"preset", *VIEW_PARAMS}
+    explicit = set(query) - {"preset", *VIEW_PARAMS, *TRAIN_PARAMS}
     if preset and explicit & KNOWN and config != PRESETS[preset]:
         preset = None
     return config, preset, notices
@@ -67,6 +70,13 @@ def parse_view(query: Mapping[str, Sequence[str]]) -> tuple[dict, list]:
     """Query parameters -> ({"lang": ..., "present": ...}, notices for bad values)."""
     notices: list[Notice] = []
     return {**VIEW_DEFAULTS, **_read(query, VIEW_PARAMS, notices)}, notices
+
+
+def parse_training(query: Mapping[str, Sequence[str]]) -> tuple[dict, list]:
+    """Query parameters -> (the training form's values the link sets, by field;
+    notices for bad values)."""
+    notices: list[Notice] = []
+    return _read(query, TRAIN_PARAMS, notices), notices
 
 
 def _read(query: Mapping[str, Sequence[str]], settings: Mapping, notices: list) -> dict:
@@ -84,13 +94,22 @@ def _read(query: Mapping[str, Sequence[str]], settings: Mapping, notices: list) 
     return values
 
 
-def to_query(config: ExplorerConfig, view: Mapping | None = None) -> dict[str, str | list[str]]:
-    """Config (and view settings that differ from the defaults) -> query parameters;
-    names the preset when the scene is exactly one."""
+def to_query(
+    config: ExplorerConfig,
+    view: Mapping | None = None,
+    training: Mapping | None = None,
+    training_defaults: Mapping | None = None,
+) -> dict[str, str | list[str]]:
+    """Config (and the view settings and training values, by field, that differ from
+    their defaults) -> query parameters; names the preset when the scene is exactly one."""
     query: dict[str, str | list[str]] = {SEQ: list(config.sequences)}
     for name, value in (view or {}).items():
         if name in VIEW_PARAMS and value != VIEW_DEFAULTS[name]:
             query[name] = _written(VIEW_PARAMS[name], value)
+    for name, setting in TRAIN_PARAMS.items():
+        value = (training or {}).get(setting.field)
+        if value is not None and value != (training_defaults or {}).get(setting.field):
+            query[name] = _written(setting, value)
     for name, setting in PARAMS.items():
         query[name] = _written(setting, getattr(config, setting.field))
     for name, preset in PRESETS.items():
@@ -116,6 +135,8 @@ def _last(query: Mapping[str, Sequence[str]], name: str) -> str | None:
 
 
 def _written(setting: Setting, value) -> str:
+    if setting.kind == "float":
+        return f"{value:g}"
     return ("1" if value else "0") if setting.kind == "bool" else str(value)
 
 
@@ -126,7 +147,19 @@ def _convert(raw: str, setting: Setting):
         return raw.lower() if raw.lower() in setting.choices else None
     if setting.kind == "bool":
         return {"0": False, "1": True, "false": False, "true": True}.get(raw.lower())
+    if setting.kind == "float":
+        return _float(raw, setting)
     if not raw.isascii() or not raw.removeprefix("-").isdigit() or len(raw) > 12:
         return None
     number = int(raw)
     return number if setting.low <= number <= setting.high else None
+
+
+def _float(raw: str, setting: Setting) -> float | None:
+    if not raw.isascii() or len(raw) > 24:
+        return None
+    try:
+        number = float(raw)
+    except ValueError:
+        return None
+    return number if setting.low <= number <= setting.high else None  # NaN fails both

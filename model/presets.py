@@ -5,6 +5,15 @@ from __future__ import annotations
 import math
 
 from model.config import ExplorerConfig
+from model.training.config import TrainConfig
+
+# The course's later labs (deeplearningzerotoall/PyTorch, RNN/3-charseq and 4-longseq).
+CHARSEQ = " if you want you"
+LONGSEQ = (
+    "if you want to build a ship, don't drum up people together to "
+    "collect wood and don't assign them tasks and work, but rather "
+    "teach them to long for the endless immensity of the sea."
+)
 
 
 def _sine(steps: int = 24) -> str:
@@ -32,5 +41,19 @@ PRESETS: dict[str, ExplorerConfig] = {
     ),
     "korean": ExplorerConfig(sequences=("안녕하세요",), hidden_size=3, cell="gru", seed=0),
     "sine": ExplorerConfig(sequences=(_sine(),), tokens="numbers", hidden_size=4, cell="lstm"),
+    # charseq: the sample learned character by character, its leading space a token;
+    # hidden size = vocabulary size (10), the outputs are the logits.
+    "charseq": ExplorerConfig(sequences=(CHARSEQ,), hidden_size=10, seed=0),
+    # longseq: the sentence as one stream cut into 170 windows of 10 characters, a
+    # 2-layer RNN of hidden size = vocabulary size (25) and a linear layer on top.
+    "longseq": ExplorerConfig(
+        sequences=(LONGSEQ,), hidden_size=25, num_layers=2, window=10, seed=0
+    ),
+}
+# How each preset's lab trains (the training form takes these with the preset).
+PRESET_TRAINING: dict[str, TrainConfig] = {
+    "hihello": TrainConfig(head="logits", learning_rate=0.1, steps=100),
+    "charseq": TrainConfig(head="logits", learning_rate=0.1, steps=50),
+    "longseq": TrainConfig(head="linear", learning_rate=0.1, steps=100, lab_seed=True),
 }
 DEFAULT_PRESET = "lecture"

@@ -77,7 +77,13 @@ def _form(prefix: str, lang: str, numbers: bool) -> bool:
             t("train_seed", lang), min_value=0, max_value=MAX_SEED, step=1,
             key=train_key(prefix, "seed"), help=t("train_seed_help", lang),
         )  # fmt: skip
-        start = st.form_submit_button(t("train_start", lang), type="primary")
+        left, right = st.columns([2, 8], vertical_alignment="center")
+        with left:
+            start = st.form_submit_button(t("train_start", lang), type="primary")
+        right.checkbox(
+            t("train_lab_seed", lang), key=train_key(prefix, "lab_seed"),
+            help=t("train_lab_seed_help", lang),
+        )  # fmt: skip
     return start
 
 

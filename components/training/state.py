@@ -72,7 +72,21 @@ def form_values(train_config: TrainConfig) -> dict:
         "lr": train_config.learning_rate,
         "steps": train_config.steps,
         "seed": train_config.seed,
+        "lab_seed": train_config.lab_seed,
     }
+
+
+def seed_training(prefix: str, values: dict) -> None:
+    """Put training values (by form value name, e.g. from a link or a preset) into the
+    form's session state, before the form is drawn."""
+    for name, value in values.items():
+        st.session_state[train_key(prefix, name)] = value
+
+
+def training_values(prefix: str) -> dict:
+    """The form's values as they stand (for the link); the defaults where unset."""
+    defaults = form_values(TrainConfig())
+    return {name: st.session_state.get(train_key(prefix, name), v) for name, v in defaults.items()}
 
 
 def train_config_from_state(prefix: str, numbers: bool) -> TrainConfig:
@@ -84,4 +98,5 @@ def train_config_from_state(prefix: str, numbers: bool) -> TrainConfig:
         learning_rate=float(values[train_key(prefix, "lr")]),
         steps=int(values[train_key(prefix, "steps")]),
         seed=int(values[train_key(prefix, "seed")]),
+        lab_seed=bool(values.get(train_key(prefix, "lab_seed"), False)),
     )

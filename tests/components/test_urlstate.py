@@ -12,9 +12,11 @@ from components.i18n import t
 from components.urlstate import (
     KNOWN,
     PARAMS,
+    TRAIN_PARAMS,
     VIEW_DEFAULTS,
     VIEW_PARAMS,
     parse_query,
+    parse_training,
     parse_view,
     to_query,
 )
@@ -111,7 +113,8 @@ def test_random_valid_configs_round_trip(config):
 
 def test_to_query_writes_every_setting_with_booleans_as_0_1():
     query = to_query(PRESETS["lecture"])
-    assert set(query) == KNOWN - set(VIEW_PARAMS)  # view settings only when not default
+    # view settings and training values only when not default
+    assert set(query) == KNOWN - set(VIEW_PARAMS) - set(TRAIN_PARAMS)
     assert query["batch_first"] == "0" and query["bias"] == "1" and query["bidirectional"] == "0"
     assert (query["hidden"], query["layers"], query["seed"], query["cell"]) == (
         "2",
@@ -321,3 +324,30 @@ def test_an_invisible_only_sequence_in_a_link_is_dropped_with_a_notice():
     assert config.sequences == ("hello",) and notices == [("notice_empty_seq", {})]
     config, _, _ = parse_query({"seq": ["\u00ad", "abc"]})
     assert config.sequences == ("abc",)
+
+
+def test_training_values_round_trip_and_only_those_off_their_default_are_written():
+    defaults = {"head": "logits", "optimizer": "adam", "lr": 0.1, "steps": 100, "seed": 0,
+                "lab_seed": False}  # fmt: skip
+    values = {**defaults, "head": "linear", "lr": 0.01, "steps": 500, "lab_seed": True}
+    query = to_query(PRESETS["hello"], None, values, defaults)
+    assert {name: query[name] for name in TRAIN_PARAMS if name in query} == {
+        "head": "linear", "lr": "0.01", "train_steps": "500", "lab_seed": "1"
+    }  # fmt: skip
+    read, notices = parse_training(as_lists(query))
+    assert notices == []
+    assert read == {"head": "linear", "lr": 0.01, "steps": 500, "lab_seed": True}
+    config, preset, _ = parse_query(as_lists(query))
+    assert (config, preset) == (PRESETS["hello"], "hello")  # training keeps the preset
+
+
+@pytest.mark.parametrize(
+    "name, raw",
+    [("lr", "nan"), ("lr", "inf"), ("lr", "0"), ("lr", "11"), ("lr", "1e-9"), ("lr", "ten"),
+     ("lr", "٣"), ("train_steps", "0"), ("train_steps", "2001"), ("head", "softmax"),
+     ("optimizer", "rmsprop"), ("lab_seed", "2"), ("train_seed", "-1")],
+)  # fmt: skip
+def test_a_bad_training_value_is_a_notice_and_the_form_keeps_its_own(name, raw):
+    read, notices = parse_training({name: [raw]})
+    assert read == {}
+    assert notices == [("notice_bad_value", {"name": name, "value": raw})]
