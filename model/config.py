@@ -8,8 +8,12 @@ sentence (in the user's language, through the error's text key), never a traceba
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
+from typing import TYPE_CHECKING
 
 from model.errors import ConfigError, quoted
+
+if TYPE_CHECKING:
+    from model.series import SeriesData
 
 # --- limits (one place; the UI shows them in help texts) -----------------------------
 MAX_SEQUENCES = 16  # lines in the batch
@@ -64,6 +68,10 @@ class ExplorerConfig:
     # window (training predicts it). The windows are the batch.
     window: int = 0
     stride: int = 1  # steps between the starts of two windows (window > 0)
+    # An uploaded CSV read as a series (model.series), instead of the typed text: its
+    # training part's windows are the batch. Needs tokens "numbers" and a window. Not in
+    # a link (a file cannot travel in a URL).
+    series: SeriesData | None = None
 
     def __post_init__(self) -> None:
         check_choice("tokens", self.tokens, TOKENIZERS)
@@ -77,6 +85,12 @@ class ExplorerConfig:
         check_int("seed", self.seed, 0, MAX_SEED)
         check_int("window", self.window, 0, MAX_WINDOW)
         check_int("stride", self.stride, 1, MAX_WINDOW)
+        if self.series is not None and (self.tokens != "numbers" or not self.window):
+            raise ConfigError(
+                "A series from a file is read as numbers, in windows: choose numbers and a "
+                "window of 1 or more.",
+                "err_series_needs_window",
+            )
         for name in ("bidirectional", "bias", "batch_first"):
             if not isinstance(getattr(self, name), bool):
                 raise ConfigError(f"{name} must be true or false.", "err_not_bool", name=name)

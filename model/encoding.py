@@ -15,6 +15,7 @@ import numpy as np
 from model.config import MAX_FEATURES, MAX_SEQUENCES, MAX_VOCAB, ExplorerConfig
 from model.errors import ConfigError
 from model.reading import check_lengths, clean_text, parse_numbers, step_token, tokenize
+from model.series import series_parts
 from model.windows import window_starts
 
 PAD_TOKEN = "·"  # shown where a line is shorter than the longest one
@@ -72,6 +73,8 @@ class EncodedBatch:
 def encode(config: ExplorerConfig) -> EncodedBatch:
     """Tokenise every line, build the vocabulary and pad to the longest line; with a
     window, read the lines as one stream and cut it into windows (model.windows)."""
+    if config.series is not None:
+        return _encode_series(config)
     lines = tuple(line for line in (clean_text(s) for s in config.sequences) if line.strip())
     if not lines:
         raise ConfigError("Type at least one sequence (one per line).", "err_no_text")
@@ -124,6 +127,22 @@ def _encode_windows(config: ExplorerConfig, lines: tuple[str, ...]) -> EncodedBa
     batch = _token_batch(token_lines, _vocabulary((stream,)), config.tokens)
     following = tuple(stream[i + window] for i in starts)
     return replace(batch, starts=tuple(starts), following=following, stream=stream)
+
+
+def _encode_series(config: ExplorerConfig) -> EncodedBatch:
+    """An uploaded series: the windows of its training part, scaled (model.series); each
+    step is named by its row in time order, counted from 1."""
+    train, _ = series_parts(config.series, config.window, config.stride)
+    token_lines = tuple(
+        tuple(str(row + 1 + t) for t in range(config.window)) for row in train.rows.tolist()
+    )
+    lengths = np.full(len(token_lines), config.window, dtype=np.int64)
+    indices = np.zeros(train.inputs.shape[:2], dtype=np.int64)
+    following = tuple(f"{v:.4g}" for v in train.in_units(train.targets[:, 0]))
+    return EncodedBatch(
+        token_lines, (), indices, train.inputs, lengths, "numbers",
+        starts=tuple(train.rows.tolist()), following=following, following_values=train.targets,
+    )  # fmt: skip
 
 
 def _vocabulary(token_lines: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:

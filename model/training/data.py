@@ -40,6 +40,7 @@ import torch
 from model.config import ExplorerConfig
 from model.encoding import EncodedBatch, encode
 from model.errors import ConfigError
+from model.series import series_parts
 
 IGNORE_INDEX = -100  # target at padding; nn.functional.cross_entropy's default
 
@@ -64,7 +65,7 @@ class TrainingData:
 def training_data(config: ExplorerConfig) -> TrainingData:
     encoded = encode(config)
     if encoded.windowed:
-        return _window_data(encoded)
+        return _window_data(config, encoded)
     if int(encoded.lengths.min()) < 2:
         if encoded.values is not None:
             raise ConfigError(
@@ -104,9 +105,14 @@ def training_data(config: ExplorerConfig) -> TrainingData:
     return TrainingData(encoded, inputs, torch.from_numpy(targets), target_text, None, None, packed)
 
 
-def _window_data(encoded: EncodedBatch) -> TrainingData:
+def _window_data(config: ExplorerConfig, encoded: EncodedBatch) -> TrainingData:
     """Windows: the whole window is the input; the target is the window one step later
     (tokens, the longseq lab) or the step after it (numbers, the timeseries lab)."""
+    if encoded.stream_values is None and encoded.values is not None:  # a file's series
+        train, _ = series_parts(config.series, config.window, config.stride)
+        low, high = np.array([train.low]), np.array([train.low + train.span])
+        targets = torch.from_numpy(encoded.following_values)  # (B, 1), scaled
+        return TrainingData(encoded, encoded, targets, encoded.following, low, high, False)
     if encoded.values is not None:
         values = encoded.stream_values  # min-max over every step of the stream
         low, high = values.min(axis=0), values.max(axis=0)

@@ -44,7 +44,7 @@ def build_network(config: ExplorerConfig, train_config: TrainConfig, data: Train
     check_settings(config, train_config, data)
     if not (data.numbers or train_config.head == "linear"):
         return Network(build_model(config, data.inputs), None)
-    outputs = data.inputs.feature_size if data.numbers else len(data.encoded.vocab)
+    outputs = data.targets.shape[-1] if data.numbers else len(data.encoded.vocab)
     features = config.hidden_size * config.num_directions
     with SEED_LOCK:
         built = draw_model(config, data.inputs)

@@ -85,3 +85,64 @@ def longseq_run(
             char_set[row[-1]] for row in results[1:]
         )
     return losses, predicted
+
+
+def stock_csv(days: int = 732, seed: int = 0) -> bytes:
+    """A realistic synthetic daily stock file in the course's layout: a comment naming
+    the columns, then Open, High, Low, Volume, Close, newest day first; volumes in the
+    millions, prices a random walk near 800."""
+    rng = np.random.default_rng(seed)
+    close = 800 + np.cumsum(rng.normal(0, 6, days))
+    open_ = close + rng.normal(0, 3, days)
+    high = np.maximum(open_, close) + rng.uniform(0, 5, days)
+    low = np.minimum(open_, close) - rng.uniform(0, 5, days)
+    volume = rng.integers(800_000, 4_000_000, days)
+    rows = [
+        f"{o:.6f},{h:.6f},{lo:.6f},{v},{c:.6f}"
+        for o, h, lo, v, c in zip(open_, high, low, volume, close, strict=True)
+    ]
+    return ("# Open,High,Low,Volume,Close\n" + "\n".join(rows[::-1]) + "\n").encode()
+
+
+def minmax_scaler(data: np.ndarray) -> np.ndarray:
+    numerator = data - np.min(data, 0)
+    denominator = np.max(data, 0) - np.min(data, 0)
+    return numerator / (denominator + 1e-7)
+
+
+def build_dataset(series: np.ndarray, seq_length: int) -> tuple[np.ndarray, np.ndarray]:
+    x, y = [], []
+    for i in range(0, len(series) - seq_length):
+        x.append(series[i : i + seq_length, :])
+        y.append(series[i + seq_length, [-1]])  # the next close
+    return np.array(x), np.array(y)
+
+
+def timeseries_run(
+    path: str, steps: int = 500, seq_length: int = 7, hidden: int = 10, seed: int = 0
+) -> tuple[list[float], np.ndarray, np.ndarray]:
+    """timeseries: (losses, test targets, test predictions), both scaled, as the lab
+    plots them."""
+    torch.manual_seed(seed)
+    xy = np.loadtxt(path, delimiter=",")
+    xy = xy[::-1]  # reverse order: oldest first
+    train_size = int(len(xy) * 0.7)
+    train_set = minmax_scaler(xy[0:train_size])
+    test_set = minmax_scaler(xy[train_size - seq_length :])
+    train_x, train_y = build_dataset(train_set, seq_length)
+    test_x, test_y = build_dataset(test_set, seq_length)
+    rnn = torch.nn.LSTM(xy.shape[1], hidden, num_layers=1, batch_first=True)
+    fc = torch.nn.Linear(hidden, 1, bias=True)
+    criterion = torch.nn.MSELoss()
+    optimizer = torch.optim.Adam([*rnn.parameters(), *fc.parameters()], lr=0.01)
+    x, y = torch.FloatTensor(train_x), torch.FloatTensor(train_y)
+    losses = []
+    for _ in range(steps):
+        optimizer.zero_grad()
+        loss = criterion(fc(rnn(x)[0][:, -1]), y)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    with torch.no_grad():
+        predicted = fc(rnn(torch.FloatTensor(test_x))[0][:, -1]).numpy()
+    return losses, test_y, predicted

@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
 import pytest
 
 from model.config import ExplorerConfig
+from model.encoding import encode
+from model.errors import ConfigError
+from model.series import SeriesData, series_parts
 from model.training.config import TrainConfig
+from model.training.forecast import forecast
 from model.training.run import train
+from model.upload import read_table
 from tests.support import labs
 
 
@@ -54,3 +61,67 @@ def test_window_targets_are_the_window_one_step_later(stride):
     stream = "abcab\ncab"
     starts = list(range(0, len(stream) - 3, stride))
     assert result.targets == tuple(stream[i + 1 : i + 4] for i in starts)
+
+
+@pytest.fixture(scope="module")
+def stock(tmp_path_factory):
+    data = labs.stock_csv()
+    path = tmp_path_factory.mktemp("lab") / "data-02-stock_daily.csv"
+    path.write_bytes(data)
+    return data, str(path)
+
+
+def stock_config(data: bytes, **series_changes) -> ExplorerConfig:
+    table = read_table(data, "data-02-stock_daily.csv")
+    settings = {"features": (0, 1, 2, 3, 4), "target": 4, "newest_first": True}
+    series = SeriesData(table, **{**settings, **series_changes})
+    return ExplorerConfig(tokens="numbers", window=7, cell="lstm", hidden_size=10, series=series)
+
+
+def test_timeseries_lab_every_loss_and_the_test_predictions(stock):
+    data, path = stock
+    losses, test_y, test_predicted = labs.timeseries_run(path, steps=500)
+    config = stock_config(data)
+    result = run_all(config, TrainConfig(head="linear", learning_rate=0.01, steps=500,
+                                         lab_seed=True))  # fmt: skip
+    assert result.data.encoded.batch_size == 505
+    np.testing.assert_allclose(result.losses[:500], losses, rtol=0, atol=1e-6)
+    seen = forecast(config, result.weights)
+    np.testing.assert_allclose(seen.predicted_scaled, test_predicted[:, 0], rtol=0, atol=1e-6)
+    np.testing.assert_allclose(seen.true_scaled, test_y[:, 0], rtol=0, atol=1e-6)
+    # in the file's units: the test part's own Close range, as the lab's scaler used it
+    xy = np.loadtxt(path, delimiter=",")[::-1]
+    close = xy[int(len(xy) * 0.7) - 7 :, 4]
+    np.testing.assert_allclose(seen.true, close[7:], rtol=0, atol=1e-3)
+
+
+def test_scaling_fitted_on_the_training_part_reads_the_test_part_with_its_range(stock):
+    data, _ = stock
+    config = stock_config(data, scaling="train")
+    train, test = series_parts(config.series, 7, 1)
+    xy = np.loadtxt(io.BytesIO(data), delimiter=",")[::-1]
+    fitted = xy[: int(len(xy) * 0.7)]
+    low, high = fitted.min(0), fitted.max(0)
+    expected = ((xy[int(len(xy) * 0.7) - 7 :] - low) / (high - low + 1e-7))[:7]
+    np.testing.assert_allclose(test.inputs[0], expected.astype(np.float32), rtol=0, atol=1e-7)
+    assert test.inputs.max() > 1 or test.inputs.min() < 0  # the test part leaves [0, 1]
+    assert train.inputs.min() >= 0 and train.inputs.max() <= 1
+
+
+@pytest.mark.parametrize(
+    "changes, key",
+    [({"split": 0.99}, "err_series_split"), ({"split": 0.01}, "err_series_split"),
+     ({"features": ()}, "err_series_features"), ({"target": 5}, "err_series_target"),
+     ({"scaling": "robust"}, "err_series_scaling")],
+)  # fmt: skip
+def test_bad_series_settings_are_refused_with_a_sentence(stock, changes, key):
+    with pytest.raises(ConfigError) as caught:
+        stock_config(stock[0], **changes)
+    assert caught.value.key == key
+
+
+def test_a_file_too_short_for_its_windows_is_refused(stock):
+    short = b"\n".join(stock[0].splitlines()[:9])
+    with pytest.raises(ConfigError) as caught:
+        encode(stock_config(short))
+    assert caught.value.key == "err_series_too_short"
