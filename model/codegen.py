@@ -46,6 +46,8 @@ def _input_lines(config: ExplorerConfig, encoded: EncodedBatch, unequal: bool) -
     """The lines that build `input_data`: numbers as typed, one-hot letters as on the
     slide, or the vocabulary and the sequences (one-hot or through an embedding); with a
     window, the stream and the loop that cuts it (the longseq and timeseries labs)."""
+    if config.series is not None:
+        return series_lines(config) + ["input_data = torch.FloatTensor(trainX)", ""]
     if encoded.windowed:
         if encoded.values is not None:
             return window_lines(config, encoded) + [
@@ -90,6 +92,48 @@ def _input_lines(config: ExplorerConfig, encoded: EncodedBatch, unequal: bool) -
             "input_data = input_data * mask.unsqueeze(-1)  # zero vectors at padding",
         ]
     return out + [""]
+
+
+def series_lines(config: ExplorerConfig) -> list[str]:
+    """A file's series as the timeseries lab reads it: the numbers, time order, the
+    split, the scaling, and the training part's windows `trainX` and targets `trainY`."""
+    series, window = config.series, config.window
+    names = ", ".join(series.table.columns)
+    out = [
+        "import numpy as np",
+        "",
+        f"# the file's numbers as read, one row per line ({names})",
+        "xy = np.array([",
+        *[f"    {[float(v) for v in row]!r}," for row in series.table.values.tolist()],
+        "])",
+    ]
+    if series.newest_first:
+        out.append("xy = xy[::-1]  # the file lists the newest row first: oldest first now")
+    out += [
+        f"train_size = int(len(xy) * {series.split!r})",
+        "train_set = xy[0:train_size]",
+        "",
+        "def minmax_scaler(data):",
+        "    numerator = data - np.min(data, 0)",
+        "    denominator = np.max(data, 0) - np.min(data, 0)",
+        "    return numerator / (denominator + 1e-7)",
+        "",
+    ]
+    if series.scaling == "parts":
+        out.append("train_set = minmax_scaler(train_set)  # each part scaled on its own")
+    else:
+        out += [
+            "low, high = train_set.min(0), train_set.max(0)  # fitted on the training part",
+            "train_set = (train_set - low) / (high - low + 1e-7)",
+        ]
+    starts = f"range(0, len(train_set) - window, {config.stride})"
+    features = list(series.features)
+    out += [
+        f"window = {window}",
+        f"trainX = np.array([train_set[i : i + window, {features}] for i in {starts}])",
+        f"trainY = np.array([train_set[i + window, [{series.target}]] for i in {starts}])",
+    ]
+    return out
 
 
 def window_lines(config: ExplorerConfig, encoded: EncodedBatch) -> list[str]:

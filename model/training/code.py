@@ -26,10 +26,11 @@ equal it. The training view shows that printout followed by `divergence_note(res
 from __future__ import annotations
 
 from model.cells import CELL_FACTS
-from model.codegen import module_lines, state_lines, tokens_are_letters, window_lines
+from model.codegen import module_lines, series_lines, state_lines, tokens_are_letters, window_lines
 from model.config import ExplorerConfig
 from model.encoding import EncodedBatch
 from model.reading import clean_text, parse_numbers
+from model.series import series_parts
 from model.training.config import TrainConfig
 from model.training.data import IGNORE_INDEX, TrainingData, training_data
 from model.training.network import check_settings
@@ -55,12 +56,13 @@ def training_code(config: ExplorerConfig, train_config: TrainConfig) -> str:
     if head:
         size = config.hidden_size * config.num_directions
         what = "features" if data.numbers else "vocabulary"
+        outputs = data.targets.shape[-1] if data.numbers else inputs.feature_size
         if train_config.lab_seed:
             lines.append("# the linear layer: drawn right after the RNN, from the same stream")
         else:
             lines.append(f"torch.manual_seed({train_config.seed})  # the output layer's own seed")
         lines.append(
-            f"fc = torch.nn.Linear({size}, {inputs.feature_size})  # hidden x directions -> {what}"
+            f"fc = torch.nn.Linear({size}, {outputs})  # hidden x directions -> {what}"
         )
         modules.append("fc")
     if data.numbers:
@@ -187,6 +189,12 @@ def _token_data(config: ExplorerConfig, data: TrainingData, unequal: bool) -> li
 
 
 def _number_data(config: ExplorerConfig, inputs: EncodedBatch, unequal: bool) -> list[str]:
+    if config.series is not None:
+        return series_lines(config) + [
+            "X = torch.FloatTensor(trainX)  # (windows, window, features)",
+            "Y = torch.FloatTensor(trainY)  # (windows, 1): the target column, scaled",
+            f"span, low = {data_span(config)}",
+        ]
     if inputs.windowed:
         starts = f"range(0, len(series) - window, {config.stride})"
         return window_lines(config, inputs)[:-1] + [
@@ -225,6 +233,13 @@ def _number_data(config: ExplorerConfig, inputs: EncodedBatch, unequal: bool) ->
     else:
         lines.append("X = torch.stack([line[:-1] for line in scaled])  # (batch, seq, features)")
     return lines + ["Y = torch.stack([line[-1] for line in scaled])  # (batch, features)"]
+
+
+def data_span(config: ExplorerConfig) -> str:
+    """`span, low` of the series' target column in the training part, as Python."""
+    train, _ = series_parts(config.series, config.window, config.stride)
+    span = float((train.low + train.span) - train.low)  # as data.predictions_text reads it
+    return f"{span!r}, {train.low!r}  # the target column: units = scaled * span + low"
 
 
 def _forward_lines(config: ExplorerConfig, embedding: bool, packed: bool, unequal: bool):

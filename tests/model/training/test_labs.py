@@ -4,18 +4,23 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
+from model.codegen import python_code
 from model.config import ExplorerConfig
 from model.encoding import encode
 from model.errors import ConfigError
 from model.series import SeriesData, series_parts
+from model.trace import trace
+from model.training.code import expected_printout, training_code
 from model.training.config import TrainConfig
 from model.training.forecast import forecast
 from model.training.run import train
 from model.upload import read_table
+from tests.model.snippets import printed_by_python as run_snippets
 from tests.support import labs
 
 
@@ -125,3 +130,14 @@ def test_a_file_too_short_for_its_windows_is_refused(stock):
     with pytest.raises(ConfigError) as caught:
         encode(stock_config(short))
     assert caught.value.key == "err_series_too_short"
+
+
+def test_the_code_of_a_series_scene_and_its_training_print_what_the_explorer_shows(stock):
+    config = stock_config(stock[0], split=0.9, scaling="train")
+    short = replace(config, series=replace(
+        config.series, table=read_table(b"\n".join(stock[0].splitlines()[:60]), "s.csv")
+    ))  # fmt: skip
+    train_config = TrainConfig(head="linear", learning_rate=0.01, steps=20, lab_seed=True)
+    printed = run_snippets([python_code(short), training_code(short, train_config)])
+    assert printed[0] == trace(short).printed
+    assert printed[1] == expected_printout(short, train_config)
