@@ -16,7 +16,8 @@ interleaved (explorer, plain, explorer, ...) so both see the same machine load:
   removed: it only keeps `loss.item()` per step, the least a loop can do.
 
 Both include building the data and the module. The plain loop's losses are checked to
-equal the explorer's.
+equal the explorer's. Beside the lecture's setups, the course's windowed labs: longseq
+(a sentence in 170 windows) and timeseries (a synthetic stock CSV, 505 windows).
 """
 
 from __future__ import annotations
@@ -25,8 +26,10 @@ import argparse
 import statistics
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import torch
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,9 +38,12 @@ if str(ROOT) not in sys.path:
 
 from bench.common import add_smoke, finish, load_average, smoke_note, timed  # noqa: E402
 from model.config import ExplorerConfig  # noqa: E402
+from model.presets import PRESET_TRAINING, PRESETS  # noqa: E402
+from model.series import SeriesData  # noqa: E402
 from model.training.code import training_code  # noqa: E402
 from model.training.config import MAX_SNAPSHOT_BYTES, MAX_SNAPSHOTS, TrainConfig  # noqa: E402
 from model.training.run import train, train_to_end  # noqa: E402
+from model.upload import read_table  # noqa: E402
 
 TARGET = 1.3
 SENTENCE = "the quick brown fox jumps over the lazy dog by the river"  # 56 characters
@@ -67,6 +73,38 @@ def settings(smoke: bool) -> dict[str, tuple[ExplorerConfig, TrainConfig]]:
             TrainConfig(head="linear", steps=500),
         ),
     }  # fmt: skip
+
+
+def lab_settings(smoke: bool) -> dict[str, tuple[ExplorerConfig, TrainConfig]]:
+    """The course's windowed labs: longseq (170 windows of 10 characters, 2-layer RNN and
+    a linear layer) and timeseries (a synthetic daily stock CSV of 732 rows, 505 windows
+    of 7 days, LSTM(5, 10) and a linear layer, 500 steps of Adam 0.01)."""
+    longseq, longseq_train = PRESETS["longseq"], PRESET_TRAINING["longseq"]
+    days, steps = (60, 10) if smoke else (732, 500)
+    series = SeriesData(read_table(stock_csv(days), "stock.csv"), features=(0, 1, 2, 3, 4),
+                        target=4, newest_first=True)  # fmt: skip
+    return {
+        f"longseq windows, {10 if smoke else 100} steps": (
+            longseq,
+            replace(longseq_train, steps=10 if smoke else 100),
+        ),
+        f"timeseries CSV, {steps} steps": (
+            ExplorerConfig(tokens="numbers", window=7, cell="lstm", hidden_size=10, series=series),
+            TrainConfig(head="linear", learning_rate=0.01, steps=steps, lab_seed=True),
+        ),
+    }
+
+
+def stock_csv(days: int, seed: int = 0) -> bytes:
+    """A synthetic daily stock file in the course's layout (newest day first)."""
+    rng = np.random.default_rng(seed)
+    close = 800 + np.cumsum(rng.normal(0, 6, days))
+    volume = rng.integers(800_000, 4_000_000, days)
+    rows = [
+        f"{c + 1:.4f},{c + 4:.4f},{c - 4:.4f},{v},{c:.4f}"
+        for c, v in zip(close, volume, strict=True)
+    ]
+    return ("# Open,High,Low,Volume,Close\n" + "\n".join(rows[::-1])).encode()
 
 
 def plain_loop(config: ExplorerConfig, train_config: TrainConfig):
@@ -148,14 +186,15 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     (lecture, lecture_setup), (big, big_setup), (large, large_setup) = settings(args.smoke).items()
     rows = [measure(lecture, lecture_setup, reps), measure(big, big_setup, big_reps)]
+    rows += [measure(name, setup, big_reps) for name, setup in lab_settings(args.smoke).items()]
     weights, kept, large_bytes = large_model_memory(large_setup)
     mib = 2**20
     print("\nSummary")
-    print(f"{'setting':<28} {'explorer':>10} {'plain':>10} {'ratio':>7} {'target':>7} {'ok':>4}")
+    print(f"{'setting':<32} {'explorer':>10} {'plain':>10} {'ratio':>7} {'target':>7} {'ok':>4}")
     for row in rows:
         ok = "yes" if row["ratio"] <= TARGET else "NO"
         print(
-            f"{row['name']:<28} {row['explorer'] * 1e3:>8.1f}ms {row['plain'] * 1e3:>8.1f}ms "
+            f"{row['name']:<32} {row['explorer'] * 1e3:>8.1f}ms {row['plain'] * 1e3:>8.1f}ms "
             f"{row['ratio']:>6.2f}x {TARGET:>6.1f}x {ok:>4}"
         )
     print(

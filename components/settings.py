@@ -64,6 +64,11 @@ class Setting:
         return str(value) if self.option is None else self.option(value, lang)
 
 
+def widget_key(prefix: str, field: str) -> str:
+    """The session-state key of a setting's widget."""
+    return f"{prefix}_{field}"
+
+
 def range_help(setting: Setting, lang: str) -> str:
     """ "1 to 512.": the setting's own bounds."""
     return t("setting_range", lang, low=setting.low, high=setting.high)

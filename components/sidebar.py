@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.data_file import drop_table, render_data_file, series_from_state
 from components.i18n import error_text, t
-from components.settings import BY_FIELD, SETTINGS, Setting
+from components.settings import BY_FIELD, SETTINGS, Setting, widget_key
 from components.training.state import form_values, seed_training
 from model.config import ExplorerConfig
 from model.errors import ConfigError
@@ -23,10 +24,6 @@ from model.training.config import TrainConfig
 CUSTOM = "custom"
 TEXT_HEIGHT = 110  # pixels of the sequences' text area
 OWN_TEXT_NOTE = "own_text_note"  # set when typing switched batch_first on (main_view says so)
-
-
-def widget_key(prefix: str, field: str) -> str:
-    return f"{prefix}_{field}"
 
 
 def widget_value(setting: Setting, config: ExplorerConfig):
@@ -57,6 +54,7 @@ def _apply_preset(prefix: str) -> None:
     st.session_state.notices = []  # the link's notices no longer describe the scene
     name = st.session_state[widget_key(prefix, "preset")]
     if name in PRESETS:
+        drop_table(prefix)  # a preset is typed text
         seed_widgets(prefix, PRESETS[name], name)
         seed_training(prefix, form_values(PRESET_TRAINING.get(name, TrainConfig())))
 
@@ -120,8 +118,9 @@ def render_controls(
         format_func=lambda name: t("preset_" + name, lang), key=widget_key(prefix, "preset"),
         on_change=_apply_preset, args=(prefix,), help=t("preset_help", lang),
     )  # fmt: skip
-    for field in ("sequences", "tokens"):
-        draw(field, prefix, lang)
+    draw("sequences", prefix, lang)
+    render_data_file(prefix, lang)
+    draw("tokens", prefix, lang)
     left, right = st.columns(2)
     with left:
         draw("window", prefix, lang)
@@ -162,7 +161,7 @@ def config_from_state(prefix: str, lang: str = "en") -> tuple[ExplorerConfig | N
     state = st.session_state
     values = {s.field: config_value(s, state[widget_key(prefix, s.field)]) for s in SETTINGS}
     try:
-        config = ExplorerConfig(**values)
+        config = ExplorerConfig(**values, series=series_from_state(prefix))
     except ConfigError as error:
         return None, error_text(error, lang)
     return config, None

@@ -56,3 +56,13 @@ def lab_lines(
     if len(rows) > most:
         rows = [*rows[: most - 2], "...", rows[-1]]
     return rows
+
+
+def reassembled(predictions: Sequence[str], joiner: str) -> str:
+    """The longseq lab's predicted text: the first window's predictions, then the last
+    predicted token of every later window (with stride 1, one new step each). Tokens
+    are joined by `joiner` ("" for characters, " " for words)."""
+    if not predictions:
+        return ""
+    last = [p[-1:] if not joiner else p.split(joiner)[-1] for p in predictions[1:]]
+    return joiner.join([predictions[0], *last]) if joiner else predictions[0] + "".join(last)

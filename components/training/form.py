@@ -109,7 +109,9 @@ def _render_keep(trained: Trained | None, prefix: str, lang: str) -> None:
     """Download the kept weights with their settings; upload them back later."""
     left, right = st.columns(2)
     with left:
-        if trained is not None:
+        if trained is not None and trained.config.series is not None:
+            st.caption(t("train_download_series", lang))
+        elif trained is not None:
             st.download_button(
                 t("train_download", lang),
                 data=lambda: save_checkpoint(trained.config, trained.train_config, trained.weights),

@@ -9,12 +9,15 @@ import pandas as pd
 import streamlit as st
 
 from components.charting import chart
+from components.figures.forecast import forecast_spec
 from components.figures.parts import visible_token
 from components.figures.training import training_spec
 from components.i18n import t
 from components.training import state
 from components.training.state import Shown, Trained, kept_for, train_key
+from model.training.forecast import forecast
 from model.training.run import TrainResult
+from model.windows import reassembled
 
 
 def render_result(trained: Trained, prefix: str, lang: str) -> Shown:
@@ -47,7 +50,26 @@ def render_result(trained: Trained, prefix: str, lang: str) -> Shown:
         for s in sorted(result.snapshots)
     ]
     st.dataframe(pd.DataFrame(rows), hide_index=True, height=220)
+    if result.config.series is not None:
+        render_forecast(trained, step, lang)
+    elif result.data.encoded.windowed and result.config.stride == 1 and step in result.predictions:
+        render_reassembled(result, step, lang)
     return Shown(trained, step)
+
+
+def render_forecast(trained: Trained, step: int | None, lang: str) -> None:
+    """Predicted against true on the test part, with the weights of the step shown."""
+    seen = forecast(trained.config, trained.weights_at(step))
+    chart(forecast_spec(seen, lang), "forecast", "forecast_chart")
+    st.caption(t("forecast_caption", lang, train=seen.train_rows, test=len(seen.rows)))
+
+
+def render_reassembled(result: TrainResult, step: int, lang: str) -> None:
+    """The longseq lab's last print: the predicted text, reassembled from the windows."""
+    joiner = "" if result.config.tokens == "chars" else " "
+    text = reassembled(result.predictions[step], joiner)
+    st.caption(t("train_reassembled", lang, step=step))
+    st.code(text, language=None, wrap_lines=True)
 
 
 def shown_step(result: TrainResult, prefix: str) -> int:
