@@ -1,0 +1,59 @@
+"""The course's windowed labs through AppTest: a link opens longseq ready to train, the
+windows are printed as the lab prints them, training reproduces the lab, and the link
+carries the training settings."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.presets import PRESET_TRAINING, PRESETS
+from model.training.run import train_to_end
+from model.windows import reassembled
+from tests.app.test_app_training import press_train, training_bodies
+from tests.support import labs
+
+LONGSEQ = PRESETS["longseq"]
+
+
+def test_a_lab_link_opens_its_windows_and_its_training_settings(make_app, ref):
+    page = make_app({"preset": "longseq"})
+    assert page.value("main_window") == 10 and page.value("main_hidden_size") == 25
+    assert page.value("main_train_head") == "linear"
+    assert page.at.session_state["main_train_lab_seed"] is True
+    query = page.query()
+    assert query["preset"] == ["longseq"] and query["window"] == ["10"]
+    assert query["lab_seed"] == ["1"] and query["head"] == ["linear"]
+    heatmap = page.heatmap()
+    np.testing.assert_allclose(heatmap, ref.hidden(LONGSEQ), rtol=0, atol=1e-6)
+    assert heatmap.shape == (25, 10)  # one window of ten characters
+
+
+def test_the_windows_are_printed_as_the_lab_prints_them(make_app):
+    page = make_app({"preset": "longseq"}).open("tab_input")
+    (printed,) = [c.value for c in page.at.code if c.value.startswith("0 if you wan")]
+    lines = printed.splitlines()
+    assert lines[0] == "0 if you wan -> f you want"
+    assert lines[-1] == f"169 {labs.LONGSEQ[169:179]} -> {labs.LONGSEQ[170:180]}"
+    assert any("(170, 10, 25)" in body for body in page.markdown_bodies())
+
+
+def test_training_longseq_in_the_page_is_the_lab(make_app):
+    page = make_app({"preset": "longseq", "train_steps": "30"})
+    assert page.value("main_train_steps") == 30
+    press_train(page)
+    expected = train_to_end(LONGSEQ, PRESET_TRAINING["longseq"].__class__(
+        head="linear", learning_rate=0.1, steps=30, lab_seed=True))  # fmt: skip
+    lab_losses, _ = labs.longseq_run(steps=30)
+    np.testing.assert_allclose(expected.losses[:30], lab_losses, rtol=0, atol=1e-6)
+    (success,) = training_bodies(page, "success")
+    assert f"{expected.losses[0]:.4f} → {expected.losses[-1]:.4f}" in success
+    text = reassembled(expected.predictions[30], "")
+    assert any(c.value == text for c in page.at.code)
+    assert page.query()["train_steps"] == ["30"]
+
+
+def test_a_space_at_the_start_of_a_line_is_a_token_on_the_axis(make_app):
+    page = make_app({"preset": "charseq"})
+    ticks = page.charts()["timeline_chart"]["layout"]["xaxis"]["ticktext"]
+    assert ticks[0].startswith("␣<br>") and ticks[3].startswith("␣<br>")  # " if you"
+    assert page.heatmap().shape[1] == len(labs.CHARSEQ) == len(ticks)
