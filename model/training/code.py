@@ -61,9 +61,7 @@ def training_code(config: ExplorerConfig, train_config: TrainConfig) -> str:
             lines.append("# the linear layer: drawn right after the RNN, from the same stream")
         else:
             lines.append(f"torch.manual_seed({train_config.seed})  # the output layer's own seed")
-        lines.append(
-            f"fc = torch.nn.Linear({size}, {outputs})  # hidden x directions -> {what}"
-        )
+        lines.append(f"fc = torch.nn.Linear({size}, {outputs})  # hidden x directions -> {what}")
         modules.append("fc")
     if data.numbers:
         lines.append("criterion = torch.nn.MSELoss()")
