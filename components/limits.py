@@ -12,13 +12,13 @@ import streamlit as st
 
 from components.figures import parts as figure_parts
 from components.i18n import t
-from model import config
+from model import config, series, upload  # a file brought to the page, read as a series
 from model.lessons import memory  # the influence view's budget and W_hh's scale
 from model.training import archive as checkpoint  # the checkpoint file's caps
 from model.training import config as training
 
 # The modules whose MAX_* / MIN_* constants are limits shown here.
-LIMIT_MODULES = (config, training, checkpoint, figure_parts, memory)
+LIMIT_MODULES = (config, training, checkpoint, figure_parts, memory, series, upload)
 SERVER_OPTIONS = ("server.maxUploadSize", "server.maxMessageSize")  # MB, .streamlit/config.toml
 
 
@@ -74,6 +74,12 @@ def upload_lines(lang: str) -> list[str]:
     return [
         t("limits_upload_bytes", lang, value=_mb(checkpoint.MAX_UPLOAD_BYTES)),
         t("limits_settings_bytes", lang, value=_n(checkpoint.MAX_SETTINGS_BYTES // 2**10)),
+        t("limits_file_bytes", lang, value=_mb(upload.MAX_UPLOAD_BYTES)),
+        t("limits_table_rows", lang, value=_n(upload.MAX_TABLE_ROWS)),
+        t("limits_table_columns", lang, value=_n(upload.MAX_TABLE_COLUMNS)),
+        t("limits_table_value", lang, value=f"{upload.MAX_TABLE_VALUE:g}"),
+        t("limits_column_name", lang, value=_n(upload.MAX_COLUMN_NAME)),
+        t("limits_split", lang, low=_n(series.MIN_SPLIT), high=_n(series.MAX_SPLIT)),
         t("limits_server_upload", lang, value=_n(upload_mb)),
         t("limits_server_message", lang, value=_n(message_mb)),
     ]

@@ -29,7 +29,8 @@ from model.upload import Table
 from model.windows import window_starts
 
 SCALINGS = ("parts", "train")
-MIN_SPLIT, MAX_SPLIT = 0.1, 0.95  # the training part's share of the rows
+MIN_SPLIT = 0.1  # the training part's share of the rows, at least ...
+MAX_SPLIT = 0.95  # ... and at most
 SCALE_EPSILON = 1e-7  # the lab's minmax_scaler adds it to every column's range
 
 

@@ -6,6 +6,7 @@ dicts; no Streamlit here.
 from __future__ import annotations
 
 import html
+import math
 
 import numpy as np
 import plotly.graph_objects as go
@@ -30,6 +31,7 @@ MAX_LABEL_CHARS = 64  # ... or when steps x (longest token + 1) passes this (lon
 MAX_POINT_LABELS = 30  # beyond this many steps, trajectory points are not labelled
 MAX_HOVER_CELLS = 4_000  # per-cell token hover text only for heatmaps up to this size
 MAX_WINDOW_TOKEN_CHARS = 3  # a windowed time axis writes tokens up to this long
+UNIT_TICKS_SHOWN = 12  # unit axes label at most this many units (a 170 px heatmap on a projector)
 MAX_GATE_UNITS = 32  # larger layers show only the chosen units in the gates figure
 
 
@@ -137,10 +139,11 @@ def time_axis(
 def unit_axis(units: int, title: str, labels: list[str] | None = None, **extra) -> dict:
     axis = {"title": {"text": title}, "autorange": "reversed", "showgrid": False,
             "zeroline": False, "automargin": True}  # fmt: skip
-    if units <= 32:
-        axis.update(tickmode="array", tickvals=list(range(units)))
+    if units <= 32:  # every unit up to UNIT_TICKS_SHOWN, else every k-th: labels never overlap
+        step = math.ceil(units / UNIT_TICKS_SHOWN)
+        axis.update(tickmode="array", tickvals=list(range(0, units, step)))
         if labels is not None:
-            axis["ticktext"] = labels
+            axis["ticktext"] = labels[::step]
     return {**axis, **extra}
 
 

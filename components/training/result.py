@@ -61,7 +61,7 @@ def render_forecast(trained: Trained, step: int | None, lang: str) -> None:
     """Predicted against true on the test part, with the weights of the step shown."""
     seen = forecast(trained.config, trained.weights_at(step))
     chart(forecast_spec(seen, lang), "forecast", "forecast_chart")
-    st.caption(t("forecast_caption", lang, train=seen.train_rows, test=len(seen.rows)))
+    st.caption(t("forecast_caption", lang, train=seen.train_rows))
 
 
 def render_reassembled(result: TrainResult, step: int, lang: str) -> None:

@@ -244,7 +244,9 @@ HOSTILE_UPLOADS = {
 
 
 def upload(page, data: bytes) -> None:
-    (uploader,) = page.at.get("file_uploader")
+    (uploader,) = [
+        u for u in page.at.get("file_uploader") if u.proto.id.endswith("main_train_upload")
+    ]
     uploader.upload("model.zip", data, "application/zip")
     page.run()
 

@@ -131,7 +131,9 @@ def test_upload_restores_the_scene_and_a_bad_file_changes_nothing(make_app):
     zipped = save_checkpoint(config, train_config, result.weights)
 
     page = make_app()  # the lecture scene
-    (uploader,) = page.at.get("file_uploader")
+    (uploader,) = [
+        u for u in page.at.get("file_uploader") if u.proto.id.endswith("main_train_upload")
+    ]
     uploader.upload("model.zip", zipped, "application/zip")
     page.run()
     assert page.value("main_cell") == "gru" and page.value("main_sequences") == "hihello"

@@ -123,7 +123,9 @@ def test_gates_and_weights_charts_say_which_training_step_they_show(make_app):
 def test_an_uploaded_model_has_no_chooser_and_says_it_is_restored(make_app):
     page = make_app({"preset": "hihello"})
     press_train(page, main_train_steps=10)
-    (uploader,) = page.at.get("file_uploader")
+    (uploader,) = [
+        u for u in page.at.get("file_uploader") if u.proto.id.endswith("main_train_upload")
+    ]
     result = train_to_end(HIHELLO, TrainConfig(steps=10))
     uploader.upload("model.zip", save_checkpoint(HIHELLO, TrainConfig(steps=10), result.weights),
                     "application/zip")  # fmt: skip

@@ -14,7 +14,7 @@ from components import limits as limits_module
 from components.figures import parts as figure_parts
 from components.i18n import error_text, t
 from components.limits import LIMIT_MODULES, limit_groups
-from model import config
+from model import config, series, upload
 from model.config import ExplorerConfig
 from model.errors import ConfigError
 from model.lessons import memory
@@ -71,7 +71,9 @@ def test_every_named_limit_is_listed(module):
 
 
 def test_the_modules_cover_the_brief():
-    assert set(LIMIT_MODULES) == {config, training, checkpoint, figure_parts, memory}
+    assert set(LIMIT_MODULES) == {
+        config, training, checkpoint, figure_parts, memory, series, upload
+    }  # fmt: skip
 
 
 def test_the_server_upload_cap_is_the_checkpoint_cap():

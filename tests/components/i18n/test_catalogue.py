@@ -16,6 +16,7 @@ from components.settings import COLOUR_SCALES
 from model.cells import GATE_NAMES
 from model.config import CELLS, ENCODINGS, INIT_STATES, TOKENIZERS
 from model.presets import PRESETS
+from model.series import SCALINGS
 from model.training.config import HEADS, PROBLEMS, TIPS
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -31,6 +32,7 @@ DYNAMIC = {
     "train_head_": list(HEADS),
     "gate_": sorted({gate for gates in GATE_NAMES.values() for gate in gates}),
     "colour_": list(COLOUR_SCALES),
+    "series_scaling_": list(SCALINGS),
 }
 
 
