@@ -16,9 +16,10 @@ from model import config, series, upload  # a file brought to the page, read as 
 from model.lessons import memory  # the influence view's budget and W_hh's scale
 from model.training import archive as checkpoint  # the checkpoint file's caps
 from model.training import config as training
+from model.training import generate
 
 # The modules whose MAX_* / MIN_* constants are limits shown here.
-LIMIT_MODULES = (config, training, checkpoint, figure_parts, memory, series, upload)
+LIMIT_MODULES = (config, training, checkpoint, figure_parts, memory, series, upload, generate)
 SERVER_OPTIONS = ("server.maxUploadSize", "server.maxMessageSize")  # MB, .streamlit/config.toml
 
 
@@ -66,6 +67,9 @@ def training_lines(lang: str) -> list[str]:
         t("limits_train_seconds", lang, value=_n(training.MAX_TRAIN_SECONDS)),
         t("limits_snapshots", lang, value=_n(training.MAX_SNAPSHOTS)),
         t("limits_snapshot_bytes", lang, value=_mb(training.MAX_SNAPSHOT_BYTES)),
+        t("limits_generated", lang, value=_n(generate.MAX_GENERATED)),
+        t("limits_prompt", lang, value=_n(generate.MAX_PROMPT)),
+        t("limits_temperature", lang, value=_n(generate.MAX_TEMPERATURE)),
     ]
 
 

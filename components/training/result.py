@@ -14,6 +14,7 @@ from components.figures.parts import visible_token
 from components.figures.training import training_spec
 from components.i18n import t
 from components.training import state
+from components.training.generate import render_generate
 from components.training.state import Shown, Trained, kept_for, train_key
 from model.training.forecast import forecast
 from model.training.run import TrainResult
@@ -54,6 +55,8 @@ def render_result(trained: Trained, prefix: str, lang: str) -> Shown:
         render_forecast(trained, step, lang)
     elif result.data.encoded.windowed and result.config.stride == 1 and step in result.predictions:
         render_reassembled(result, step, lang)
+    if not result.data.numbers:
+        render_generate(trained, step, prefix, lang)
     return Shown(trained, step)
 
 

@@ -7,12 +7,15 @@ from __future__ import annotations
 import numpy as np
 
 from model.presets import PRESET_TRAINING, PRESETS
+from model.training.config import TrainConfig
+from model.training.generate import generate
 from model.training.run import train_to_end
 from model.windows import reassembled
 from tests.app.test_app_training import press_train, training_bodies
 from tests.support import labs
 
 LONGSEQ = PRESETS["longseq"]
+HIHELLO = PRESETS["hihello"]
 
 
 def test_a_lab_link_opens_its_windows_and_its_training_settings(make_app, ref):
@@ -57,3 +60,32 @@ def test_a_space_at_the_start_of_a_line_is_a_token_on_the_axis(make_app):
     ticks = page.charts()["timeline_chart"]["layout"]["xaxis"]["ticktext"]
     assert ticks[0].startswith("␣<br>") and ticks[3].startswith("␣<br>")  # " if you"
     assert page.heatmap().shape[1] == len(labs.CHARSEQ) == len(ticks)
+
+
+def test_a_trained_model_writes_from_a_prompt_and_shows_its_states(make_app):
+    page = make_app({"preset": "hihello"})
+    press_train(page)
+    (prompt,) = [w for w in page.at.text_input if w.key == "main_train_prompt"]
+    prompt.set_value("hi")
+    (button,) = [b for b in page.at.button if "generate_form-" in b.key]
+    button.click()
+    page.run()
+    expected = generate(HIHELLO, TrainConfig(), train_to_end(HIHELLO, TrainConfig()).weights,
+                        "hi", 60)  # fmt: skip
+    (code,) = [c.value for c in page.at.code if "▸" in c.value]
+    assert code == "hi▸" + "".join(expected.tokens[2:])
+    z = page.heatmap("generated_chart")
+    np.testing.assert_allclose(z, expected.hidden.T, rtol=0, atol=1e-6)
+
+
+def test_a_prompt_with_an_unknown_token_is_refused_in_korean_too(make_app):
+    page = make_app({"preset": "hihello", "lang": "ko"})
+    (train,) = [b for b in page.at.button if b.key.startswith("FormSubmitter:main_train_form-")]
+    train.click()
+    page.run()
+    (prompt,) = [w for w in page.at.text_input if w.key == "main_train_prompt"]
+    prompt.set_value("hz")
+    (button,) = [b for b in page.at.button if "generate_form-" in b.key]
+    button.click()
+    page.run()
+    assert any("`z`" in body and "학습" in body for body in page.bodies("error"))

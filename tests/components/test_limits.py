@@ -20,6 +20,7 @@ from model.errors import ConfigError
 from model.lessons import memory
 from model.training import archive as checkpoint  # the checkpoint file's caps
 from model.training import config as training
+from model.training import generate
 
 ROOT = Path(__file__).resolve().parents[2]
 PREFIXES = ("MAX_", "MIN_")
@@ -72,7 +73,7 @@ def test_every_named_limit_is_listed(module):
 
 def test_the_modules_cover_the_brief():
     assert set(LIMIT_MODULES) == {
-        config, training, checkpoint, figure_parts, memory, series, upload
+        config, training, checkpoint, figure_parts, memory, series, upload, generate
     }  # fmt: skip
 
 
