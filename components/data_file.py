@@ -97,6 +97,9 @@ def _read_file(prefix: str) -> None:
 
 def _use_table(prefix: str, table) -> None:
     state = st.session_state
+    if state.get(file_key(prefix, "table")) is None:  # what "use the typed text" restores
+        before = {name: state[widget_key(prefix, name)] for name in ("tokens", "window")}
+        state[file_key(prefix, "before")] = before
     state[file_key(prefix, "table")] = table
     state[file_key(prefix, "features")] = list(range(len(table.columns)))
     state[file_key(prefix, "target")] = len(table.columns) - 1
@@ -119,8 +122,14 @@ def _use_text(prefix: str, text: str) -> None:
     state = st.session_state
     drop_table(prefix)
     state[widget_key(prefix, "sequences")] = text
+    if state[widget_key(prefix, "tokens")] == "numbers":  # a text is read by its characters
+        state[widget_key(prefix, "tokens")] = "chars"
     state[widget_key(prefix, "preset")] = "custom"
 
 
 def drop_table(prefix: str) -> None:
-    st.session_state[file_key(prefix, "table")] = None
+    """Back to the typed text, with the tokens and window it had before the table."""
+    state = st.session_state
+    state[file_key(prefix, "table")] = None
+    for name, value in (state.pop(file_key(prefix, "before"), None) or {}).items():
+        state[widget_key(prefix, name)] = value
