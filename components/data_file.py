@@ -78,6 +78,19 @@ def series_from_state(prefix: str) -> SeriesData | None:
     )
 
 
+def seed_series(prefix: str, series: SeriesData | None) -> None:
+    """Put a config's series (a preset's made-up file) into the controls, or none."""
+    state = st.session_state
+    state.pop(file_key(prefix, "before"), None)
+    state[file_key(prefix, "table")] = None if series is None else series.table
+    if series is not None:
+        state[file_key(prefix, "features")] = list(series.features)
+        state[file_key(prefix, "target")] = series.target
+        state[file_key(prefix, "newest_first")] = series.newest_first
+        state[file_key(prefix, "split")] = series.split
+        state[file_key(prefix, "scaling")] = series.scaling
+
+
 def _read_file(prefix: str) -> None:
     """Uploader callback (before the script runs, so it may set the widgets' state)."""
     state = st.session_state

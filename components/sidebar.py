@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.data_file import drop_table, render_data_file, series_from_state
+from components.data_file import render_data_file, seed_series, series_from_state
 from components.i18n import error_text, t
 from components.settings import BY_FIELD, SETTINGS, Setting, widget_key
 from components.training.state import form_values, seed_training
@@ -47,6 +47,7 @@ def seed_widgets(prefix: str, config: ExplorerConfig, preset: str | None) -> Non
     """Put a config into the widgets' session state (before the widgets are drawn)."""
     for setting in SETTINGS:
         st.session_state[widget_key(prefix, setting.field)] = widget_value(setting, config)
+    seed_series(prefix, config.series)
     st.session_state[widget_key(prefix, "preset")] = preset or CUSTOM
 
 
@@ -54,7 +55,6 @@ def _apply_preset(prefix: str) -> None:
     st.session_state.notices = []  # the link's notices no longer describe the scene
     name = st.session_state[widget_key(prefix, "preset")]
     if name in PRESETS:
-        drop_table(prefix)  # a preset is typed text
         seed_widgets(prefix, PRESETS[name], name)
         seed_training(prefix, form_values(PRESET_TRAINING.get(name, TrainConfig())))
 

@@ -13,7 +13,7 @@ link cannot make the server draw thousands of boxes).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict
+from dataclasses import fields
 
 from components.settings import SETTINGS, TRAIN_SETTINGS, VIEW_SETTINGS, Setting
 from model.config import ExplorerConfig
@@ -44,7 +44,7 @@ def parse_query(query: Mapping[str, Sequence[str]]) -> tuple[ExplorerConfig, str
     if preset is None and not set(query) & (KNOWN - set(VIEW_PARAMS) - set(TRAIN_PARAMS)):
         preset = DEFAULT_PRESET
     base = PRESETS[preset] if preset else ExplorerConfig()
-    values = asdict(base)
+    values = {field.name: getattr(base, field.name) for field in fields(base)}
     if SEQ in query:
         typed = query[SEQ]
         typed = [typed] if isinstance(typed, str) else typed

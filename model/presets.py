@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from model.config import ExplorerConfig
+from model.series import SeriesData
 from model.training.config import TrainConfig
+from model.upload import Table, read_table
 
 # The course's later labs (deeplearningzerotoall/PyTorch, RNN/3-charseq and 4-longseq).
 CHARSEQ = " if you want you"
@@ -18,6 +22,22 @@ LONGSEQ = (
 
 def _sine(steps: int = 24) -> str:
     return ", ".join(f"{math.sin(2 * math.pi * t / 12):.3f}" for t in range(steps))
+
+
+def stock_table(days: int = 732, seed: int = 7) -> Table:
+    """A daily stock file in the course's layout (Open, High, Low, Volume, Close; the
+    course's own file is not ours to ship), made up: a seeded random walk near 800 with
+    volumes in the millions, oldest day first. Read by the upload reader, as a file is."""
+    rng = np.random.default_rng(seed)
+    close = 800 + np.cumsum(rng.normal(0, 6, days))
+    opening = close + rng.normal(0, 3, days)
+    high = np.maximum(opening, close) + rng.uniform(0, 5, days)
+    low = np.minimum(opening, close) - rng.uniform(0, 5, days)
+    volume = rng.integers(800_000, 4_000_000, days)
+    rows = zip(opening, high, low, volume, close, strict=True)
+    lines = [f"{o:.6f},{h:.6f},{lo:.6f},{v},{c:.6f}" for o, h, lo, v, c in rows]
+    text = "# Open,High,Low,Volume,Close\n" + "\n".join(lines) + "\n"
+    return read_table(text.encode(), "made-up-stock-daily.csv")
 
 
 PRESETS: dict[str, ExplorerConfig] = {
@@ -49,11 +69,18 @@ PRESETS: dict[str, ExplorerConfig] = {
     "longseq": ExplorerConfig(
         sequences=(LONGSEQ,), hidden_size=25, num_layers=2, window=10, seed=0
     ),
+    # timeseries: a made-up stock file (stock_table), 505 windows of 7 days of all five
+    # columns predicting the next Close, LSTM(5, 10); split 0.7, each part scaled alone.
+    "timeseries": ExplorerConfig(
+        tokens="numbers", window=7, cell="lstm", hidden_size=10, seed=0,
+        series=SeriesData(stock_table(), features=(0, 1, 2, 3, 4), target=4),
+    ),  # fmt: skip
 }
 # How each preset's lab trains (the training form takes these with the preset).
 PRESET_TRAINING: dict[str, TrainConfig] = {
     "hihello": TrainConfig(head="logits", learning_rate=0.1, steps=100),
     "charseq": TrainConfig(head="logits", learning_rate=0.1, steps=50),
     "longseq": TrainConfig(head="linear", learning_rate=0.1, steps=100, lab_seed=True),
+    "timeseries": TrainConfig(head="linear", learning_rate=0.01, steps=500, lab_seed=True),
 }
 DEFAULT_PRESET = "lecture"

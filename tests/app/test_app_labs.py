@@ -8,9 +8,11 @@ import numpy as np
 
 from model.presets import PRESET_TRAINING, PRESETS
 from model.training.config import TrainConfig
+from model.training.forecast import forecast
 from model.training.generate import generate
 from model.training.run import train_to_end
 from model.windows import reassembled
+from tests.app.conftest import decode as ref_decode
 from tests.app.test_app_training import press_train, training_bodies
 from tests.support import labs
 
@@ -89,3 +91,18 @@ def test_a_prompt_with_an_unknown_token_is_refused_in_korean_too(make_app):
     button.click()
     page.run()
     assert any("`z`" in body and "학습" in body for body in page.bodies("error"))
+
+
+def test_the_timeseries_link_opens_its_made_up_file_ready_to_train(make_app):
+    page = make_app({"preset": "timeseries", "train_steps": "40"})
+    assert "(505, 7, 5)" in " ".join(page.markdown_bodies())
+    assert page.query()["preset"] == ["timeseries"]
+    press_train(page)
+    config = PRESETS["timeseries"]
+    train_config = TrainConfig(head="linear", learning_rate=0.01, steps=40, lab_seed=True)
+    expected = forecast(config, train_to_end(config, train_config).weights)
+    spec = page.charts()["forecast_chart"]
+    true, predicted = (ref_decode(trace["y"]) for trace in spec["data"])
+    np.testing.assert_allclose(true, expected.true, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(predicted, expected.predicted, rtol=0, atol=1e-6)
+    assert f"{expected.rmse:.4g}" in spec["layout"]["title"]["subtitle"]["text"]
