@@ -18,6 +18,7 @@ from components.lessons import (
     input,
     memory,
     order,
+    packing,
     patterns,
     repeats,
     step,
@@ -41,6 +42,7 @@ TABS: tuple[tuple[str, Callable[[LessonView], None]], ...] = (
     ("tab_compare", compare.render),
     ("tab_memory", memory.render),
     ("tab_order", order.render),
+    ("tab_packing", packing.render),
     ("tab_code", code.render),
     ("tab_export", export.render),
 )
