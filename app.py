@@ -46,7 +46,7 @@ if "notices" not in st.session_state:  # first run of this session: the URL deci
 LANG = language()
 
 st.set_page_config(page_title=t("page_title", LANG), page_icon="🔁", layout="wide")
-st.html(page_style(presenting()))
+st.html(page_style(presenting(), LANG))
 
 with st.sidebar:
     render_display_settings(LANG)

@@ -26,5 +26,12 @@ PRESENTER_STYLE = """
 """
 
 
-def page_style(presenting: bool) -> str:
-    return "<style>" + PAGE_STYLE + (PRESENTER_STYLE if presenting else "") + "</style>"
+# Korean: lines break between words, never inside one (long unbroken text still wraps).
+KOREAN_STYLE = """
+p, li, label { word-break: keep-all; overflow-wrap: anywhere; }
+"""
+
+
+def page_style(presenting: bool, lang: str = "en") -> str:
+    korean = KOREAN_STYLE if lang == "ko" else ""
+    return "<style>" + PAGE_STYLE + (PRESENTER_STYLE if presenting else "") + korean + "</style>"

@@ -28,14 +28,15 @@ def forecast_spec(result: Forecast, lang: str = "en") -> dict:
         "text": t("fig_forecast_error", lang, rmse=f"{result.rmse:.4g}",
                   scaled=f"{result.rmse_scaled:.4f}", windows=len(rows))
     }  # fmt: skip
-    layout["margin"] = {"l": 80, "r": 30, "t": 90, "b": 60}
+    layout["margin"] = {"l": 64, "r": 16, "t": 90, "b": 60}
     layout["plot_bgcolor"] = "#f3f4f6"
     layout["xaxis"] = {"title": {"text": t("fig_forecast_row", lang)}, "gridcolor": "white",
                        "zeroline": False}  # fmt: skip
     layout["yaxis"] = {"title": {"text": result.target}, "gridcolor": "white"}
     layout["showlegend"] = True
-    layout["legend"] = {"orientation": "h", "x": 1, "y": 1.0, "xanchor": "right",
-                        "yanchor": "bottom", "bgcolor": "rgba(255,255,255,0)"}  # fmt: skip
+    # inside the plot, top left: clear of the title and subtitle on a phone too
+    layout["legend"] = {"orientation": "h", "x": 0.01, "y": 0.99, "xanchor": "left",
+                        "yanchor": "top", "bgcolor": "rgba(255,255,255,0.75)"}  # fmt: skip
     layout["hovermode"] = "x unified"
     layout["colorway"] = [PATH_BLUE]
     return {"data": data, "layout": layout}

@@ -205,9 +205,9 @@ def test_a_stock_csv_trains_and_forecasts_its_test_part(browser, app_url, tmp_pa
     assert guess.shape == close.shape and np.isfinite(guess).all()
     assert "Close" in chart["title"], chart["title"]
     subtitle = chart["subtitle"] or ""
-    assert "root mean squared error" in subtitle, subtitle
+    assert "RMSE" in subtitle, subtitle
     # ... and the error it names is the one between the two lines drawn.
-    shown = float(re.search(r"root mean squared error ([-\d.e+]+)", subtitle)[1])
+    shown = float(re.search(r"RMSE ([-\d.e+]+)", subtitle)[1])
     rmse = float(np.sqrt(np.mean((guess - close) ** 2)))
     assert shown == pytest.approx(rmse, rel=1e-3), (shown, rmse)
 
