@@ -26,7 +26,7 @@ def _sine(steps: int = 24) -> str:
 
 def stock_table(days: int = 732, seed: int = 7) -> Table:
     """A daily stock file in the course's layout (Open, High, Low, Volume, Close; the
-    course's own file is not ours to ship), made up: a seeded random walk near 800 with
+    course's own file is not ours to ship), made up: a seeded random walk from 800 with
     volumes in the millions, oldest day first. Read by the upload reader, as a file is."""
     rng = np.random.default_rng(seed)
     close = 800 + np.cumsum(rng.normal(0, 6, days))
@@ -72,7 +72,11 @@ PRESETS: dict[str, ExplorerConfig] = {
     # timeseries: a made-up stock file (stock_table), 505 windows of 7 days of all five
     # columns predicting the next Close, LSTM(5, 10); split 0.7, each part scaled alone.
     "timeseries": ExplorerConfig(
-        tokens="numbers", window=7, cell="lstm", hidden_size=10, seed=0,
+        tokens="numbers",
+        window=7,
+        cell="lstm",
+        hidden_size=10,
+        seed=0,
         series=SeriesData(stock_table(), features=(0, 1, 2, 3, 4), target=4),
     ),  # fmt: skip
 }
