@@ -67,6 +67,7 @@ def training_lines(lang: str) -> list[str]:
         t("limits_train_seconds", lang, value=_n(training.MAX_TRAIN_SECONDS)),
         t("limits_snapshots", lang, value=_n(training.MAX_SNAPSHOTS)),
         t("limits_snapshot_bytes", lang, value=_mb(training.MAX_SNAPSHOT_BYTES)),
+        t("limits_batch_size", lang, value=_n(training.MAX_BATCH_SIZE)),
         t("limits_generated", lang, value=_n(generate.MAX_GENERATED)),
         t("limits_prompt", lang, value=_n(generate.MAX_PROMPT)),
         t("limits_temperature", lang, value=_n(generate.MAX_TEMPERATURE)),

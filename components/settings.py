@@ -30,6 +30,7 @@ from model.config import (
 )
 from model.training.config import (
     HEADS,
+    MAX_BATCH_SIZE,
     MAX_LEARNING_RATE,
     MAX_TRAIN_STEPS,
     MIN_LEARNING_RATE,
@@ -133,6 +134,8 @@ TRAIN_SETTINGS: tuple[Setting, ...] = (
             low=1, high=MAX_TRAIN_STEPS),
     Setting("seed", "train_seed", "int", lambda lang: t("train_seed", lang),
             help=lambda s, lang: t("train_seed_help", lang), low=0, high=MAX_SEED),
+    Setting("batch_size", "batch", "int", lambda lang: t("train_batch_size", lang),
+            help=lambda s, lang: t("train_batch_size_help", lang), low=0, high=MAX_BATCH_SIZE),
     Setting("lab_seed", "lab_seed", "bool", lambda lang: t("train_lab_seed", lang),
             help=lambda s, lang: t("train_lab_seed_help", lang)),
 )  # fmt: skip

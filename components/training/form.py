@@ -18,6 +18,7 @@ from model.errors import ConfigError
 from model.training.checkpoint import load_checkpoint, save_checkpoint
 from model.training.config import (
     HEADS,
+    MAX_BATCH_SIZE,
     MAX_LEARNING_RATE,
     MAX_TRAIN_STEPS,
     MIN_LEARNING_RATE,
@@ -77,13 +78,17 @@ def _form(prefix: str, lang: str, numbers: bool) -> bool:
             t("train_seed", lang), min_value=0, max_value=MAX_SEED, step=1,
             key=train_key(prefix, "seed"), help=t("train_seed_help", lang),
         )  # fmt: skip
-        left, right = st.columns([2, 8], vertical_alignment="center")
-        with left:
-            start = st.form_submit_button(t("train_start", lang), type="primary")
+        left, middle, right = st.columns([2, 3, 5], vertical_alignment="bottom")
+        middle.number_input(
+            t("train_batch_size", lang), min_value=0, max_value=MAX_BATCH_SIZE, step=8,
+            key=train_key(prefix, "batch_size"), help=t("train_batch_size_help", lang),
+        )  # fmt: skip
         right.checkbox(
             t("train_lab_seed", lang), key=train_key(prefix, "lab_seed"),
             help=t("train_lab_seed_help", lang),
         )  # fmt: skip
+        with left:
+            start = st.form_submit_button(t("train_start", lang), type="primary")
     return start
 
 

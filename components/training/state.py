@@ -73,6 +73,7 @@ def form_values(train_config: TrainConfig) -> dict:
         "steps": train_config.steps,
         "seed": train_config.seed,
         "lab_seed": train_config.lab_seed,
+        "batch_size": train_config.batch_size,
     }
 
 
@@ -99,4 +100,5 @@ def train_config_from_state(prefix: str, numbers: bool) -> TrainConfig:
         steps=int(values[train_key(prefix, "steps")]),
         seed=int(values[train_key(prefix, "seed")]),
         lab_seed=bool(values.get(train_key(prefix, "lab_seed"), False)),
+        batch_size=int(values.get(train_key(prefix, "batch_size"), 0)),
     )

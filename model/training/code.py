@@ -76,17 +76,23 @@ def training_code(config: ExplorerConfig, train_config: TrainConfig) -> str:
     lines += [
         f"optimizer = torch.optim.{optimizer}({params}, lr={train_config.learning_rate!r})",
         "",
-        f"for step in range({steps + 1}):  # step k: the weights after k updates",
     ]
+    mini = 0 < train_config.batch_size < inputs.batch_size
+    if mini:
+        lines += _batch_lines(train_config)
+    lines.append(f"for step in range({steps + 1}):  # step k: the weights after k updates")
     body = _forward_lines(config, embedding, data.packed, unequal)
     body += _number_loss(unequal) if data.numbers else _token_loss(config, unequal, head)
     body += [
         'print(f"{step} loss={loss.item():.6f} predicted={predicted}")',
         f"if step < {steps}:",
         "    optimizer.zero_grad()",
-        "    loss.backward()",
-        "    optimizer.step()",
     ]
+    if mini:
+        body += ["    " + line for line in _batch_update(config, data, embedding, head)]
+    else:
+        body.append("    loss.backward()")
+    body.append("    optimizer.step()")
     return "\n".join(lines + ["    " + line for line in body] + [""])
 
 
@@ -231,6 +237,36 @@ def _number_data(config: ExplorerConfig, inputs: EncodedBatch, unequal: bool) ->
     else:
         lines.append("X = torch.stack([line[:-1] for line in scaled])  # (batch, seq, features)")
     return lines + ["Y = torch.stack([line[-1] for line in scaled])  # (batch, features)"]
+
+
+def _batch_lines(train_config: TrainConfig) -> list[str]:
+    """The mini-batches: each epoch a fresh random order of the windows, cut in runs."""
+    return [
+        f"# mini-batches of {train_config.batch_size} windows: each epoch a new random order",
+        f"generator = torch.Generator().manual_seed({train_config.seed})",
+        "batches = []",
+        f"while len(batches) < {train_config.steps}:",
+        f"    batches += list(torch.randperm(len(Y), generator=generator)"
+        f".split({train_config.batch_size}))",
+        "",
+    ]
+
+
+def _batch_update(config: ExplorerConfig, data: TrainingData, embedding: bool, head: bool):
+    """The update from one mini-batch (the loss printed above is of every window)."""
+    x = "embedding(index_data[rows])" if embedding else "X[rows]"
+    state = ""
+    if config.init_state == "random":
+        cell = CELL_FACTS[config.cell].has_cell_state
+        state = ", (h0[:, rows], c0[:, rows])" if cell else ", h0[:, rows]"
+    lines = ["rows = batches[step]", f"batch_outputs, _ = rnn({x}{state})"]
+    if data.numbers:
+        lines.append("batch_loss = criterion(fc(batch_outputs[:, -1]), Y[rows])")
+    else:
+        logits = "fc(batch_outputs)" if head else "batch_outputs"
+        lines.append(f"batch_loss = criterion({logits}.reshape(-1, len(vocab)), "
+                     "Y[rows].reshape(-1))")  # fmt: skip
+    return lines + ["batch_loss.backward()"]
 
 
 def data_span(config: ExplorerConfig) -> str:

@@ -29,6 +29,8 @@ MAX_TRAIN_SECONDS = 60.0
 # 1.5 microseconds per value and step on one core: about a minute at the limit.
 MAX_TRAIN_WORK = 40_000_000
 
+MAX_BATCH_SIZE = 1000  # windows in a mini-batch (= model.config.MAX_WINDOWS)
+
 HEADS = ("logits", "linear")
 OPTIMIZERS = ("adam", "sgd")
 
@@ -62,6 +64,10 @@ class TrainConfig:
     # torch.manual_seed(seed) right before the linear layer is built. The RNN's own
     # weights come from the explorer's seed, so step 0 is the untrained scene.
     seed: int = 0
+    # Mini-batches (windows only): 0 = every window in every update, the labs' way. n:
+    # each update uses n windows, in a fresh random order every epoch (a torch.Generator
+    # seeded with `seed`); the loss shown is still the loss on every window.
+    batch_size: int = 0
     # True: the course labs' way, one random stream: torch.manual_seed(explorer seed),
     # the RNN, then the linear layer right after it (`seed` above is not used). Step 0 is
     # still the untrained scene: the RNN is drawn first either way.
@@ -76,6 +82,7 @@ class TrainConfig:
         check_int("steps", self.steps, 1, MAX_TRAIN_STEPS)
         check_int("seed", self.seed, 0, MAX_SEED)
         check_int("snapshot_every", self.snapshot_every, 0, MAX_TRAIN_STEPS)
+        check_int("batch_size", self.batch_size, 0, MAX_BATCH_SIZE)
         if not isinstance(self.lab_seed, bool):
             raise ConfigError("lab_seed must be true or false.", "err_not_bool", name="lab_seed")
         rate = self.learning_rate

@@ -73,6 +73,12 @@ def check_settings(config: ExplorerConfig, train_config: TrainConfig, data: Trai
                 vocab=vocab,
                 hidden=config.hidden_size,
             )
+    if train_config.batch_size and not (data.encoded.windowed and config.batch_first):
+        raise ConfigError(
+            "Mini-batches are cut from windows read batch first: set a window and turn "
+            "batch_first on, or use every line in every step (batch size 0).",
+            "err_batch_needs_windows",
+        )
     batch, seq = read_shape(config, data.inputs)
     work = batch * seq * config.hidden_size * config.num_layers * config.num_directions
     if work * train_config.steps > MAX_TRAIN_WORK:
@@ -117,13 +123,44 @@ def forward(network: Network, data: TrainingData) -> torch.Tensor:
     return output if network.head is None else network.head(output)
 
 
-def loss_of(outputs: torch.Tensor, data: TrainingData) -> torch.Tensor:
+def loss_of(
+    outputs: torch.Tensor, data: TrainingData, rows: torch.Tensor | None = None
+) -> torch.Tensor:
+    """The loss of `outputs` against the targets (of `rows` only, for a mini-batch)."""
+    targets = data.targets if rows is None else data.targets[rows]
     if data.numbers:
-        return nn.functional.mse_loss(outputs, data.targets)
+        return nn.functional.mse_loss(outputs, targets)
     vocab = outputs.shape[-1]
     return nn.functional.cross_entropy(
-        outputs.reshape(-1, vocab), data.targets.reshape(-1), ignore_index=IGNORE_INDEX
+        outputs.reshape(-1, vocab), targets.reshape(-1), ignore_index=IGNORE_INDEX
     )
+
+
+def forward_rows(network: Network, data: TrainingData, rows: torch.Tensor) -> torch.Tensor:
+    """`forward` on some windows only (a mini-batch; windows are all of one length and
+    read batch first, so rows of the batch are rows of the module's input)."""
+    inputs, built = data.inputs, network.built
+    _, fixed = _fixed_inputs(data)
+    if network.embedding is not None:
+        x = network.embedding(torch.from_numpy(inputs.indices)[rows])  # (b, W, E)
+    else:
+        x = fixed[rows]  # (b, W, I)
+    state = BuiltModel(built.rnn, built.embedding, built.h0[:, rows],
+                       None if built.c0 is None else built.c0[:, rows])  # fmt: skip
+    output, _, _ = run_module(network.rnn, x, state, None)  # (b, W, D*H)
+    if data.numbers:
+        return network.head(output[:, -1])  # (b, F)
+    return output if network.head is None else network.head(output)
+
+
+def batches(windows: int, size: int, steps: int, seed: int) -> list[torch.Tensor]:
+    """The windows of each update: every epoch a fresh torch.randperm (a generator seeded
+    with `seed`) cut into runs of `size`, the last run of an epoch shorter if need be."""
+    generator = torch.Generator().manual_seed(seed)
+    runs: list[torch.Tensor] = []
+    while len(runs) < steps:
+        runs += list(torch.randperm(windows, generator=generator).split(size))
+    return runs[:steps]
 
 
 # --- the explorer's modules with a Network's weights -----------------------------------

@@ -49,7 +49,14 @@ from model.training.config import (
     snapshot_steps,
 )
 from model.training.data import IGNORE_INDEX, TrainingData, predictions_text, training_data
-from model.training.network import build_network, built_model_for, forward, loss_of
+from model.training.network import (
+    batches,
+    build_network,
+    built_model_for,
+    forward,
+    forward_rows,
+    loss_of,
+)
 
 # --- records -----------------------------------------------------------------------------
 
@@ -175,6 +182,10 @@ class TrainingRun:
                 loss=loss.item(),
             )
         self._pending = (outputs, loss)
+        self._batches = None
+        size, windows = train_config.batch_size, self.data.inputs.batch_size
+        if size and size < windows:
+            self._batches = batches(windows, size, train_config.steps, train_config.seed)
         valid = self.data.targets != IGNORE_INDEX  # tokens: target positions that count
         self._valid = (valid, int(valid.sum()))
         self._losses: list[float] = []
@@ -224,10 +235,14 @@ class TrainingRun:
                 self._out_of_time(step)
                 return
             self.optimizer.zero_grad()
-            loss.backward()
+            if self._batches is None:
+                loss.backward()
+            else:  # a mini-batch of windows; the record above is of every window
+                rows = self._batches[step]
+                loss_of(forward_rows(self.network, data, rows), data, rows).backward()
             self.optimizer.step()
             step += 1
-            with torch.set_grad_enabled(step < total):
+            with torch.set_grad_enabled(step < total and self._batches is None):
                 outputs = forward(self.network, data)
                 loss = loss_of(outputs, data)
             problem = self._problem(loss)

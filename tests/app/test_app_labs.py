@@ -106,3 +106,14 @@ def test_the_timeseries_link_opens_its_made_up_file_ready_to_train(make_app):
     np.testing.assert_allclose(true, expected.true, rtol=0, atol=1e-9)
     np.testing.assert_allclose(predicted, expected.predicted, rtol=0, atol=1e-6)
     assert f"{expected.rmse:.4g}" in spec["layout"]["title"]["subtitle"]["text"]
+
+
+def test_mini_batches_come_from_the_link_and_train_as_the_backend(make_app):
+    page = make_app({"preset": "longseq", "batch": "32", "train_steps": "8", "train_seed": "4"})
+    assert page.value("main_train_batch_size") == 32
+    press_train(page)
+    expected = train_to_end(LONGSEQ, TrainConfig(head="linear", steps=8, lab_seed=True,
+                                                 batch_size=32, seed=4))  # fmt: skip
+    (success,) = training_bodies(page, "success")
+    assert f"{expected.losses[0]:.4f} → {expected.losses[-1]:.4f}" in success
+    assert page.query()["batch"] == ["32"]

@@ -81,6 +81,17 @@ CASES = {
                        window=3, cell="lstm", hidden_size=4),
         TrainConfig(learning_rate=0.01, steps=30, lab_seed=True),
     ),
+    "windows-mini-batches-embedding-random-state": (
+        ExplorerConfig(sequences=("if you want to build a ship, don't drum up",), window=8,
+                       encoding="embedding", input_size=5, cell="lstm", hidden_size=6,
+                       init_state="random"),
+        TrainConfig(head="linear", steps=25, batch_size=7, seed=3),
+    ),
+    "windows-numbers-mini-batches": (
+        ExplorerConfig(sequences=(", ".join(str(i % 7) for i in range(40)),), tokens="numbers",
+                       window=5, hidden_size=4),
+        TrainConfig(learning_rate=0.05, steps=25, batch_size=10, seed=1),
+    ),
     "diverging-relu-sgd": (
         ExplorerConfig(sequences=("abcdefghij" * 10,), hidden_size=16, nonlinearity="relu"),
         TrainConfig(head="linear", optimizer="sgd", learning_rate=10.0, steps=40),

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+import torch
 
 from model.codegen import python_code
 from model.config import ExplorerConfig
@@ -23,6 +24,13 @@ from model.upload import read_table
 from model.windows import reassembled
 from tests.model.snippets import printed_by_python as run_snippets
 from tests.support import labs
+
+LONGSEQ_CONFIG = ExplorerConfig(
+    sequences=(labs.LONGSEQ,),
+    hidden_size=len(labs.vocabulary(labs.LONGSEQ)),
+    num_layers=2,
+    window=10,
+)
 
 
 def run_all(config: ExplorerConfig, train_config: TrainConfig):
@@ -142,3 +150,41 @@ def test_the_code_of_a_series_scene_and_its_training_print_what_the_explorer_sho
     printed = run_snippets([python_code(short), training_code(short, train_config)])
     assert printed[0] == trace(short).printed
     assert printed[1] == expected_printout(short, train_config)
+
+
+def test_mini_batches_of_windows_are_the_plain_loop_with_its_own_random_order():
+    """Every step's loss is of all 170 windows; each update uses the next run of a fresh
+    torch.randperm per epoch, as a plain loop with a seeded generator does."""
+    config = replace(LONGSEQ_CONFIG, num_layers=1)
+    result = run_all(config, TrainConfig(head="linear", steps=12, lab_seed=True, batch_size=32,
+                                         seed=4))  # fmt: skip
+    x, y, chars = labs.char_windows(labs.LONGSEQ, 10)
+    size = len(chars)
+    torch.manual_seed(0)
+    rnn = torch.nn.RNN(size, size, batch_first=True)
+    fc = torch.nn.Linear(size, size)
+    optimizer = torch.optim.Adam([*rnn.parameters(), *fc.parameters()], lr=0.1)
+    generator = torch.Generator().manual_seed(4)
+    runs = []
+    while len(runs) < 12:
+        runs += list(torch.randperm(len(x), generator=generator).split(32))
+    losses = []
+    for step in range(13):
+        with torch.no_grad():
+            logits = fc(rnn(x)[0]).reshape(-1, size)
+            losses.append(torch.nn.functional.cross_entropy(logits, y.reshape(-1)).item())
+        if step < 12:
+            optimizer.zero_grad()
+            rows = runs[step]
+            logits = fc(rnn(x[rows])[0]).reshape(-1, size)
+            torch.nn.functional.cross_entropy(logits, y[rows].reshape(-1)).backward()
+            optimizer.step()
+    np.testing.assert_allclose(result.losses, losses, rtol=0, atol=1e-6)
+    assert len(runs[5]) == 10  # 170 = 5 x 32 + 10: an epoch's last run is shorter
+
+
+def test_mini_batches_need_windows():
+    config = ExplorerConfig(sequences=("hello", "world"), hidden_size=4)
+    with pytest.raises(ConfigError) as caught:
+        train(config, TrainConfig(head="linear", batch_size=1))
+    assert caught.value.key == "err_batch_needs_windows"
