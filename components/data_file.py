@@ -12,6 +12,7 @@ from components.i18n import error_text, t
 from components.settings import widget_key
 from model.config import MAX_TEXT_CHARS
 from model.errors import ConfigError
+from model.presets import PRESETS
 from model.series import MAX_SPLIT, MIN_SPLIT, SCALINGS, SeriesData
 from model.upload import MAX_UPLOAD_BYTES, read_table, read_text
 
@@ -59,7 +60,8 @@ def render_data_file(prefix: str, lang: str) -> None:
         format_func=lambda v: t("series_scaling_" + v, lang), help=t("series_scaling_help", lang),
     )  # fmt: skip
     st.button(t("series_drop", lang), on_click=drop_table, args=(prefix,))
-    st.caption(t("series_not_in_link", lang))
+    made_up = any(p.series is not None and p.series.table == table for p in PRESETS.values())
+    st.caption(t("series_made_up" if made_up else "series_not_in_link", lang))
 
 
 def series_from_state(prefix: str) -> SeriesData | None:

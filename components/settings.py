@@ -28,6 +28,7 @@ from model.config import (
     NONLINEARITIES,
     TOKENIZERS,
 )
+from model.series import MAX_SPLIT, MIN_SPLIT, SCALINGS
 from model.training.config import (
     HEADS,
     MAX_BATCH_SIZE,
@@ -138,5 +139,13 @@ TRAIN_SETTINGS: tuple[Setting, ...] = (
             help=lambda s, lang: t("train_batch_size_help", lang), low=0, high=MAX_BATCH_SIZE),
     Setting("lab_seed", "lab_seed", "bool", lambda lang: t("train_lab_seed", lang),
             help=lambda s, lang: t("train_lab_seed_help", lang)),
+)  # fmt: skip
+# A series' split and scaling (components.data_file): in the link for a preset's made-up
+# file (an uploaded file cannot travel in a link; its own choices stay with it).
+SERIES_SETTINGS: tuple[Setting, ...] = (
+    Setting("split", "split", "float", lambda lang: t("series_split", lang),
+            low=MIN_SPLIT, high=MAX_SPLIT),
+    Setting("scaling", "scaling", "choice", lambda lang: t("series_scaling", lang),
+            choices=SCALINGS, option=lambda value, lang: t("series_scaling_" + value, lang)),
 )  # fmt: skip
 BY_FIELD: dict[str, Setting] = {setting.field: setting for setting in SETTINGS + VIEW_SETTINGS}

@@ -3,7 +3,8 @@
 Names and values are the settings table's (components.settings): seq (repeated, one per
 sequence), tokens, encoding, input, cell, nonlinearity, hidden, layers, bidirectional,
 bias, batch_first, seed, init, window, stride; preset; lang, present and colour; and
-how to train: head, optimizer, lr, train_steps, train_seed, lab_seed. Booleans are 0/1.
+how to train: head, optimizer, lr, train_steps, train_seed, batch, lab_seed; a preset
+series' split and scaling. Booleans are 0/1.
 Unknown or invalid values fall back to the preset's (or the default) value and produce a
 notice: a (text key, parameters) pair the view translates. A link with many unknown
 names gives at most MAX_UNKNOWN_NOTICES notices (the page stays readable, and a crafted
@@ -13,9 +14,15 @@ link cannot make the server draw thousands of boxes).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import fields
+from dataclasses import fields, replace
 
-from components.settings import SETTINGS, TRAIN_SETTINGS, VIEW_SETTINGS, Setting
+from components.settings import (
+    SERIES_SETTINGS,
+    SETTINGS,
+    TRAIN_SETTINGS,
+    VIEW_SETTINGS,
+    Setting,
+)
 from model.config import ExplorerConfig
 from model.errors import ConfigError
 from model.presets import DEFAULT_PRESET, PRESETS
@@ -29,7 +36,9 @@ VIEW_PARAMS: dict[str, Setting] = {s.url: s for s in VIEW_SETTINGS}
 VIEW_DEFAULTS = {s.url: s.default for s in VIEW_SETTINGS}
 # How to train: the training form's values (a lab's link opens ready to train).
 TRAIN_PARAMS: dict[str, Setting] = {s.url: s for s in TRAIN_SETTINGS}
-KNOWN = {SEQ, "preset", *PARAMS, *VIEW_PARAMS, *TRAIN_PARAMS}
+# A preset series' split and scaling (ignored without a series)
+SERIES_PARAMS: dict[str, Setting] = {s.url: s for s in SERIES_SETTINGS}
+KNOWN = {SEQ, "preset", *PARAMS, *VIEW_PARAMS, *TRAIN_PARAMS, *SERIES_PARAMS}
 MAX_UNKNOWN_NOTICES = 5  # unknown names in a link: one notice each up to this many
 Notice = tuple[str, dict]
 
@@ -54,6 +63,9 @@ def parse_query(query: Mapping[str, Sequence[str]]) -> tuple[ExplorerConfig, str
         else:
             notices.append(("notice_empty_seq", {}))
     values.update(_read(query, PARAMS, notices))
+    series_values = _read(query, SERIES_PARAMS, notices)
+    if base.series is not None and series_values:
+        values["series"] = replace(base.series, **series_values)
     try:
         config = ExplorerConfig(**values)
     except ConfigError as error:  # e.g. text too long: keep the rest, drop the text
@@ -112,10 +124,22 @@ def to_query(
             query[name] = _written(setting, value)
     for name, setting in PARAMS.items():
         query[name] = _written(setting, getattr(config, setting.field))
+    if config.series is not None:
+        for name, setting in SERIES_PARAMS.items():
+            query[name] = _written(setting, getattr(config.series, setting.field))
     for name, preset in PRESETS.items():
         if preset == config:
             query["preset"] = name
             break
+    else:  # a preset's made-up file with other settings: the preset carries the file
+        for name, preset in PRESETS.items():
+            if (
+                config.series is not None
+                and preset.series is not None
+                and (preset.series.table == config.series.table)
+            ):
+                query["preset"] = name
+                break
     return query
 
 

@@ -51,6 +51,8 @@ def _render_explanation(pattern: UsagePattern, trace: Trace, lang: str) -> None:
         "encoder_decoder": t("patterns_explain_encoder_decoder", lang),
     }
     st.markdown(explanations[pattern.name])
+    if pattern.name == "encoder_decoder":
+        st.caption(t("s2s_patterns_note", lang))  # the tab that trains this model for real
     if pattern.name != "one_to_many":
         return
     if pattern.predictions:

@@ -57,13 +57,20 @@ from model.lessons.seq2seq_net import (
 from model.training.config import MAX_TRAIN_SECONDS, MIN_LEARNING_RATE
 
 __all__ = [
-    "MAX_S2S_STEPS", "Seq2SeqConfig", "Seq2SeqModel", "Seq2SeqResult", "Seq2SeqRun",
-    "Seq2SeqStep", "Translation", "lab_printout", "read_corpus", "read_pairs",
+    "LAB_PAIRS_TEXT", "MAX_S2S_STEPS", "Seq2SeqConfig", "Seq2SeqModel", "Seq2SeqResult",
+    "Seq2SeqRun", "Seq2SeqStep", "Translation", "lab_printout", "read_corpus", "read_pairs",
     "train_seq2seq", "translate",
 ]  # fmt: skip
 
 S2S_SECONDS = MAX_TRAIN_SECONDS  # wall time of one run on the shared server
 LAB_PRINT_EVERY = 1000  # the lab's print_every
+# The lab's `raw` (and the course's eng-kor.txt): English, a tab, Korean.
+LAB_PAIRS_TEXT = "\n".join([
+    "I feel hungry.\t나는 배가 고프다.",
+    "Pytorch is very easy.\t파이토치는 매우 쉽다.",
+    "Pytorch is a framework for deep learning.\t파이토치는 딥러닝을 위한 프레임워크이다.",
+    "Pytorch is very clear to use.\t파이토치는 사용하기 매우 직관적이다.",
+])  # fmt: skip
 
 # The English of what can end a run early; the page translates the same keys.
 DIVERGED = (

@@ -12,6 +12,7 @@ from components.i18n import t
 from components.urlstate import (
     KNOWN,
     PARAMS,
+    SERIES_PARAMS,
     TRAIN_PARAMS,
     VIEW_DEFAULTS,
     VIEW_PARAMS,
@@ -114,7 +115,7 @@ def test_random_valid_configs_round_trip(config):
 def test_to_query_writes_every_setting_with_booleans_as_0_1():
     query = to_query(PRESETS["lecture"])
     # view settings and training values only when not default
-    assert set(query) == KNOWN - set(VIEW_PARAMS) - set(TRAIN_PARAMS)
+    assert set(query) == KNOWN - set(VIEW_PARAMS) - set(TRAIN_PARAMS) - set(SERIES_PARAMS)
     assert query["batch_first"] == "0" and query["bias"] == "1" and query["bidirectional"] == "0"
     assert (query["hidden"], query["layers"], query["seed"], query["cell"]) == (
         "2",
@@ -351,3 +352,28 @@ def test_a_bad_training_value_is_a_notice_and_the_form_keeps_its_own(name, raw):
     read, notices = parse_training({name: [raw]})
     assert read == {}
     assert notices == [("notice_bad_value", {"name": name, "value": raw})]
+
+
+def test_a_preset_series_split_and_scaling_travel_in_the_link():
+    config, preset, notices = parse_query({"preset": ["timeseries"], "split": ["0.8"],
+                                           "scaling": ["train"]})  # fmt: skip
+    assert notices == [] and preset is None  # no longer the preset itself
+    assert (config.series.split, config.series.scaling) == (0.8, "train")
+    assert config.series.table == PRESETS["timeseries"].series.table
+    query = to_query(config)
+    assert (query["split"], query["scaling"]) == ("0.8", "train")
+    assert query["preset"] == "timeseries"  # the preset carries the made-up file
+    assert parse_query(as_lists(query))[0] == config
+    assert "split" not in to_query(PRESETS["hello"])
+
+
+@pytest.mark.parametrize("raw", ["0.99", "0", "nan", "seventy"])
+def test_a_bad_split_is_a_notice_and_the_preset_keeps_its_own(raw):
+    config, _, notices = parse_query({"preset": ["timeseries"], "split": [raw]})
+    assert config.series.split == 0.7
+    assert notices == [("notice_bad_value", {"name": "split", "value": raw})]
+
+
+def test_a_split_without_a_series_is_ignored():
+    config, _, notices = parse_query({"preset": ["hello"], "split": ["0.8"]})
+    assert config == PRESETS["hello"] and notices == []
