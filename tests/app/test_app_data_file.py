@@ -58,7 +58,8 @@ def test_the_stock_csv_becomes_the_labs_series(make_app, ref):
     assert "(505, 7, 5)" in shapes
     config = page.at.session_state["main_file_table"]
     assert config.columns == ("Open", "High", "Low", "Volume", "Close")
-    assert "seq" in page.query()  # the link keeps the typed text, not the file
+    assert "seq" in page.query()  # the link keeps the typed text, not the file, and says so
+    assert any(t("share_no_file", "en") in body for body in page.bodies("caption"))
 
 
 def test_a_text_file_fills_the_box_and_the_typed_text_returns(make_app):
