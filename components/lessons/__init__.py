@@ -23,6 +23,7 @@ from components.lessons import (
     repeats,
     seq2seq,
     step,
+    tasks,
     unit_text,
     weights,
 )
@@ -43,6 +44,7 @@ TABS: tuple[tuple[str, Callable[[LessonView], None]], ...] = (
     ("tab_seq2seq", seq2seq.render),
     ("tab_compare", compare.render),
     ("tab_memory", memory.render),
+    ("tab_tasks", tasks.render),
     ("tab_order", order.render),
     ("tab_packing", packing.render),
     ("tab_code", code.render),
