@@ -13,13 +13,18 @@ import streamlit as st
 from components.figures import parts as figure_parts
 from components.i18n import t
 from model import config, series, upload  # a file brought to the page, read as a series
-from model.lessons import memory  # the influence view's budget and W_hh's scale
+from model.lessons import (
+    memory,  # the influence view's budget and W_hh's scale
+    seq2seq_data,  # the encoder-decoder lesson's own text and run
+)
 from model.training import archive as checkpoint  # the checkpoint file's caps
 from model.training import config as training
 from model.training import generate
 
 # The modules whose MAX_* / MIN_* constants are limits shown here.
-LIMIT_MODULES = (config, training, checkpoint, figure_parts, memory, series, upload, generate)
+LIMIT_MODULES = (
+    config, training, checkpoint, figure_parts, memory, series, upload, generate, seq2seq_data
+)  # fmt: skip
 SERVER_OPTIONS = ("server.maxUploadSize", "server.maxMessageSize")  # MB, .streamlit/config.toml
 
 
@@ -68,6 +73,17 @@ def training_lines(lang: str) -> list[str]:
         t("limits_snapshots", lang, value=_n(training.MAX_SNAPSHOTS)),
         t("limits_snapshot_bytes", lang, value=_mb(training.MAX_SNAPSHOT_BYTES)),
         t("limits_batch_size", lang, value=_n(training.MAX_BATCH_SIZE)),
+        t(
+            "limits_s2s",
+            lang,
+            pairs=_n(seq2seq_data.MAX_S2S_PAIRS),
+            words=_n(seq2seq_data.MAX_S2S_WORDS),
+            chars=_n(seq2seq_data.MAX_S2S_WORD_CHARS),
+            text=_n(seq2seq_data.MAX_S2S_TEXT_CHARS),
+            steps=_n(seq2seq_data.MAX_S2S_STEPS),
+            hidden=_n(seq2seq_data.MAX_S2S_HIDDEN),
+            decode=_n(seq2seq_data.MAX_S2S_DECODE),
+        ),
         t("limits_generated", lang, value=_n(generate.MAX_GENERATED)),
         t("limits_prompt", lang, value=_n(generate.MAX_PROMPT)),
         t("limits_temperature", lang, value=_n(generate.MAX_TEMPERATURE)),
