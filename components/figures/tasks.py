@@ -130,7 +130,7 @@ def unit_text_spec(
     ticks = [f"{v:g}" for v in variable]
     title = tr("tasks_fig_unit_text", lang, unit=label, cell=CELL_NAMES[cell])
     layout = base_layout(title, 250)
-    every = max(1, -(-steps // 24))  # at most 24 written under the steps
+    every = max(1, -(-steps // 12))  # at most 12 written under the steps (a phone's width)
     layout.update(
         plot_bgcolor="white", margin={"l": 70, "r": 30, "t": 64, "b": 70},
         xaxis={"title": {"text": variable_name}, "tickmode": "array",
@@ -177,15 +177,15 @@ def scatter_spec(
             "x": ends.astype(np.float32), "y": (slope * ends + intercept).astype(np.float32),
             "line": {"color": "#111111", "width": 2, "dash": "dash"},
         })  # fmt: skip
-    title = tr("tasks_fig_scatter", lang, unit=label, cell=CELL_NAMES[cell], variable=variable_name)
+    title = tr("tasks_fig_scatter", lang, unit=label, cell=CELL_NAMES[cell])
     layout = base_layout(title, 440)
     layout.update(
-        plot_bgcolor="white", margin={"l": 80, "r": 30, "t": 70, "b": 70},
+        plot_bgcolor="white", margin={"l": 80, "r": 30, "t": 100, "b": 70},
         xaxis={"title": {"text": variable_name}, "gridcolor": GRID, "zeroline": False},
         yaxis={"title": {"text": tr("tasks_fig_unit_value", lang, unit=label)},
                "gridcolor": GRID, "zeroline": True, "zerolinecolor": "#9ca3af"},
         annotations=[{"text": f"<b>r = {r:.2f}</b>", "xref": "paper", "yref": "paper",
-                      "x": 0.02, "y": 0.98, "xanchor": "left", "yanchor": "top",
+                      "x": 1.0, "y": 1.01, "xanchor": "right", "yanchor": "bottom",
                       "showarrow": False, "font": {"size": FONT_SIZE + 10},
                       "bgcolor": "rgba(255,255,255,0.85)"}],
     )  # fmt: skip

@@ -76,7 +76,7 @@ def test_long_sequences_keep_their_colours_but_drop_the_cell_text():
     spec = ft.unit_text_spec(("a",) * steps, np.linspace(-1, 1, steps), np.ones(steps), "h[0]",
                              "rnn", "first token")  # fmt: skip
     assert "text" not in spec["data"][0]
-    assert len(spec["layout"]["xaxis"]["tickvals"]) <= 24
+    assert len(spec["layout"]["xaxis"]["tickvals"]) <= 12
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
