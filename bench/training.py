@@ -29,7 +29,6 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
 import torch
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,11 +38,9 @@ if str(ROOT) not in sys.path:
 from bench.common import add_smoke, finish, load_average, smoke_note, timed  # noqa: E402
 from model.config import ExplorerConfig  # noqa: E402
 from model.presets import PRESET_TRAINING, PRESETS  # noqa: E402
-from model.series import SeriesData  # noqa: E402
 from model.training.code import training_code  # noqa: E402
 from model.training.config import MAX_SNAPSHOT_BYTES, MAX_SNAPSHOTS, TrainConfig  # noqa: E402
 from model.training.run import train, train_to_end  # noqa: E402
-from model.upload import read_table  # noqa: E402
 
 TARGET = 1.3
 SENTENCE = "the quick brown fox jumps over the lazy dog by the river"  # 56 characters
@@ -76,35 +73,16 @@ def settings(smoke: bool) -> dict[str, tuple[ExplorerConfig, TrainConfig]]:
 
 
 def lab_settings(smoke: bool) -> dict[str, tuple[ExplorerConfig, TrainConfig]]:
-    """The course's windowed labs: longseq (170 windows of 10 characters, 2-layer RNN and
-    a linear layer) and timeseries (a synthetic daily stock CSV of 732 rows, 505 windows
-    of 7 days, LSTM(5, 10) and a linear layer, 500 steps of Adam 0.01)."""
-    longseq, longseq_train = PRESETS["longseq"], PRESET_TRAINING["longseq"]
-    days, steps = (60, 10) if smoke else (732, 500)
-    series = SeriesData(read_table(stock_csv(days), "stock.csv"), features=(0, 1, 2, 3, 4),
-                        target=4, newest_first=True)  # fmt: skip
-    return {
-        f"longseq windows, {10 if smoke else 100} steps": (
-            longseq,
-            replace(longseq_train, steps=10 if smoke else 100),
-        ),
-        f"timeseries CSV, {steps} steps": (
-            ExplorerConfig(tokens="numbers", window=7, cell="lstm", hidden_size=10, series=series),
-            TrainConfig(head="linear", learning_rate=0.01, steps=steps, lab_seed=True),
-        ),
-    }
-
-
-def stock_csv(days: int, seed: int = 0) -> bytes:
-    """A synthetic daily stock file in the course's layout (newest day first)."""
-    rng = np.random.default_rng(seed)
-    close = 800 + np.cumsum(rng.normal(0, 6, days))
-    volume = rng.integers(800_000, 4_000_000, days)
-    rows = [
-        f"{c + 1:.4f},{c + 4:.4f},{c - 4:.4f},{v},{c:.4f}"
-        for c, v in zip(close, volume, strict=True)
-    ]
-    return ("# Open,High,Low,Volume,Close\n" + "\n".join(rows[::-1])).encode()
+    """The course's windowed labs as their presets: longseq (170 windows of 10 characters,
+    2-layer RNN and a linear layer, 100 steps) and timeseries (the made-up stock file,
+    505 windows of 7 days, LSTM(5, 10) and a linear layer, 500 steps of Adam 0.01)."""
+    labs = {}
+    for name, steps in (("longseq", 10 if smoke else 100), ("timeseries", 10 if smoke else 500)):
+        labs[f"{name} windows, {steps} steps"] = (
+            PRESETS[name],
+            replace(PRESET_TRAINING[name], steps=steps),
+        )
+    return labs
 
 
 def plain_loop(config: ExplorerConfig, train_config: TrainConfig):

@@ -139,9 +139,10 @@ def _encode_series(config: ExplorerConfig) -> EncodedBatch:
     lengths = np.full(len(token_lines), config.window, dtype=np.int64)
     indices = np.zeros(train.inputs.shape[:2], dtype=np.int64)
     following = tuple(f"{v:.4g}" for v in train.in_units(train.targets[:, 0]))
-    return EncodedBatch(
-        token_lines, (), indices, train.inputs, lengths, "numbers",
-        starts=tuple(train.rows.tolist()), following=following, following_values=train.targets,
+    return EncodedBatch(  # copies: the parts are cached and read-only, torch wants writable
+        token_lines, (), indices, train.inputs.copy(), lengths, "numbers",
+        starts=tuple(train.rows.tolist()), following=following,
+        following_values=train.targets.copy(),
     )  # fmt: skip
 
 

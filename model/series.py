@@ -20,6 +20,7 @@ lab's `torch.FloatTensor(trainX)`.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -88,8 +89,9 @@ class SeriesPart:
         return np.asarray(scaled, dtype=np.float64) * self.span + self.low
 
 
+@functools.lru_cache(maxsize=16)  # a scene, its training data and its forecast share it
 def series_parts(series: SeriesData, window: int, stride: int) -> tuple[SeriesPart, SeriesPart]:
-    """(training part, test part), each cut into windows."""
+    """(training part, test part), each cut into windows (read-only arrays: shared)."""
     values = series.table.values[::-1] if series.newest_first else series.table.values
     train_size = int(len(values) * series.split)
     if train_size <= window or len(values) - train_size < 1:
@@ -131,4 +133,7 @@ def _windows(
     targets = scaled[starts + window][:, [series.target]].astype(np.float32)
     column = fitted[:, series.target]
     low, high = float(column.min()), float(column.max())
-    return SeriesPart(inputs, targets, starts + offset, low, high - low + SCALE_EPSILON)
+    rows = starts + offset
+    for array in (inputs, targets, rows):
+        array.flags.writeable = False
+    return SeriesPart(inputs, targets, rows, low, high - low + SCALE_EPSILON)

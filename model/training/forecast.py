@@ -43,10 +43,10 @@ def forecast(config: ExplorerConfig, weights: dict[str, torch.Tensor]) -> Foreca
     batch = len(test.rows)
     encoded = EncodedBatch(
         tuple(("",) * config.window for _ in range(batch)), (),
-        np.zeros(test.inputs.shape[:2], dtype=np.int64), test.inputs,
+        np.zeros(test.inputs.shape[:2], dtype=np.int64), test.inputs.copy(),
         np.full(batch, config.window, dtype=np.int64), "numbers",
     )  # fmt: skip
-    targets = torch.from_numpy(test.targets)
+    targets = torch.from_numpy(test.targets.copy())
     data = TrainingData(encoded, encoded, targets, (), None, None, False)
     head = nn.Linear(*reversed(weights["head.weight"].shape))
     network = Network(built_model_for(config, weights, encoded), head)
