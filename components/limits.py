@@ -16,6 +16,7 @@ from model import config, series, upload  # a file brought to the page, read as 
 from model.lessons import (
     memory,  # the influence view's budget and W_hh's scale
     seq2seq_data,  # the encoder-decoder lesson's own text and run
+    tasks,  # the tasks lesson's networks and charts
 )
 from model.training import archive as checkpoint  # the checkpoint file's caps
 from model.training import config as training
@@ -23,7 +24,8 @@ from model.training import generate
 
 # The modules whose MAX_* / MIN_* constants are limits shown here.
 LIMIT_MODULES = (
-    config, training, checkpoint, figure_parts, memory, series, upload, generate, seq2seq_data
+    config, training, checkpoint, figure_parts, memory, series, upload, generate, seq2seq_data,
+    tasks,
 )  # fmt: skip
 SERVER_OPTIONS = ("server.maxUploadSize", "server.maxMessageSize")  # MB, .streamlit/config.toml
 
@@ -83,6 +85,20 @@ def training_lines(lang: str) -> list[str]:
             steps=_n(seq2seq_data.MAX_S2S_STEPS),
             hidden=_n(seq2seq_data.MAX_S2S_HIDDEN),
             decode=_n(seq2seq_data.MAX_S2S_DECODE),
+        ),
+        t(
+            "limits_tasks",
+            lang,
+            gap=_n(tasks.MAX_GAP),
+            gaps=_n(tasks.MAX_GAPS),
+            n=_n(tasks.MAX_COUNT_N),
+            test=_n(tasks.MAX_TEST_N),
+            depth=_n(tasks.MAX_DEPTH),
+            low=_n(tasks.MIN_TRAIN_STEPS),
+            steps=_n(tasks.MAX_TRAIN_STEPS),
+            hidden=_n(tasks.MAX_HIDDEN),
+            seconds=_n(tasks.TIME_LIMIT_SECONDS),
+            points=_n(tasks.MAX_SCATTER_POINTS),
         ),
         t("limits_generated", lang, value=_n(generate.MAX_GENERATED)),
         t("limits_prompt", lang, value=_n(generate.MAX_PROMPT)),
