@@ -28,7 +28,7 @@ def render_data_file(prefix: str, lang: str) -> None:
     """The uploader, what went wrong with the last file, and the series' choices."""
     st.file_uploader(
         t("data_file", lang), type=["txt", "csv", "tsv"], key=file_key(prefix, "upload"),
-        on_change=_read_file, args=(prefix,),
+        on_change=_read_file, args=(prefix,), max_upload_size=MAX_UPLOAD_BYTES // 2**20,
         help=t("data_file_help", lang, mb=MAX_UPLOAD_BYTES // 2**20, chars=MAX_TEXT_CHARS),
     )  # fmt: skip
     problem = st.session_state.get(file_key(prefix, "problem"))
