@@ -19,15 +19,16 @@ from components.display import (
 from components.i18n import t
 from components.lessons import follows_cursor, render_lessons
 from components.lessons.shapes import render_shapes
-from components.lessons.view import LessonView
+from components.lessons.view import LessonView, lesson_values, seed_lessons
 from components.limits import render_limits
 from components.page import page_style
 from components.scene import safe_scene
+from components.settings import LESSON_SETTINGS
 from components.sidebar import render_controls, seed_widgets
 from components.training.form import render_training
 from components.training.result import chart_context, render_step_chooser
 from components.training.state import form_values, seed_training, training_values
-from components.urlstate import parse_query, parse_training, parse_view, to_query
+from components.urlstate import parse_lessons, parse_query, parse_training, parse_view, to_query
 from model.presets import PRESET_TRAINING
 from model.training.config import TrainConfig
 
@@ -39,7 +40,9 @@ if "notices" not in st.session_state:  # first run of this session: the URL deci
     config, preset, notices = parse_query(query)
     view, view_notices = parse_view(query)
     training, training_notices = parse_training(query)
-    st.session_state.notices = notices + view_notices + training_notices
+    lessons, lesson_notices = parse_lessons(query)
+    st.session_state.notices = notices + view_notices + training_notices + lesson_notices
+    seed_lessons(lessons)
     seed_widgets(PREFIX, config, preset)
     seed_training(PREFIX, {**form_values(PRESET_TRAINING.get(preset, TrainConfig())), **training})
     seed_display(view)
@@ -69,8 +72,9 @@ if scene is None:
     main_view.render_error(error or "", LANG)
     st.stop()
 
+lessons = lesson_values(s.field for s in LESSON_SETTINGS)
 st.query_params.from_dict(
-    to_query(config, view_settings(), training_values(PREFIX), form_values(TrainConfig()))
+    to_query(config, view_settings(), training_values(PREFIX), form_values(TrainConfig()), lessons)
 )
 trace = scene.trace
 when, unit_labels = chart_context(shown, trace.encoded.vocab, trace.hidden.shape[-1], LANG)

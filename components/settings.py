@@ -28,6 +28,10 @@ from model.config import (
     NONLINEARITIES,
     TOKENIZERS,
 )
+from model.lessons.memory import MAX_SCALE, MIN_SCALE
+from model.lessons.tasks import MAX_COUNT_N, MAX_DEPTH, TASKS
+from model.lessons.tasks import MAX_TRAIN_STEPS as MAX_TASK_STEPS
+from model.lessons.tasks import MIN_TRAIN_STEPS as MIN_TASK_STEPS
 from model.series import MAX_SPLIT, MIN_SPLIT, SCALINGS
 from model.training.config import (
     HEADS,
@@ -40,6 +44,7 @@ from model.training.config import (
 
 KINDS = ("lines", "choice", "int", "float", "bool")
 COLOUR_SCALES = ("fitted", "fixed")  # the main view's colour scale: fitted to the data first
+DEFAULT_SCALE = 1.0  # the memory lesson's factor on W_hh: PyTorch's initialisation
 
 
 @dataclass(frozen=True)
@@ -147,5 +152,19 @@ SERIES_SETTINGS: tuple[Setting, ...] = (
             low=MIN_SPLIT, high=MAX_SPLIT),
     Setting("scaling", "scaling", "choice", lambda lang: t("series_scaling", lang),
             choices=SCALINGS, option=lambda value, lang: t("series_scaling_" + value, lang)),
+)  # fmt: skip
+# Lesson choices worth a link (a lecturer's "look at k = 2"): fields are the lessons'
+# session keys (components/lessons/memory.py, tasks.py; a test holds them equal).
+LESSON_SETTINGS: tuple[Setting, ...] = (
+    Setting("memory_scale", "k", "float", lambda lang: t("memory_scale", lang),
+            low=MIN_SCALE, high=MAX_SCALE, default=DEFAULT_SCALE),
+    Setting("tasks_task", "task", "choice", lambda lang: t("tasks_task", lang),
+            choices=TASKS, default="gap"),
+    Setting("tasks_bound", "task_n", "int", lambda lang: t("tasks_bound", lang),
+            low=2, high=MAX_COUNT_N, default=8),
+    Setting("tasks_depth", "task_depth", "int", lambda lang: t("tasks_depth", lang),
+            low=2, high=MAX_DEPTH, default=4),
+    Setting("tasks_steps", "task_steps", "int", lambda lang: t("tasks_steps", lang),
+            low=MIN_TASK_STEPS, high=MAX_TASK_STEPS, default=300),
 )  # fmt: skip
 BY_FIELD: dict[str, Setting] = {setting.field: setting for setting in SETTINGS + VIEW_SETTINGS}

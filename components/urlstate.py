@@ -4,7 +4,8 @@ Names and values are the settings table's (components.settings): seq (repeated, 
 sequence), tokens, encoding, input, cell, nonlinearity, hidden, layers, bidirectional,
 bias, batch_first, seed, init, window, stride; preset; lang, present and colour; and
 how to train: head, optimizer, lr, train_steps, train_seed, batch, lab_seed; a preset
-series' split and scaling. Booleans are 0/1.
+series' split and scaling; lesson choices: k, task, task_n, task_depth, task_steps.
+Booleans are 0/1.
 Unknown or invalid values fall back to the preset's (or the default) value and produce a
 notice: a (text key, parameters) pair the view translates. A link with many unknown
 names gives at most MAX_UNKNOWN_NOTICES notices (the page stays readable, and a crafted
@@ -17,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import fields, replace
 
 from components.settings import (
+    LESSON_SETTINGS,
     SERIES_SETTINGS,
     SETTINGS,
     TRAIN_SETTINGS,
@@ -38,7 +40,9 @@ VIEW_DEFAULTS = {s.url: s.default for s in VIEW_SETTINGS}
 TRAIN_PARAMS: dict[str, Setting] = {s.url: s for s in TRAIN_SETTINGS}
 # A preset series' split and scaling (ignored without a series)
 SERIES_PARAMS: dict[str, Setting] = {s.url: s for s in SERIES_SETTINGS}
-KNOWN = {SEQ, "preset", *PARAMS, *VIEW_PARAMS, *TRAIN_PARAMS, *SERIES_PARAMS}
+# Lesson choices (the memory lesson's k, the tasks lesson's task and sizes)
+LESSON_PARAMS: dict[str, Setting] = {s.url: s for s in LESSON_SETTINGS}
+KNOWN = {SEQ, "preset", *PARAMS, *VIEW_PARAMS, *TRAIN_PARAMS, *SERIES_PARAMS, *LESSON_PARAMS}
 MAX_UNKNOWN_NOTICES = 5  # unknown names in a link: one notice each up to this many
 Notice = tuple[str, dict]
 
@@ -50,7 +54,8 @@ def parse_query(query: Mapping[str, Sequence[str]]) -> tuple[ExplorerConfig, str
     if preset is not None and preset not in PRESETS:
         notices.append(("notice_bad_preset", {"value": preset[:40]}))
         preset = None
-    if preset is None and not set(query) & (KNOWN - set(VIEW_PARAMS) - set(TRAIN_PARAMS)):
+    lesson_or_view = set(VIEW_PARAMS) | set(TRAIN_PARAMS) | set(LESSON_PARAMS)
+    if preset is None and not set(query) & (KNOWN - lesson_or_view):
         preset = DEFAULT_PRESET
     base = PRESETS[preset] if preset else ExplorerConfig()
     values = {field.name: getattr(base, field.name) for field in fields(base)}
@@ -72,7 +77,7 @@ def parse_query(query: Mapping[str, Sequence[str]]) -> tuple[ExplorerConfig, str
         # the error itself: shown as its English sentence, or translated (its text key)
         notices.append(("notice_bad_config", {"reason": error}))
         config = ExplorerConfig(**{**values, "sequences": base.sequences})
-    explicit = set(query) - {"preset", *VIEW_PARAMS, *TRAIN_PARAMS}
+    explicit = set(query) - {"preset", *VIEW_PARAMS, *TRAIN_PARAMS, *LESSON_PARAMS}
     if preset and explicit & KNOWN and config != PRESETS[preset]:
         preset = None
     return config, preset, notices
@@ -89,6 +94,12 @@ def parse_training(query: Mapping[str, Sequence[str]]) -> tuple[dict, list]:
     notices for bad values)."""
     notices: list[Notice] = []
     return _read(query, TRAIN_PARAMS, notices), notices
+
+
+def parse_lessons(query: Mapping[str, Sequence[str]]) -> tuple[dict, list]:
+    """Query parameters -> (lesson choices the link sets, by session key; notices)."""
+    notices: list[Notice] = []
+    return _read(query, LESSON_PARAMS, notices), notices
 
 
 def _read(query: Mapping[str, Sequence[str]], settings: Mapping, notices: list) -> dict:
@@ -111,6 +122,7 @@ def to_query(
     view: Mapping | None = None,
     training: Mapping | None = None,
     training_defaults: Mapping | None = None,
+    lessons: Mapping | None = None,
 ) -> dict[str, str | list[str]]:
     """Config (and the view settings and training values, by field, that differ from
     their defaults) -> query parameters; names the preset when the scene is exactly one."""
@@ -124,6 +136,10 @@ def to_query(
             query[name] = _written(setting, value)
     for name, setting in PARAMS.items():
         query[name] = _written(setting, getattr(config, setting.field))
+    for name, setting in LESSON_PARAMS.items():
+        value = (lessons or {}).get(setting.field)
+        if value is not None and value != setting.default:
+            query[name] = _written(setting, value)
     if config.series is not None:
         for name, setting in SERIES_PARAMS.items():
             query[name] = _written(setting, getattr(config.series, setting.field))

@@ -21,6 +21,7 @@ from components.figures.parts import CELL_NAMES
 from components.i18n import error_text, t
 from components.lessons.view import KEPT, LessonView
 from components.scene import seeded_trace
+from components.settings import DEFAULT_SCALE  # PyTorch's initialisation
 from model.errors import ConfigError
 from model.lessons.memory import (
     MAX_INFLUENCE_STEPS,
@@ -42,7 +43,6 @@ log = logging.getLogger(__name__)
 SCALE_KEY = "memory_scale"  # the factor on W_hh
 WHICH_KEY = "memory_which"  # influence of the input x_s or of an earlier state h_s
 SCALE_STEP = 0.05
-DEFAULT_SCALE = 1.0  # PyTorch's initialisation
 
 
 def _reset_scale() -> None:

@@ -54,3 +54,15 @@ def restore(key: str, options, default) -> None:
 def keep(key: str) -> None:
     """After a widget is drawn: keep its value for the next time its tab opens."""
     st.session_state[KEPT + key] = st.session_state[key]
+
+
+def seed_lessons(values: dict) -> None:
+    """A link's lesson choices (by session key), for `restore` when their tab opens."""
+    for key, value in values.items():
+        st.session_state[KEPT + key] = value
+
+
+def lesson_values(keys) -> dict:
+    """The lesson choices as they stand (drawn now, or kept while their tab is closed)."""
+    state = st.session_state
+    return {key: state[key] if key in state else state.get(KEPT + key) for key in keys}

@@ -118,3 +118,21 @@ def test_mini_batches_come_from_the_link_and_train_as_the_backend(make_app):
     (success,) = training_bodies(page, "success")
     assert f"{expected.losses[0]:.4f} → {expected.losses[-1]:.4f}" in success
     assert page.query()["batch"] == ["32"]
+
+
+def test_a_link_opens_the_memory_lesson_at_its_k_and_keeps_it(make_app):
+    page = make_app({"preset": "hello", "k": "2"}).open("tab_memory")
+    (slider,) = [s for s in page.at.slider if s.key == "memory_scale"]
+    assert slider.value == 2.0
+    assert page.query()["k"] == ["2"]
+    slider.set_value(0.5)
+    page.run()
+    assert page.query()["k"] == ["0.5"]
+
+
+def test_a_link_opens_the_tasks_lesson_on_its_task(make_app):
+    page = make_app({"preset": "hello", "task": "count", "task_n": "6"}).open("tab_tasks")
+    (radio,) = [r for r in page.at.radio if r.key == "tasks_task"]
+    (bound,) = [s for s in page.at.slider if s.key == "tasks_bound"]
+    assert (radio.value, bound.value) == ("count", 6)
+    assert page.query()["task"] == ["count"] and page.query()["task_n"] == ["6"]

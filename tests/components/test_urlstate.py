@@ -11,11 +11,13 @@ from hypothesis import strategies as st
 from components.i18n import t
 from components.urlstate import (
     KNOWN,
+    LESSON_PARAMS,
     PARAMS,
     SERIES_PARAMS,
     TRAIN_PARAMS,
     VIEW_DEFAULTS,
     VIEW_PARAMS,
+    parse_lessons,
     parse_query,
     parse_training,
     parse_view,
@@ -115,7 +117,9 @@ def test_random_valid_configs_round_trip(config):
 def test_to_query_writes_every_setting_with_booleans_as_0_1():
     query = to_query(PRESETS["lecture"])
     # view settings and training values only when not default
-    assert set(query) == KNOWN - set(VIEW_PARAMS) - set(TRAIN_PARAMS) - set(SERIES_PARAMS)
+    assert set(query) == (
+        KNOWN - set(VIEW_PARAMS) - set(TRAIN_PARAMS) - set(SERIES_PARAMS) - set(LESSON_PARAMS)
+    )
     assert query["batch_first"] == "0" and query["bias"] == "1" and query["bidirectional"] == "0"
     assert (query["hidden"], query["layers"], query["seed"], query["cell"]) == (
         "2",
@@ -377,3 +381,30 @@ def test_a_bad_split_is_a_notice_and_the_preset_keeps_its_own(raw):
 def test_a_split_without_a_series_is_ignored():
     config, _, notices = parse_query({"preset": ["hello"], "split": ["0.8"]})
     assert config == PRESETS["hello"] and notices == []
+
+
+def test_lesson_choices_travel_in_the_link_and_only_off_their_default():
+    lessons = {"memory_scale": 2.0, "tasks_task": "count", "tasks_bound": 8,
+               "tasks_depth": None, "tasks_steps": 120}  # fmt: skip
+    query = to_query(PRESETS["hello"], None, None, None, lessons)
+    assert {name: query[name] for name in LESSON_PARAMS if name in query} == {
+        "k": "2", "task": "count", "task_steps": "120"
+    }  # fmt: skip
+    read, notices = parse_lessons(as_lists(query))
+    assert notices == []
+    assert read == {"memory_scale": 2.0, "tasks_task": "count", "tasks_steps": 120}
+    assert parse_query(as_lists(query))[1] == "hello"  # lesson choices keep the preset
+
+
+@pytest.mark.parametrize("name, raw", [("k", "5"), ("k", "0.1"), ("k", "nan"), ("task", "sort"),
+                                       ("task_n", "1"), ("task_steps", "100000")])  # fmt: skip
+def test_a_bad_lesson_choice_is_a_notice(name, raw):
+    read, notices = parse_lessons({name: [raw]})
+    assert read == {} and notices == [("notice_bad_value", {"name": name, "value": raw})]
+
+
+def test_the_lesson_settings_name_the_lessons_own_keys():
+    from components.lessons import memory, tasks
+
+    keys = {memory.SCALE_KEY, tasks.TASK_KEY, tasks.BOUND_KEY, tasks.DEPTH_KEY, tasks.STEPS_KEY}
+    assert {setting.field for setting in LESSON_PARAMS.values()} == keys
