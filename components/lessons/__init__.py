@@ -12,6 +12,7 @@ import streamlit as st
 from components.i18n import t
 from components.lessons import (
     code,
+    code_model,
     compare,
     export,
     gates,
@@ -45,6 +46,7 @@ TABS: tuple[tuple[str, Callable[[LessonView], None]], ...] = (
     ("tab_compare", compare.render),
     ("tab_memory", memory.render),
     ("tab_tasks", tasks.render),
+    ("tab_code_model", code_model.render),
     ("tab_order", order.render),
     ("tab_packing", packing.render),
     ("tab_code", code.render),
