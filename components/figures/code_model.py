@@ -13,7 +13,7 @@ from components.i18n import t as tr
 
 MAX_GRID_LINES = 60  # the code grid draws at most this many lines ...
 MAX_GRID_COLUMNS = 90  # ... and this many columns of each (the states cover everything)
-ROW_PIXELS = 24  # height of one line of code in the grid
+ROW_PIXELS = 28  # height of one line of code in the grid
 SHOWN = {" ": "", "\n": "⏎", "\t": "⇥"}  # how white space is written in its cell
 GRID = "#e5e7eb"
 
@@ -27,6 +27,11 @@ def code_grid(text: str) -> tuple[np.ndarray, np.ndarray]:
         lines[index], columns[index] = line, column
         line, column = (line + 1, 0) if char == "\n" else (line, column + 1)
     return lines, columns
+
+
+def _text_size(columns: int) -> int:
+    """Characters as large as the cells allow (a wide line gets narrow cells)."""
+    return FONT_SIZE if columns <= 40 else FONT_SIZE - 2 if columns <= 70 else FONT_SIZE - 4
 
 
 def code_unit_spec(text: str, values: np.ndarray, unit: str, label: str, lang: str = "en") -> dict:
@@ -53,23 +58,25 @@ def code_unit_spec(text: str, values: np.ndarray, unit: str, label: str, lang: s
         "x": np.arange(width, dtype=np.int32), "y": np.arange(rows, dtype=np.int32),
         "colorscale": DIVERGING_SCALE, "xgap": 1, "ygap": 1, "hoverongaps": False,
         "text": written, "texttemplate": "%{text}",
-        "textfont": {"size": FONT_SIZE - (2 if width <= 60 else 5), "family": "monospace"},
+        "textfont": {"size": _text_size(width), "family": "monospace"},
         "customdata": hover,
         "hovertemplate": f"%{{customdata}}<br>{unit} {value_name} = %{{z:.3f}}<extra></extra>",
-        "colorbar": {"title": {"text": unit, "side": "right"}, "thickness": 14},
+        "colorbar": {"thickness": 12,  # the unit is named in the title
+                     "orientation": "h", "x": 0.5, "y": 0.0, "yanchor": "bottom", "len": 0.6,
+                     "yref": "container", "ypad": 8},
     }  # fmt: skip
     title = tr("code_model_fig_text_title", lang, unit=unit, label=label)
-    layout = base_layout(title, 130 + ROW_PIXELS * rows)
+    layout = base_layout(title, 190 + ROW_PIXELS * rows)
     annotations = []
     if not shown.all():
         annotations.append({"text": tr("code_model_fig_cropped", lang, lines=MAX_GRID_LINES,
                                         columns=MAX_GRID_COLUMNS),
                             "xref": "paper", "yref": "paper", "x": 0, "y": 0,
-                            "yanchor": "top", "yshift": -36, "showarrow": False,
+                            "yanchor": "top", "yshift": -30, "showarrow": False,
                             "font": {"size": FONT_SIZE - 2}})  # fmt: skip
     layout.update(
         plot_bgcolor="white", annotations=annotations,
-        margin={"l": 60, "r": 30, "t": 64, "b": 64},
+        margin={"l": 50, "r": 16, "t": 64, "b": 126},  # the colour bar lies under the axis
         xaxis={"title": {"text": tr("code_model_fig_column", lang)}, "side": "bottom",
                "showgrid": False, "zeroline": False, "tickmode": "array",
                "tickvals": list(range(0, width, 10)),
@@ -90,19 +97,18 @@ def units_spec(found: dict[str, tuple[str, float] | None], names: dict[str, str]
     r = np.array([found[k][1] if found[k] else np.nan for k in labels], dtype=np.float64)
     text = [f"{found[k][0]} · r = {found[k][1]:.2f}" if found[k] else
             tr("code_model_fig_constant", lang) for k in labels]  # fmt: skip
-    ticks = [names[k] for k in labels]
-    trace = {
+    ticks = [f"{names[k]}<br><b>{line}</b>" for k, line in zip(labels, text, strict=True)]
+    trace = {  # the unit and its r are written under the label: they fit a phone's width
         "type": "bar", "orientation": "h", "x": np.nan_to_num(r).astype(np.float32),
-        "y": ticks, "text": text, "textposition": "outside", "cliponaxis": False,
-        "textfont": {"size": FONT_SIZE + 2},
+        "y": ticks, "text": text, "textposition": "none",
         "marker": {"color": np.nan_to_num(r).astype(np.float32), "colorscale": DIVERGING_SCALE,
                    "cmin": -1, "cmax": 1, "line": {"color": "#374151", "width": 1}},
-        "hovertemplate": "%{y}: %{text}<extra></extra>",
+        "hovertemplate": "%{text}<extra></extra>",
     }  # fmt: skip
-    layout = base_layout(tr("code_model_fig_units_title", lang), 120 + 64 * len(labels))
+    layout = base_layout(tr("code_model_fig_units_title", lang), 120 + 72 * len(labels))
     layout.update(
-        plot_bgcolor="white", margin={"l": 40, "r": 40, "t": 64, "b": 64},
-        xaxis={"title": {"text": tr("code_model_fig_r", lang)}, "range": [-1.6, 1.6],
+        plot_bgcolor="white", margin={"l": 20, "r": 20, "t": 64, "b": 64},
+        xaxis={"title": {"text": tr("code_model_fig_r", lang)}, "range": [-1.05, 1.05],
                "tickvals": [-1, -0.5, 0, 0.5, 1], "gridcolor": GRID, "zeroline": True,
                "zerolinecolor": "#111111", "zerolinewidth": 2},
         yaxis={"autorange": "reversed", "automargin": True},

@@ -51,7 +51,7 @@ def test_long_code_is_drawn_cropped_and_says_so():
     (note,) = spec["layout"]["annotations"]
     assert note["text"] == t("code_model_fig_cropped", "en", lines=fc.MAX_GRID_LINES,
                              columns=fc.MAX_GRID_COLUMNS)  # fmt: skip
-    assert spec["layout"]["height"] == 130 + fc.ROW_PIXELS * fc.MAX_GRID_LINES
+    assert spec["layout"]["height"] == 190 + fc.ROW_PIXELS * fc.MAX_GRID_LINES
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
@@ -63,8 +63,9 @@ def test_the_units_are_bars_of_their_r(lang):
     go.Figure(spec)
     (bars,) = spec["data"]
     np.testing.assert_allclose(bars["x"], [-0.81, 0.77, 0.0, 0.5], rtol=1e-6)
-    assert bars["y"] == ["STRING", "DEPTH", "INDENT", "COLUMN"]
     assert bars["text"][0] == "c[3] · r = -0.81"
     assert bars["text"][2] == t("code_model_fig_constant", lang)
+    assert bars["y"][0] == "STRING<br><b>c[3] · r = -0.81</b>"  # under the label: fits a phone
+    assert bars["y"][2] == f"INDENT<br><b>{t('code_model_fig_constant', lang)}</b>"
     assert bars["marker"]["cmin"] == -1 and bars["marker"]["cmax"] == 1
     assert spec["layout"]["xaxis"]["title"]["text"] == t("code_model_fig_r", lang)
