@@ -108,6 +108,7 @@ def outside_table(strings: list[str], typed: tuple[str, ...] = ()) -> list[str]:
         rest = re.sub(r"%\{[^}]*\}|<extra></extra>|</?(br|sub|b|i)( [^>]*)?>", " ", rest)
         rest = re.sub(r"\b(output|[hcxW]\w*)\[[^\]]*\]|\b[bhcxyzW]_\w+", " ", rest)  # h[0], W_ih
         rest = re.sub(r"\b(weight|bias)_(ih|hh)_l\d+(_reverse)?\b", " ", rest)  # torch's names
+        rest = re.sub(r"\b(batch_sizes|(un)?sorted_indices)\b", " ", rest)  # PackedSequence's
         words = [w for w in re.findall(r"[A-Za-z]{2,}", rest) if w not in NAMES + typed]
         if words:
             bad.append(original)
