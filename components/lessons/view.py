@@ -47,7 +47,11 @@ def restore(key: str, options, default) -> None:
     state = st.session_state
     if key not in state and KEPT + key in state:
         state[key] = state[KEPT + key]
-    if state.get(key) not in options:
+    value = state.get(key)
+    # `None in range(2**31)` walks the whole range (~40 s): only an int can be in a range
+    if isinstance(options, range) and not (isinstance(value, int) and value in options):
+        state[key] = default
+    elif not isinstance(options, range) and value not in options:
         state[key] = default
 
 
