@@ -14,6 +14,7 @@ from components.figures import parts as figure_parts
 from components.i18n import t
 from model import config, series, upload  # a file brought to the page, read as a series
 from model.lessons import (
+    code_model,  # the code model's text and sampling
     memory,  # the influence view's budget and W_hh's scale
     seq2seq_data,  # the encoder-decoder lesson's own text and run
     tasks,  # the tasks lesson's networks and charts
@@ -25,7 +26,7 @@ from model.training import generate
 # The modules whose MAX_* / MIN_* constants are limits shown here.
 LIMIT_MODULES = (
     config, training, checkpoint, figure_parts, memory, series, upload, generate, seq2seq_data,
-    tasks,
+    tasks, code_model,
 )  # fmt: skip
 SERVER_OPTIONS = ("server.maxUploadSize", "server.maxMessageSize")  # MB, .streamlit/config.toml
 
@@ -99,6 +100,16 @@ def training_lines(lang: str) -> list[str]:
             hidden=_n(tasks.MAX_HIDDEN),
             seconds=_n(tasks.TIME_LIMIT_SECONDS),
             points=_n(tasks.MAX_SCATTER_POINTS),
+        ),
+        t(
+            "limits_code_model",
+            lang,
+            chars=_n(code_model.MAX_CODE_CHARS),
+            prompt=_n(code_model.MAX_PROMPT_CHARS),
+            sampled=_n(code_model.MAX_SAMPLE_CHARS),
+            low=_n(code_model.MIN_TEMPERATURE),
+            high=_n(code_model.MAX_TEMPERATURE),
+            seed=_n(code_model.MAX_SAMPLE_SEED),
         ),
         t("limits_generated", lang, value=_n(generate.MAX_GENERATED)),
         t("limits_prompt", lang, value=_n(generate.MAX_PROMPT)),

@@ -49,9 +49,8 @@ def restore(key: str, options, default) -> None:
         state[key] = state[KEPT + key]
     value = state.get(key)
     # `None in range(2**31)` walks the whole range (~40 s): only an int can be in a range
-    if isinstance(options, range) and not (isinstance(value, int) and value in options):
-        state[key] = default
-    elif not isinstance(options, range) and value not in options:
+    fits = isinstance(value, int) if isinstance(options, range) else True
+    if not (fits and value in options):
         state[key] = default
 
 

@@ -17,7 +17,7 @@ from components.limits import LIMIT_MODULES, limit_groups
 from model import config, series, upload
 from model.config import ExplorerConfig
 from model.errors import ConfigError
-from model.lessons import memory, seq2seq_data, tasks
+from model.lessons import code_model, memory, seq2seq_data, tasks
 from model.training import archive as checkpoint  # the checkpoint file's caps
 from model.training import config as training
 from model.training import generate
@@ -74,7 +74,7 @@ def test_every_named_limit_is_listed(module):
 def test_the_modules_cover_the_brief():
     assert set(LIMIT_MODULES) == {
         config, training, checkpoint, figure_parts, memory, series, upload, generate,
-        seq2seq_data, tasks,
+        seq2seq_data, tasks, code_model,
     }  # fmt: skip
 
 
