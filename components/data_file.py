@@ -12,7 +12,7 @@ from components.i18n import error_text, t
 from components.settings import widget_key
 from model.config import MAX_TEXT_CHARS
 from model.errors import ConfigError
-from model.presets import PRESETS
+from model.presets import preset_with_table
 from model.series import MAX_SPLIT, MIN_SPLIT, SCALINGS, SeriesData
 from model.upload import MAX_UPLOAD_BYTES, read_table, read_text
 
@@ -60,7 +60,7 @@ def render_data_file(prefix: str, lang: str) -> None:
         format_func=lambda v: t("series_scaling_" + v, lang), help=t("series_scaling_help", lang),
     )  # fmt: skip
     st.button(t("series_drop", lang), on_click=drop_table, args=(prefix,))
-    made_up = any(p.series is not None and p.series.table == table for p in PRESETS.values())
+    made_up = preset_with_table(table) is not None
     st.caption(t("series_made_up" if made_up else "series_not_in_link", lang))
 
 

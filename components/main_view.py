@@ -20,7 +20,7 @@ from components.sidebar import OWN_TEXT_NOTE
 from components.stepper import render_stepper
 from components.text import sequence_label
 from model.errors import quoted
-from model.presets import PRESETS
+from model.presets import preset_with_table
 from model.trace import Trace
 
 MAX_LINE_UNITS = 8
@@ -131,8 +131,7 @@ def render_check(trace: Trace, lang: str) -> None:
     key = "check_ok" if trace.max_error < 1e-5 else "check_bad"
     share = t("share_caption", lang)
     series = trace.config.series
-    made_up = (p.series.table for p in PRESETS.values() if p.series is not None)
-    if series is not None and series.table not in set(made_up):
+    if series is not None and preset_with_table(series.table) is None:
         share += " " + t("share_no_file", lang)  # an uploaded file cannot travel in a link
     st.caption(t(key, lang, error=trace.max_error) + " " + share)
 

@@ -27,7 +27,7 @@ from components.settings import (
 )
 from model.config import ExplorerConfig
 from model.errors import ConfigError
-from model.presets import DEFAULT_PRESET, PRESETS
+from model.presets import DEFAULT_PRESET, PRESETS, preset_with_table
 from model.reading import clean_text
 
 SEQ = next(setting.url for setting in SETTINGS if setting.kind == "lines")  # repeated
@@ -148,14 +148,9 @@ def to_query(
             query["preset"] = name
             break
     else:  # a preset's made-up file with other settings: the preset carries the file
-        for name, preset in PRESETS.items():
-            if (
-                config.series is not None
-                and preset.series is not None
-                and (preset.series.table == config.series.table)
-            ):
-                query["preset"] = name
-                break
+        carrier = preset_with_table(None if config.series is None else config.series.table)
+        if carrier is not None:
+            query["preset"] = carrier
     return query
 
 

@@ -80,6 +80,17 @@ PRESETS: dict[str, ExplorerConfig] = {
         series=SeriesData(stock_table(), features=(0, 1, 2, 3, 4), target=4),
     ),  # fmt: skip
 }
+
+
+def preset_with_table(table: Table | None) -> str | None:
+    """The preset whose made-up file `table` is (a link can carry it), or None (an
+    uploaded file, or no file)."""
+    for name, preset in PRESETS.items():
+        if table is not None and preset.series is not None and preset.series.table == table:
+            return name
+    return None
+
+
 # How each preset's lab trains (the training form takes these with the preset).
 PRESET_TRAINING: dict[str, TrainConfig] = {
     "hihello": TrainConfig(head="logits", learning_rate=0.1, steps=100),

@@ -108,7 +108,7 @@ def training_data(config: ExplorerConfig) -> TrainingData:
 def _window_data(config: ExplorerConfig, encoded: EncodedBatch) -> TrainingData:
     """Windows: the whole window is the input; the target is the window one step later
     (tokens, the longseq lab) or the step after it (numbers, the timeseries lab)."""
-    if encoded.stream_values is None and encoded.values is not None:  # a file's series
+    if config.series is not None:  # a file's series: scaled already, one target column
         train, _ = series_parts(config.series, config.window, config.stride)
         low, high = np.array([train.low]), np.array([train.low + train.span])
         targets = torch.from_numpy(encoded.following_values)  # (B, 1), scaled
