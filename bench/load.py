@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
 import itertools
 import os
 import random
@@ -58,13 +59,32 @@ SMOKE = {  # --smoke: a few seconds, the same phases
 # --- the phases ---------------------------------------------------------------------------
 
 
-async def alone(server: Server, students: list[Student], args) -> list[Record]:
-    """Students one after another, each alone on the server, without pauses."""
+SETTLE = 0.2  # s after an alone student's interaction before the next: its trailing work
+
+
+def _read_cpu(server: Server, readings: list[float], pause: float) -> float:
+    """A student's `think()`: note the server's CPU time now; pause this long."""
+    readings.append(server.cpu_seconds())
+    return pause
+
+
+async def alone(server: Server, students: list[Student], args, cpu=None) -> list[Record]:
+    """Students one after another, each alone on the server, without pauses. With `cpu`
+    (a dict), the server CPU seconds of each interaction are appended under its name: the
+    reading is taken as each answer arrives, so work the server does after its
+    script_finished (a few ms) counts to the next interaction."""
     records = []
     for student in students:
-        session = Session(server.base_url, args.run_timeout, args.assets)
-        records.append(await attend(session, Record(student), 0.0, lambda: 0.0))
+        session = server.session(args.run_timeout, args.assets)
+        readings = [server.cpu_seconds()]
+        think = functools.partial(_read_cpu, server, readings, SETTLE if cpu is not None else 0.0)
+        records.append(await attend(session, Record(student), 0.0, think))
+        await asyncio.sleep(SETTLE if cpu is not None else 0.0)
+        readings.append(server.cpu_seconds())
         await session.close()
+        if cpu is not None and not records[-1].failure:
+            for name, (a, b) in zip(INTERACTIONS, itertools.pairwise(readings), strict=True):
+                cpu.setdefault(name, []).append(b - a)
     return records
 
 
@@ -75,7 +95,7 @@ async def lecture(server, students, args, deadline, probes) -> tuple[list[Record
     def think() -> float:
         return rng.uniform(0.5, 1.5) * args.think
 
-    sessions = [Session(server.base_url, args.run_timeout, args.assets) for _ in students]
+    sessions = [server.session(args.run_timeout, args.assets) for _ in students]
     records = [Record(student) for student in students]
     cpu, start = server.cpu_seconds(), time.monotonic()
     tasks = [
@@ -104,7 +124,7 @@ async def probe(server: Server, args, latencies: list[float]) -> None:
     others train. Latencies of answered switches go to `latencies` (a failure: inf)."""
     if args.probe_every <= 0:
         return
-    session = Session(server.base_url, args.run_timeout)
+    session = server.session(args.run_timeout)
     try:
         await session.open(f"preset={args.preset}")
         await asyncio.sleep(args.ramp)
@@ -194,6 +214,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         metavar="NAME=VALUE",
         help="extra `streamlit run` option, e.g. server.fileWatcherType=none",
     )
+    parser.add_argument(
+        "--server-cpus",
+        default="",
+        metavar="LIST",
+        help="pin the server to these cores (e.g. 0) and this client to the others",
+    )
     parser.add_argument("--root", type=Path, default=ROOT, help="folder holding app.py")
     add_smoke(parser)
     args = parser.parse_args(argv)
@@ -221,9 +247,11 @@ async def measure(args: argparse.Namespace, server: Server, deadline: float):
     print("warming up (the first run imports torch) ...", flush=True)
     warm = await asyncio.wait_for(alone(server, students[:1], args), deadline - time.monotonic())
     print(f"{len(single)} students alone ...", flush=True)
-    baseline = await asyncio.wait_for(alone(server, single, args), deadline - time.monotonic())
+    cpu: dict[str, list[float]] = {}
+    baseline = await asyncio.wait_for(alone(server, single, args, cpu), deadline - time.monotonic())
     first_open = warm[0].runs["open"].seconds if "open" in warm[0].runs else float("nan")
     before = {"rss": server.rss(), "loadavg": f"{os.getloadavg()[0]:.1f}", "first": first_open}
+    before["cpu"] = cpu
     ttl = args.ttl if args.ttl is not None else DEFAULT_TTL
     # closing, settling and the TTL wait after the load phase
     reserve = args.settle_limit + ttl + args.ttl_margin + 5
@@ -243,6 +271,18 @@ async def measure(args: argparse.Namespace, server: Server, deadline: float):
     text = report(args, server, baseline, load, peak, before, after, probes)
     failed = any(r.failure for r in warm + baseline + load) or float("inf") in probes
     return text, failed or server.log_counts()[0] > 0  # a traceback in the server's log
+
+
+def pin(pid: int, cpus: str) -> None:
+    """Every thread of the server on `cpus` ("0" or "0,1"; threads it starts later inherit
+    it), this process on the other cores when there are any."""
+    chosen = {int(c) for c in cpus.split(",")}
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        os.sched_setaffinity(int(task.name), chosen)
+    rest = set(range(os.cpu_count() or 1)) - chosen
+    if rest:
+        os.sched_setaffinity(0, rest)
+    print(f"server on core(s) {sorted(chosen)}; this client on {sorted(rest) or 'the same'}")
 
 
 def stop_on_signals() -> None:
@@ -266,6 +306,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         server.start()
         print(f"server pid {server.pid} on {server.base_url}", flush=True)
+        if args.server_cpus:
+            pin(server.pid, args.server_cpus)
         text, failed = asyncio.run(measure(args, server, deadline))
         print(text)
     except KeyboardInterrupt:

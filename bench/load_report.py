@@ -26,7 +26,7 @@ def mb(value: float) -> str:
     return f"{value / 2**20:,.0f} MB"
 
 
-def _percentiles(values: list[float]) -> tuple[float, float, float]:
+def percentiles(values: list[float]) -> tuple[float, float, float]:
     if not values:
         return float("nan"), float("nan"), float("nan")
     p50, p95 = np.percentile(values, [50, 95])
@@ -41,9 +41,9 @@ def latency_table(baseline: list[Record], load: list[Record]) -> list[str]:
     for name in INTERACTIONS:
         single = [r.runs[name].seconds for r in baseline if name in r.runs]
         loaded = [r.runs[name] for r in load if name in r.runs]
-        s50, s95, _ = _percentiles(single)
-        l50, l95, lmax = _percentiles([run.seconds for run in loaded])
-        f50, f95, _ = _percentiles([run.first_delta for run in loaded if run.first_delta])
+        s50, s95, _ = percentiles(single)
+        l50, l95, lmax = percentiles([run.seconds for run in loaded])
+        f50, f95, _ = percentiles([run.first_delta for run in loaded if run.first_delta])
         kb = np.median([run.received for run in loaded]) / 1000 if loaded else float("nan")
         ok = sum(run.ok for run in loaded)
         lines.append(
@@ -65,11 +65,24 @@ def probe_line(args, probes: list[float]) -> str:
     if args.probe_every <= 0:
         return "probe: off"
     answered = [x for x in probes if x != float("inf")]
-    p50, p95, most = _percentiles(answered)
+    p50, p95, most = percentiles(answered)
     return (
         f"probe (one more student switching the cell every {args.probe_every:g} s while the "
         f"others train): p50 {p50:.2f} s, p95 {p95:.2f} s, max {most:.1f} s, "
         f"{len(answered)}/{len(probes)} answered"
+    )
+
+
+def cpu_line(cpu: dict[str, list[float]]) -> str:
+    """Server CPU per interaction of the students alone (means: /proc counts in 10 ms
+    ticks), and their sum."""
+    if not cpu:
+        return "server CPU per interaction alone: not measured (no student finished alone)"
+    means = {name: float(np.mean(values)) for name, values in cpu.items()}
+    parts = ", ".join(f"{name} {1000 * value:.0f} ms" for name, value in means.items())
+    return (
+        f"server CPU per interaction alone (mean of {len(next(iter(cpu.values())))}): "
+        f"{parts}; a student {1000 * sum(means.values()):.0f} ms"
     )
 
 
@@ -93,6 +106,7 @@ def report(args, server, baseline, load, peak, before, after, probes) -> str:
         "host-config; alone = one session on the server; first redraw = the first delta)",
         f"  the server's very first open (imports torch, fills the shared cache): "
         f"{before['first']:.1f} s",
+        cpu_line(before["cpu"]),
         "",
         f"sessions: {n} started, {held} held (every interaction answered and checked), "
         f"{dropped} dropped (no answer or connection closed), {checks} failed a check, "

@@ -29,7 +29,7 @@ CONCURRENCY_ENV = "HSE_TEST_MAX_CONCURRENT_RUNS"
 def _concurrency() -> int:
     value = os.environ.get(CONCURRENCY_ENV, "").strip()
     if not value:
-        return os.cpu_count() or 1
+        return len(os.sched_getaffinity(0)) or 1  # the cores this process may use
     if not value.isdigit() or int(value) < 1:
         raise ValueError(f"{CONCURRENCY_ENV} must be a whole number of 1 or more (got {value!r}).")
     return int(value)

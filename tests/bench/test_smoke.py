@@ -113,6 +113,25 @@ BENCHES = {
             r"^replica 0 restarted: healthy after [\d.]+ s",
         ),
     ),
+    "scaling": Bench(
+        "bench/scaling.py",
+        150,
+        (
+            r"^ +\d+ +[\d./]+ +[\d.]+s +\d+ MB +[\d./]+ +[\d.]+s +\d+/\d+ MB",
+            r"^1 process: holds \d+ students",
+            r"^2 replicas behind nginx: holds \d+ students",
+            r"^ratio 2 replicas behind nginx / 1 process: [\d.]+x",
+        ),
+    ),
+    "soak": Bench(
+        "bench/soak.py",
+        120,
+        (
+            r"^  wave +1 at +\d+ s: 2/2 held",
+            r"^after the last sessions expired: \d+ active; RSS [\d,]+ / [\d,]+ MB",
+            r"^last wave against the first, each replica: replica 0: [+-][\d.]+ %",
+        ),
+    ),
     "memory": Bench(
         "bench/memory.py",
         90,
@@ -125,8 +144,8 @@ BENCHES = {
 }
 NEEDS_CHROMIUM = {"browser_speed"}
 LONGEST_FIRST = (
-    "browser_speed", "load", "replica_kill", "panels_overhead", "rerun", "training", "tracer",
-    "memory",
+    "browser_speed", "load", "replica_kill", "scaling", "soak", "panels_overhead", "rerun",
+    "training", "tracer", "memory",
 )  # fmt: skip
 
 

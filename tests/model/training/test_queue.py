@@ -215,10 +215,15 @@ def test_a_queue_needs_a_slot():
 
 def test_one_run_per_core_unless_a_test_server_says_otherwise(monkeypatch):
     env = run_queue.CONCURRENCY_ENV
+    cores = len(os.sched_getaffinity(0))
     if env not in os.environ:
-        assert run_queue.RUNS.slots == run_queue.MAX_CONCURRENT_RUNS == (os.cpu_count() or 1)
+        assert run_queue.RUNS.slots == run_queue.MAX_CONCURRENT_RUNS == cores
     monkeypatch.delenv(env, raising=False)
-    assert run_queue._concurrency() == (os.cpu_count() or 1)
+    assert run_queue._concurrency() == cores
+    # a replica pinned to one core (taskset) runs one training at a time, whatever the
+    # machine has: two at once in one process would share its interpreter lock
+    monkeypatch.setattr(run_queue.os, "sched_getaffinity", lambda pid: {3})
+    assert run_queue._concurrency() == 1
     monkeypatch.setenv(env, "1")
     assert run_queue._concurrency() == 1
     for bad in ("0", "-2", "two", "1.5"):
