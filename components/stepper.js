@@ -23,16 +23,27 @@ function named(list, name) {
   return found;
 }
 
+// The step a chart's marks are at: the one this script last placed them at, or, for a
+// layout it has not touched (a new chart: Streamlit gives a changed spec a new element,
+// and relayout changes a layout in place), the step its spec drew them at. A cursor line
+// that says otherwise wins (undefined: place it again).
 function shownStep(gd) {
+  const step = gd.__hseLayout === gd.layout ? gd.__hseShown : gd.layout.meta.hse.step || 0;
   const cursors = named(gd.layout.shapes, "hse_cursor");
-  if (cursors.length) return gd.layout.shapes[cursors[0]].x0;
-  return gd.__hseShown;
+  if (cursors.length && gd.layout.shapes[cursors[0]].x0 !== step) return undefined;
+  return step;
+}
+
+function placed(gd, t) {
+  gd.__hseShown = t;
+  gd.__hseLayout = gd.layout;
 }
 
 function place(gd, wanted) {
   const meta = gd.layout.meta.hse;
   const t = Math.max(0, Math.min(meta.steps - 1, wanted));
-  if (shownStep(gd) === t && gd.__hseShown === t) return;
+  // already there (a new chart at the cursor's step): a relayout would draw it once more
+  if (shownStep(gd) === t) { placed(gd, t); return; }
   const update = {};
   named(gd.layout.shapes, "hse_cursor").forEach((i) => {
     update[`shapes[${i}].x0`] = t;
@@ -66,8 +77,8 @@ function place(gd, wanted) {
       update[`${axis}.range`] = [low, low + width];
     }
   });
-  gd.__hseShown = t;
   window.Plotly.relayout(gd, update);
+  placed(gd, t);
   const scene = meta.scene_point;
   if (scene) {
     const ok = scene.x[t] !== null;
@@ -172,10 +183,7 @@ function listenOnce() {
   setInterval(() => {
     const s = hse();
     if (!window.Plotly) return;
-    for (const gd of timeCharts()) {
-      const wanted = Math.max(0, Math.min(gd.layout.meta.hse.steps - 1, s.step));
-      if (shownStep(gd) !== wanted || gd.__hseShown !== wanted) place(gd, s.step);
-    }
+    for (const gd of timeCharts()) place(gd, s.step);  // a chart already there is only noted
   }, CHECK_MS);
 }
 

@@ -26,10 +26,12 @@ def cursor_shape(t: int, xref: str, yref: str) -> dict:
 
 
 def time_meta(steps: int, **moving) -> dict:
-    """layout.meta of a figure with a time cursor: `steps`, and optionally `point` (x, y,
-    text per step: the state-space ring), `scene_point` (x, y, z, text and the trace
-    index of a 3-D marker) and `window_axes` (x axes that pan to keep the cursor in view)."""
-    return {"hse": {"steps": int(steps), **moving}}
+    """layout.meta of a figure with a time cursor: `steps`, `step` (the step its marks are
+    drawn at: 0, so the stepper leaves a new chart alone when the cursor is there), and
+    optionally `point` (x, y, text per step: the state-space ring), `scene_point` (x, y,
+    z, text and the trace index of a 3-D marker) and `window_axes` (x axes that pan to
+    keep the cursor in view)."""
+    return {"hse": {"steps": int(steps), "step": 0, **moving}}
 
 
 def finite_list(values: np.ndarray) -> list[float | None]:

@@ -20,6 +20,13 @@ def png_filename(kind: str, trace: Trace, seq: int | None, layer: int, direction
     return name
 
 
+def input_png_filename(seq: int) -> str:
+    """The input chart's PNG name: what is fed in does not depend on the cell or the
+    hidden size, and a name that did would make Streamlit redraw an unchanged chart
+    (its element id hashes the config)."""
+    return f"input_seq{seq + 1}"
+
+
 def chart_config(filename: str) -> dict:
     """Plotly config for st.plotly_chart: PNG button with a meaningful name, no logo."""
     return {

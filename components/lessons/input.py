@@ -8,7 +8,7 @@ import streamlit as st
 
 from components.charting import built_once, chart
 from components.figures.input import input_spec
-from components.figures.names import png_filename
+from components.figures.names import input_png_filename
 from components.figures.parts import visible_token
 from components.i18n import t
 from components.lessons.view import LessonView
@@ -37,7 +37,7 @@ def render(view: LessonView) -> None:
     if encoded.windowed:
         render_windows(view)
     st.caption(t("input_caption", lang))
-    name = png_filename("input", trace, seq, 0, 0)
+    name = input_png_filename(seq)
     spec = built_once("input", trace, (seq, lang), lambda: input_spec(trace, seq, lang))
     chart(spec, name, "input_chart")
 

@@ -21,6 +21,7 @@ SHOWN_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot'))
     return cursor ? cursor.x0 : gd.__hseShown;
   })"""
 READOUT = ".st-key-time_stepper"
+INPUT_CHART = ".st-key-input_chart .js-plotly-plot"
 TITLES_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot'))
   .map((gd) => (gd.layout.title && gd.layout.title.text) || '')"""
 
@@ -139,3 +140,39 @@ def test_touch_screen_buttons_and_swipe_without_a_keyboard_hint(browser, app_url
         wait_shown(page, 2)
     finally:
         context.close()
+
+
+def test_a_new_scene_at_the_cursors_step_is_not_drawn_again(page, app_url):
+    """At step 0 a cell switch brings charts drawn at step 0: the stepper leaves them be
+    (a relayout would draw each once more), and the input chart, the same for every cell,
+    keeps its element (it is not sent again, so not drawn again)."""
+    open_lecture(page, app_url)
+    page.evaluate(
+        """() => {
+          const INPUT = INPUT_SELECTOR;
+          window.__relayouts = 0;
+          const relayout = window.Plotly.relayout;
+          window.Plotly.relayout = (...args) => {
+            window.__relayouts += 1;
+            return relayout(...args);
+          };
+          window.__inputChart = document.querySelector(INPUT);
+        }""".replace("INPUT_SELECTOR", repr(INPUT_CHART))
+    )
+    page.locator("[data-testid=stSidebar]").get_by_text("GRU", exact=True).click()
+    wait_for_rerun(page, SCENE_TIMEOUT_MS)
+    page.wait_for_function(
+        f"() => ({TITLES_JS})().some((title) => title.includes('GRU'))",
+        timeout=SCENE_TIMEOUT_MS,
+    )
+    page.wait_for_timeout(1000)  # the stepper's check runs every 250 ms
+    wait_shown(page, 0)
+    assert page.evaluate("() => window.__relayouts") == 0
+    assert page.evaluate(
+        "() => window.__inputChart === document.querySelector(INPUT)".replace(
+            "INPUT", repr(INPUT_CHART)
+        )
+    )
+    page.keyboard.press("ArrowRight")  # and stepping still moves them
+    wait_shown(page, 1)
+    assert page.evaluate("() => window.__relayouts") >= 1
