@@ -13,6 +13,8 @@ from components.figures.parts import (
     base_layout,
     colour_range,
     display_token,
+    fixed_margins,
+    left_margin,
     time_axis,
     titled,
     unit_axis,
@@ -20,6 +22,8 @@ from components.figures.parts import (
 )
 from components.i18n import t as tr
 from model.trace import Trace
+
+INPUT_RIGHT = 100  # the colour bar with its title on top (what Plotly's measuring found: 95)
 
 
 def input_spec(trace: Trace, seq: int, lang: str = "en") -> dict:
@@ -48,8 +52,9 @@ def input_spec(trace: Trace, seq: int, lang: str = "en") -> dict:
     layout.update(
         xaxis=time_axis(tokens, title=True, lang=lang),
         yaxis=unit_axis(features, y_title, labels if features <= 32 else None),
-        margin={"l": 80, "r": 40, "t": 80, "b": 80},
     )
+    shown = labels if features <= 32 else [str(features - 1)]
+    fixed_margins(layout, l=left_margin(shown, 80), r=INPUT_RIGHT, t=80, b=84)
     return {"data": [feed], "layout": layout}
 
 

@@ -26,6 +26,7 @@ UNIT_COLOURS = (
 CELL_NAMES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}  # how the page writes each cell
 
 FONT_SIZE = 16
+AXIS_TITLE_PX = 40  # a y axis title's line and the gaps beside it
 MAX_TICK_LABELS = 60  # beyond this many steps, the time axis shows numbers only
 MAX_LABEL_CHARS = 64  # ... or when steps x (longest token + 1) passes this (long words, numbers)
 MAX_POINT_LABELS = 30  # beyond this many steps, trajectory points are not labelled
@@ -104,6 +105,30 @@ def base_layout(title: str, height: int) -> dict:
         "hoverlabel": {"font": {"size": FONT_SIZE}},
         "showlegend": False,
     }
+
+
+def text_px(text: str, size: float = FONT_SIZE) -> float:
+    """About how wide a label is drawn: Latin glyphs ~0.62 of the font size, CJK a whole."""
+    return sum(size * (1.0 if ord(char) >= 0x2E80 else 0.62) for char in text)
+
+
+def fixed_margins(layout: dict, **margin: int) -> dict:
+    """Margins given in full so that Plotly does not measure the labels to find them: the
+    margin's autoexpand and every axis's automargin off. Measuring (a bounding box per
+    tick label, then a second layout pass) was 60 % of drawing the hidden-state chart, and
+    Streamlit draws a new chart twice. The builder gives margins that hold its labels
+    (`text_px`); presenter mode's larger type turns the measuring back on
+    (components.figures.presenter.enlarge)."""
+    layout["margin"] = {**layout.get("margin", {}), **margin, "autoexpand": False}
+    for key, axis in layout.items():
+        if key.startswith(("xaxis", "yaxis")) and isinstance(axis, dict):
+            axis["automargin"] = False
+    return layout
+
+
+def left_margin(labels: list[str], least: int) -> int:
+    """Room for a y axis's title and its longest tick label."""
+    return max(least, round(AXIS_TITLE_PX + max((text_px(x) for x in labels), default=0)))
 
 
 def time_axis(

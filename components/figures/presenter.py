@@ -25,6 +25,11 @@ def enlarge(spec: dict) -> dict:
         legend_font = spec["layout"]["legend"].get("font", {})
         if "size" in legend_font:
             layout["legend"]["font"]["size"] = legend_font["size"]
+    if layout.get("margin", {}).get("autoexpand") is False:  # larger labels: measure them
+        layout["margin"]["autoexpand"] = True
+        for key, axis in layout.items():
+            if key.startswith(("xaxis", "yaxis")) and isinstance(axis, dict):
+                axis["automargin"] = True
     for axis in (cursor or {}).get("window_axes", []):  # larger type: a narrower window
         low, high = layout[axis]["range"]
         layout[axis]["range"] = [low, low + (high - low) * PRESENTER_WINDOW]

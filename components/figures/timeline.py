@@ -44,8 +44,10 @@ from components.figures.parts import (
     coloraxis,
     colour_range,
     display_token,
+    fixed_margins,
     heatmap,
     is_bounded,
+    left_margin,
     time_axis,
     tokens_fit,
     unit_axis,
@@ -60,6 +62,9 @@ HEATMAP_DOMAIN = (0.0, 0.6)  # ... every unit as a heatmap, over the tokens
 WINDOW_STEPS = 40  # longer sequences open on this many steps, every token readable
 SUBTITLE_PX = 22  # the title's room grows by this for a subtitle
 RING_PX = 9  # the current step's ring: just around its point, below the token written above
+# what Plotly's measuring found for the colour bar, the legend and two-line step labels
+# (at 1440 and 390 px wide), now given: components.figures.parts.fixed_margins
+TIMELINE_RIGHT, TIMELINE_BOTTOM = 116, 84
 COLOURBAR_LEN = 0.42  # the colour bar, bottom right; the units' legend above it, top right
 
 
@@ -113,6 +118,8 @@ def timeline_spec(
         shapes=[cursor_shape(0, "x", "y"), cursor_shape(0, "x2", "y2")],
         meta=time_meta(steps, window_axes=["xaxis"] if windowed else []),
     )  # fmt: skip
+    ticks = unit_labels or [str(hidden - 1)]
+    fixed_margins(layout, l=left_margin(list(ticks), 64), r=TIMELINE_RIGHT, b=TIMELINE_BOTTOM)
     subtitled(layout, when)
     return {"data": data, "layout": layout}
 

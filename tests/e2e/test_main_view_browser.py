@@ -283,3 +283,47 @@ def test_hovering_the_two_ls_of_hello_tells_their_steps_apart(page, app_url, scr
         wanted = f"t = {step} · l"
         assert wanted in lines, f"the hover at step {step} does not say {wanted!r}: {lines}"
     assert labels[2] != labels[3], labels
+
+
+# Every label of a chart (tick labels, axis and colour-bar titles, legend) with its box.
+LABEL_BOXES_JS = """(key) => {
+  const gd = document.querySelector(`.st-key-${key} .js-plotly-plot`);
+  const chart = gd.querySelector('.main-svg').getBoundingClientRect();
+  const selector = '.xtick text, .ytick text, .cbaxis text, .cbtitle, .legendtext, '
+    + 'text[class^=x][class$=title], text[class^=y][class$=title]';
+  const boxes = Array.from(gd.querySelectorAll(selector)).map(e => {
+    const r = e.getBoundingClientRect();
+    return {text: (e.textContent || '').trim(), left: r.left, top: r.top, right: r.right,
+            bottom: r.bottom};
+  }).filter(b => b.text && b.right - b.left > 0);
+  return {chart: {left: chart.left, top: chart.top, right: chart.right, bottom: chart.bottom},
+          boxes};
+}"""
+
+
+@pytest.mark.parametrize(
+    ("query", "options"),
+    [
+        ("preset=lecture", {"viewport": {"width": 1440, "height": 900}}),
+        ("preset=lecture&lang=ko", {"viewport": {"width": 1280, "height": 720}}),
+        ("preset=lecture", PHONE),
+        ("seq=understanding+is+remembering+things&tokens=words&hidden=12", {}),
+    ],
+    ids=["laptop", "projector-korean", "phone", "long-words"],
+)
+def test_every_label_is_inside_its_chart(browser, app_url, query, options):
+    """The hidden-state and input charts give their margins instead of letting Plotly
+    measure every label (components.figures.parts.fixed_margins): each label must still
+    be wholly inside its chart, in both languages, on a phone and with long words."""
+    with opened(browser, f"{app_url}/?{query}", **options) as page:
+        for key in (TIMELINE, "input_chart"):
+            page.locator(f".st-key-{key} .js-plotly-plot").wait_for(timeout=SCENE_TIMEOUT_MS)
+            found = page.evaluate(LABEL_BOXES_JS, key)
+            chart, boxes = found["chart"], found["boxes"]
+            assert len(boxes) >= 5, f"{key}: too few labels found to check: {boxes}"
+            outside = [
+                b for b in boxes
+                if b["left"] < chart["left"] - 1 or b["right"] > chart["right"] + 1
+                or b["top"] < chart["top"] - 1 or b["bottom"] > chart["bottom"] + 1
+            ]  # fmt: skip
+            assert not outside, f"{key}: labels cut off at the chart's edge: {outside}"

@@ -78,3 +78,18 @@ def test_the_units_legend_keeps_its_size_clear_of_the_colour_bar(traced):
     big = enlarge(spec)
     assert big["layout"]["legend"]["font"]["size"] == spec["layout"]["legend"]["font"]["size"]
     assert big["layout"]["title"]["font"]["size"] > spec["layout"]["title"]["font"]["size"]
+
+
+def test_given_margins_are_measured_again_for_the_larger_type(traced):
+    """The main view's charts give their margins (Plotly then skips measuring labels);
+    presenter mode's larger labels may not fit them, so it turns the measuring back on."""
+    lecture = traced(PRESETS["lecture"])
+    for spec in (figures.timeline_spec(lecture, 0, 0, 0), input_spec(lecture, 0)):
+        layout = spec["layout"]
+        axes = [v for k, v in layout.items() if k.startswith(("xaxis", "yaxis"))]
+        assert layout["margin"]["autoexpand"] is False
+        assert axes and all(axis["automargin"] is False for axis in axes)
+        big = enlarge(spec)["layout"]
+        assert big["margin"]["autoexpand"] is True
+        assert all(big[k]["automargin"] is True for k in big if k.startswith(("xaxis", "yaxis")))
+        assert layout["margin"]["autoexpand"] is False  # the memoised spec is left as it was
