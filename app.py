@@ -28,7 +28,14 @@ from components.sidebar import render_controls, seed_widgets
 from components.training.form import render_training
 from components.training.result import chart_context, render_step_chooser
 from components.training.state import form_values, seed_training, training_values
-from components.urlstate import parse_lessons, parse_query, parse_training, parse_view, to_query
+from components.urlstate import (
+    parse_lessons,
+    parse_query,
+    parse_trained,
+    parse_training,
+    parse_view,
+    to_query,
+)
 from model.presets import PRESET_TRAINING
 from model.training.config import TrainConfig
 
@@ -41,7 +48,8 @@ if "notices" not in st.session_state:  # first run of this session: the URL deci
     view, view_notices = parse_view(query)
     training, training_notices = parse_training(query)
     lessons, lesson_notices = parse_lessons(query)
-    st.session_state.notices = notices + view_notices + training_notices + lesson_notices
+    notices += view_notices + training_notices + lesson_notices + parse_trained(query)
+    st.session_state.notices = notices
     seed_lessons(lessons)
     seed_widgets(PREFIX, config, preset)
     seed_training(PREFIX, {**form_values(PRESET_TRAINING.get(preset, TrainConfig())), **training})
@@ -74,8 +82,9 @@ if scene is None:
 
 lessons = lesson_values(s.field for s in LESSON_SETTINGS)
 st.query_params.from_dict(
-    to_query(config, view_settings(), training_values(PREFIX), form_values(TrainConfig()), lessons)
-)
+    to_query(config, view_settings(), training_values(PREFIX), form_values(TrainConfig()), lessons,
+             trained=shown is not None)
+)  # fmt: skip
 trace = scene.trace
 when, unit_labels = chart_context(shown, trace.encoded.vocab, trace.hidden.shape[-1], LANG)
 with main:

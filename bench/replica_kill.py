@@ -46,6 +46,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.common import add_smoke, finish, median, smoke_note  # noqa: E402
+from components.i18n import t  # noqa: E402
 from deploy.nginx_local import NGINX_CONF  # noqa: E402
 from tests.deploy.browsers import Browser, Tab  # noqa: E402
 from tests.deploy.cluster import Cluster, start_cluster  # noqa: E402
@@ -56,9 +57,12 @@ from tests.support.students import (  # noqa: E402
     make_students,
     prepare,
     timeline_figure,
+    train,
 )
 
 KILLED = 0  # the replica that is lost
+TRAIN_STEPS = 5  # each student trains this much before the kill: a model the kill loses
+GONE = t("notice_trained_gone", "en")
 SMOKE = {"sessions": 4, "newcomers": 6, "timeout": 150.0, "run_timeout": 60.0}
 PAGE_MAX_DELAY = 4.0  # s: the page's reconnect back-off stops doubling here
 # A page retries after anything: refused, reset, a 5xx, a closed or refused websocket
@@ -78,6 +82,7 @@ class Attendee:
     back_after: float | None = None  # s from the kill to the scene shown again
     attempts: int = 0
     resumed: bool = False  # the new websocket found the old session (it cannot: replica gone)
+    told: bool = False  # the page back says the trained model is gone (notice_trained_gone)
     problem: str = ""
     notes: list[str] = field(default_factory=list)
 
@@ -146,6 +151,7 @@ async def recover(one: Attendee, killed_at: float, deadline: float) -> None:
         try:
             one.problem = "" if run.ok else f"run status {run.status} {run.exceptions}"
             one.problem = one.problem or scene_problem(one)
+            one.told = GONE in " ".join(one.tab.page.alerts())
         except CheckFailed as error:
             one.problem = str(error)
         one.back_after = time.monotonic() - killed_at
@@ -209,13 +215,14 @@ async def seat(cluster: Cluster, students: list[Student], run_timeout: float) ->
 
 async def measure(cluster: Cluster, args: argparse.Namespace, deadline: float) -> bool:
     """The phases; prints the report; True if something failed."""
-    students = make_students(args.sessions, "hihello", 1, args.seed)
+    students = make_students(args.sessions, "hihello", TRAIN_STEPS, args.seed)
     ones = await seat(cluster, students, args.run_timeout)
-    print(f"{len(ones)} students open the link, type a word, switch the cell ...", flush=True)
+    print(f"{len(ones)} students open the link, type a word, switch the cell, train ...")
 
     async def arrive(one: Attendee) -> None:
         one.record = Record(one.student)
         await prepare(one.tab, one.student, one.record, lambda: 0.2)
+        await train(one.tab, one.student, one.record)
 
     arrived = await asyncio.gather(*(arrive(one) for one in ones), return_exceptions=True)
     failed_prepare = [one for one, result in zip(ones, arrived, strict=True) if result is not None]
@@ -292,6 +299,8 @@ def report(cluster: Cluster, ones, failed_prepare, after_kill, restart: Restart)
         f"time from the kill to the scene back: p50 {seconds(median(times) if times else None)}"
         f", p95 {seconds(quantile(times, 0.95))}, max {seconds(max(times, default=None))}; "
         f"reconnect attempts p50 {median(attempts) if attempts else 0:.0f}",
+        f"told that their trained model is gone: {sum(one.told for one in back)} of "
+        f"{len(back)} (each had trained {TRAIN_STEPS} steps; the page says so in its language)",
         f"other replica's students undisturbed: {len(kept) - len(disturbed)} of {len(kept)}",
         f"new students after the kill: {len(after_kill) - on_dead} of {len(after_kill)} on the "
         f"live replica; {tried_dead} of their requests tried the dead one first",
@@ -309,7 +318,8 @@ def report(cluster: Cluster, ones, failed_prepare, after_kill, restart: Restart)
             notes = "; ".join(one.notes[-3:])
             where = f"student {one.student.index} on replica {one.replica}"
             print(f"  problem: {where}: {one.problem} {notes}")
-    return bool(len(back) < len(lost) or disturbed or on_dead or failed_prepare or errors)
+    untold = sum(not one.told for one in back)
+    return bool(len(back) < len(lost) or disturbed or on_dead or failed_prepare or errors or untold)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

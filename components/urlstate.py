@@ -42,7 +42,11 @@ TRAIN_PARAMS: dict[str, Setting] = {s.url: s for s in TRAIN_SETTINGS}
 SERIES_PARAMS: dict[str, Setting] = {s.url: s for s in SERIES_SETTINGS}
 # Lesson choices (the memory lesson's k, the tasks lesson's task and sizes)
 LESSON_PARAMS: dict[str, Setting] = {s.url: s for s in LESSON_SETTINGS}
-KNOWN = {SEQ, "preset", *PARAMS, *VIEW_PARAMS, *TRAIN_PARAMS, *SERIES_PARAMS, *LESSON_PARAMS}
+# Set while the page shows a model trained in its session: the model lives in the server's
+# memory for that session only, so a link or a reconnect that arrives without it says so
+TRAINED = "trained"
+KNOWN = {SEQ, "preset", TRAINED, *PARAMS, *VIEW_PARAMS, *TRAIN_PARAMS, *SERIES_PARAMS,
+         *LESSON_PARAMS}  # fmt: skip
 MAX_UNKNOWN_NOTICES = 5  # unknown names in a link: one notice each up to this many
 Notice = tuple[str, dict]
 
@@ -54,7 +58,7 @@ def parse_query(query: Mapping[str, Sequence[str]]) -> tuple[ExplorerConfig, str
     if preset is not None and preset not in PRESETS:
         notices.append(("notice_bad_preset", {"value": preset[:40]}))
         preset = None
-    lesson_or_view = set(VIEW_PARAMS) | set(TRAIN_PARAMS) | set(LESSON_PARAMS)
+    lesson_or_view = set(VIEW_PARAMS) | set(TRAIN_PARAMS) | set(LESSON_PARAMS) | {TRAINED}
     if preset is None and not set(query) & (KNOWN - lesson_or_view):
         preset = DEFAULT_PRESET
     base = PRESETS[preset] if preset else ExplorerConfig()
@@ -87,6 +91,13 @@ def parse_view(query: Mapping[str, Sequence[str]]) -> tuple[dict, list]:
     """Query parameters -> ({"lang": ..., "present": ...}, notices for bad values)."""
     notices: list[Notice] = []
     return {**VIEW_DEFAULTS, **_read(query, VIEW_PARAMS, notices)}, notices
+
+
+def parse_trained(query: Mapping[str, Sequence[str]]) -> list[Notice]:
+    """A session's first run on a link that had a trained model: the model is not in this
+    new session (the page was reloaded, or the server that held it restarted and the page
+    reconnected to another): say so plainly."""
+    return [("notice_trained_gone", {})] if TRAINED in query else []
 
 
 def parse_training(query: Mapping[str, Sequence[str]]) -> tuple[dict, list]:
@@ -123,9 +134,11 @@ def to_query(
     training: Mapping | None = None,
     training_defaults: Mapping | None = None,
     lessons: Mapping | None = None,
+    trained: bool = False,
 ) -> dict[str, str | list[str]]:
     """Config (and the view settings and training values, by field, that differ from
-    their defaults) -> query parameters; names the preset when the scene is exactly one."""
+    their defaults) -> query parameters; names the preset when the scene is exactly one.
+    `trained`: the page shows a model trained in this session (`trained=1`)."""
     query: dict[str, str | list[str]] = {SEQ: list(config.sequences)}
     for name, value in (view or {}).items():
         if name in VIEW_PARAMS and value != VIEW_DEFAULTS[name]:
@@ -151,6 +164,8 @@ def to_query(
         carrier = preset_with_table(None if config.series is None else config.series.table)
         if carrier is not None:
             query["preset"] = carrier
+    if trained:
+        query[TRAINED] = "1"
     return query
 
 

@@ -153,3 +153,22 @@ def test_numbers_train_and_show_their_scaling(make_app):
     assert training_bodies(page, "success") == [
         t("train_loss_change", "en", start=result.losses[0], end=result.losses[-1])
     ]
+
+
+def test_a_page_that_lost_its_trained_model_says_so(make_app):
+    """The link marks a trained model (`trained=1`) while the page shows one; a new session
+    on that link (a reload, or a reconnect to another replica after the first was lost)
+    has no model: it shows the scene from the link and says, in the page's language, that
+    the trained model is gone and how to get it back."""
+    page = make_app({"preset": "hihello"})
+    assert "trained" not in page.query()
+    press_train(page, main_train_steps=5)
+    link = page.query()
+    assert link["trained"] == ["1"]
+    for lang in ("en", "ko"):
+        fresh = make_app({**link, "lang": [lang]})
+        warnings = [w.value for w in fresh.at.warning]
+        assert t("notice_trained_gone", lang) in warnings
+        assert fresh.value("main_sequences") == HIHELLO.sequences[0]
+        assert "trained" not in fresh.query()  # no model now: the link says so too
+        assert not fresh.at.exception

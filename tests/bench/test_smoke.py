@@ -108,6 +108,7 @@ BENCHES = {
         (
             r"^scene back: (\d+) of \1 students of the lost replica",
             r"^time from the kill to the scene back: p50 [\d.]+ s",
+            r"^told that their trained model is gone: (\d+) of \1 ",
             r"^other replica's students undisturbed: (\d+) of \1$",
             r"^new students after the kill: (\d+) of \1 on the live replica",
             r"^replica 0 restarted: healthy after [\d.]+ s",

@@ -15,10 +15,12 @@ from components.urlstate import (
     PARAMS,
     SERIES_PARAMS,
     TRAIN_PARAMS,
+    TRAINED,
     VIEW_DEFAULTS,
     VIEW_PARAMS,
     parse_lessons,
     parse_query,
+    parse_trained,
     parse_training,
     parse_view,
     to_query,
@@ -116,9 +118,14 @@ def test_random_valid_configs_round_trip(config):
 
 def test_to_query_writes_every_setting_with_booleans_as_0_1():
     query = to_query(PRESETS["lecture"])
-    # view settings and training values only when not default
+    # view settings and training values only when not default; `trained` with a model
     assert set(query) == (
-        KNOWN - set(VIEW_PARAMS) - set(TRAIN_PARAMS) - set(SERIES_PARAMS) - set(LESSON_PARAMS)
+        KNOWN
+        - set(VIEW_PARAMS)
+        - set(TRAIN_PARAMS)
+        - set(SERIES_PARAMS)
+        - set(LESSON_PARAMS)
+        - {TRAINED}
     )
     assert query["batch_first"] == "0" and query["bias"] == "1" and query["bidirectional"] == "0"
     assert (query["hidden"], query["layers"], query["seed"], query["cell"]) == (
@@ -408,3 +415,15 @@ def test_the_lesson_settings_name_the_lessons_own_keys():
 
     keys = {memory.SCALE_KEY, tasks.TASK_KEY, tasks.BOUND_KEY, tasks.DEPTH_KEY, tasks.STEPS_KEY}
     assert {setting.field for setting in LESSON_PARAMS.values()} == keys
+
+
+def test_a_trained_model_is_marked_in_the_link_and_missed_on_the_next_session():
+    config = PRESETS["hihello"]
+    assert "trained" not in to_query(config)
+    query = to_query(config, trained=True)
+    assert query["trained"] == "1"
+    read = {k: v if isinstance(v, list) else [v] for k, v in query.items()}
+    parsed, preset, notices = parse_query(read)
+    assert (parsed, preset, notices) == (config, "hihello", [])  # not an unknown setting
+    assert parse_trained(read) == [("notice_trained_gone", {})]
+    assert parse_trained({"seq": ["hello"]}) == []

@@ -180,6 +180,7 @@ def test_the_source_scan_finds_the_calls():
         "notice_empty_seq",
         "notice_bad_value",
         "notice_bad_config",
+        "notice_trained_gone",
     }
 
 
