@@ -17,7 +17,7 @@ from components.training import state
 from components.training.generate import render_generate
 from components.training.state import Shown, Trained, kept_for, train_key
 from model.training.forecast import forecast
-from model.training.run import TrainResult
+from model.training.records import TrainResult
 from model.windows import reassembled
 
 

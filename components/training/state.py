@@ -12,7 +12,7 @@ import torch
 
 from model.config import ExplorerConfig
 from model.training.config import MAX_TRAIN_SECONDS, TrainConfig
-from model.training.run import TrainResult
+from model.training.records import TrainResult
 
 # The page's limit on one run, read by the form, the run and the result (a test shortens
 # it here): model.training.config's.

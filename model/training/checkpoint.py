@@ -30,7 +30,7 @@ from model.training.archive import (
 from model.training.config import TrainConfig
 from model.training.data import training_data
 from model.training.network import build_network, built_model_for
-from model.training.run import TrainResult
+from model.training.records import TrainResult
 
 FORMAT = "hidden-state-explorer checkpoint"
 FORMAT_VERSION = 1

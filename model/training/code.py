@@ -34,7 +34,8 @@ from model.series import series_parts
 from model.training.config import TrainConfig
 from model.training.data import IGNORE_INDEX, TrainingData, training_data
 from model.training.network import check_settings
-from model.training.run import TrainResult, TrainStep, train
+from model.training.records import TrainResult, TrainStep
+from model.training.run import train
 
 
 def training_code(config: ExplorerConfig, train_config: TrainConfig) -> str:

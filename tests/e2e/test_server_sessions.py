@@ -30,7 +30,8 @@ from model.presets import PRESETS
 from model.trace import trace, trace_model
 from model.training.config import TrainConfig
 from model.training.network import built_model_for
-from model.training.run import TrainResult, train_to_end
+from model.training.records import TrainResult
+from model.training.run import train_to_end
 from tests.support.streamlit_sessions import Session
 from tests.support.students import (
     INTERACTIONS,

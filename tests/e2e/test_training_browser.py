@@ -24,7 +24,8 @@ from model.trace import trace, trace_model
 from model.training.code import expected_printout, training_code
 from model.training.config import TrainConfig
 from model.training.network import built_model_for
-from model.training.run import TrainResult, train_to_end
+from model.training.records import TrainResult
+from model.training.run import train_to_end
 from tests.e2e.conftest import VIEWPORT, wait_for_rerun
 from tests.e2e.test_browser import (
     SCENE_TIMEOUT_S,

@@ -17,7 +17,8 @@ from model.encoding import encode
 from model.errors import ConfigError
 from model.trace import trace, trace_model
 from model.training.config import MAX_SNAPSHOTS, MAX_TRAIN_STEPS, TrainConfig, snapshot_steps
-from model.training.run import first_and_held, train, train_to_end
+from model.training.records import first_and_held
+from model.training.run import train, train_to_end
 from tests.support.reference import forward, rnn_by_name
 
 pytestmark = pytest.mark.usefixtures("single_thread_torch")
