@@ -29,6 +29,7 @@ import os
 import random
 import signal
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -291,6 +292,28 @@ def stop_on_signals() -> None:
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     signal.signal(signal.SIGALRM, signal.default_int_handler)
+
+
+def run_with_folder(args: argparse.Namespace, measure, prefix: str) -> int:
+    """main() of a bench whose `measure(args, folder, deadline)` starts and stops its own
+    servers (logs in a new temporary folder) and returns (report, failed): signals, the
+    last-resort alarm, the smoke banner, the closing line and exit status."""
+    stop_on_signals()
+    signal.alarm(int(args.timeout) + (30 if args.smoke else 300))
+    started = time.perf_counter()
+    deadline = time.monotonic() + args.timeout
+    smoke_note(args.smoke)
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    print(f"logs in {folder}", flush=True)
+    failed = True
+    try:
+        text, failed = asyncio.run(measure(args, folder, deadline))
+        print(text)
+    except KeyboardInterrupt:
+        print("interrupted; the servers are stopped", file=sys.stderr, flush=True)
+    finally:
+        signal.alarm(0)
+    return finish(started, args.smoke, failed)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -21,9 +21,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import signal
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,8 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.common import add_smoke, finish, smoke_note  # noqa: E402
-from bench.load import lecture, settle, stop_on_signals  # noqa: E402
+from bench.common import add_smoke  # noqa: E402
+from bench.load import lecture, run_with_folder, settle  # noqa: E402
 from bench.load_report import percentiles  # noqa: E402
 from bench.server import BehindNginx, Server  # noqa: E402
 from model.presets import PRESETS  # noqa: E402
@@ -239,23 +237,7 @@ async def measure(args, folder: Path, deadline: float) -> tuple[str, bool]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    stop_on_signals()
-    signal.alarm(int(args.timeout) + (30 if args.smoke else 300))
-    started = time.perf_counter()
-    deadline = time.monotonic() + args.timeout
-    smoke_note(args.smoke)
-    folder = Path(tempfile.mkdtemp(prefix="scaling-"))
-    print(f"logs in {folder}", flush=True)
-    failed = True
-    try:
-        text, failed = asyncio.run(measure(args, folder, deadline))
-        print(text)
-    except KeyboardInterrupt:
-        print("interrupted; the servers are stopped", file=sys.stderr, flush=True)
-    finally:
-        signal.alarm(0)
-    return finish(started, args.smoke, failed)
+    return run_with_folder(parse_args(argv), measure, "scaling-")
 
 
 if __name__ == "__main__":

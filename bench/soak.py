@@ -3,7 +3,8 @@ front of `--replicas` replicas; does each replica's resident memory settle?
 
 Run from the repository root: `python bench/soak.py` (options: --help). See bench/LOAD.md.
 
-Every `--every` seconds a wave of `--wave` students arrives within `--ramp` seconds (the
+Each replica first serves one student alone (its first session imports torch); then
+every `--every` seconds a wave of `--wave` students arrives within `--ramp` seconds (the
 scripted students of load.py: open the preset link, type their own word, switch the cell,
 train; tests/support/students.py) and leaves when all of them are done (their websockets
 close; Streamlit drops a closed session after `server.disconnectedSessionTTL`, 120 s).
@@ -20,9 +21,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import signal
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -30,8 +29,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.common import add_smoke, finish, smoke_note  # noqa: E402
-from bench.load import lecture, settle, stop_on_signals  # noqa: E402
+from bench.common import add_smoke  # noqa: E402
+from bench.load import lecture, run_with_folder, settle  # noqa: E402
+from bench.scaling import warm  # noqa: E402
 from bench.server import BehindNginx  # noqa: E402
 from model.presets import PRESETS  # noqa: E402
 from tests.support.students import make_students  # noqa: E402
@@ -111,7 +111,10 @@ async def measure(args, folder: Path, deadline: float) -> tuple[str, bool]:
     try:
         await asyncio.to_thread(target.start)
         print(f"{args.replicas} replicas behind nginx at {target.base_url}", flush=True)
+        # each replica imports torch on its first session: before the first wave's reading
+        warmed = await warm(target.replica_urls, args)
         lines, failed = await soak(target, args, deadline)
+        failed |= not warmed
         tracebacks, _ = target.log_counts()
     finally:
         target.stop()
@@ -127,22 +130,7 @@ async def measure(args, folder: Path, deadline: float) -> tuple[str, bool]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    stop_on_signals()
-    signal.alarm(int(args.timeout) + (30 if args.smoke else 300))
-    started = time.perf_counter()
-    deadline = time.monotonic() + args.timeout
-    smoke_note(args.smoke)
-    folder = Path(tempfile.mkdtemp(prefix="soak-"))
-    failed = True
-    try:
-        text, failed = asyncio.run(measure(args, folder, deadline))
-        print(text)
-    except KeyboardInterrupt:
-        print("interrupted; the servers are stopped", file=sys.stderr, flush=True)
-    finally:
-        signal.alarm(0)
-    return finish(started, args.smoke, failed)
+    return run_with_folder(parse_args(argv), measure, "soak-")
 
 
 if __name__ == "__main__":
