@@ -18,9 +18,9 @@ from components.figures import code_model as figures
 from components.i18n import error_text, t
 from components.lessons.view import KEPT, LessonView, keep, restore
 from model.errors import ConfigError
+from model.lessons.code_labels import LABELS, code_labels
 from model.lessons.code_model import (
     EXAMPLE_CODE,
-    LABELS,
     MAX_CODE_CHARS,
     MAX_PROMPT_CHARS,
     MAX_SAMPLE_CHARS,
@@ -28,7 +28,6 @@ from model.lessons.code_model import (
     MAX_TEMPERATURE,
     MIN_TEMPERATURE,
     CodeModel,
-    code_labels,
     code_states,
     find_units,
     load_code_model,
@@ -123,7 +122,7 @@ def _render_units(states, labels, found, lang: str) -> None:
                     key=LABEL_KEY, horizontal=True)  # fmt: skip
     keep(LABEL_KEY)
     unit = found[name]
-    values = (states.hidden if unit.quantity == "h" else states.cell)[:, unit.unit]
+    values = states.values(unit.quantity)[:, unit.unit]
     spec = figures.code_unit_spec(states.text, values, f"{unit.quantity}[{unit.unit}]",
                                   names[name], lang)  # fmt: skip
     chart(spec, "code-model-text", "code_model_text_chart")

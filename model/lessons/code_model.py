@@ -3,18 +3,16 @@
 The weights are trained by `scripts/train_code_model.py` on the `.py` files of the
 standard library installed on the machine and shipped as safetensors (the vocabulary and
 the training note ride along as metadata). This module runs a text through them step by
-step, exactly as `nn.LSTM` computes (tested against it), labels every character with
-what Python's own `tokenize` says about it (inside a string, bracket depth, indentation
-level, column), finds the unit of h or c that follows each label best, and samples code.
+step, exactly as `nn.LSTM` computes (tested against it), keeps h, c and every gate,
+finds the unit that follows each of `model.lessons.code_labels`' labels best (what
+Python's own `tokenize` says about each character), and samples code.
 torch + numpy + the standard library; no UI here.
 """
 
 from __future__ import annotations
 
-import io
 import json
 import math
-import tokenize
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -24,7 +22,9 @@ import torch
 from safetensors import safe_open
 from safetensors.torch import load_file
 
+from model.cells import CELL_FACTS
 from model.errors import ConfigError
+from model.lessons.code_labels import LABELS, CodeLabels
 from model.lessons.tasks import UnitFound, find_unit
 
 WEIGHTS = Path(__file__).resolve().parents[1] / "data" / "code_lstm.safetensors"
@@ -34,8 +34,6 @@ MAX_SAMPLE_CHARS = 500  # characters sampled at once
 MIN_TEMPERATURE = 0.1  # sampling temperature, at least ...
 MAX_TEMPERATURE = 2.0  # ... and at most
 MAX_SAMPLE_SEED = 2**31 - 1
-LABELS = ("string", "depth", "indent", "column")  # what each character is labelled with
-OPENING, CLOSING = "([{", ")]}"
 # the code the lesson opens with: strings (a docstring, an f-string), nested brackets, blocks
 EXAMPLE_CODE = '''def greet(names, width=20):
     """Say hello to every name (a docstring)."""
@@ -70,22 +68,11 @@ class CodeStates:
     text: str
     hidden: np.ndarray  # (T, H) h after each character
     cell: np.ndarray  # (T, H) c after each character
+    gates: dict[str, np.ndarray]  # gate name (PyTorch's order i, f, g, o) -> (T, H)
 
-
-@dataclass(frozen=True, eq=False)
-class CodeLabels:
-    """Per character (T,): inside a string literal (0/1), open brackets after it, the
-    indentation level of its line, its column. `exact`: from tokenize; otherwise from
-    the tolerant scanner (the code does not tokenize)."""
-
-    string: np.ndarray
-    depth: np.ndarray
-    indent: np.ndarray
-    column: np.ndarray
-    exact: bool
-
-    def of(self, name: str) -> np.ndarray:
-        return getattr(self, name)
+    def values(self, quantity: str) -> np.ndarray:
+        """(T, H) of h, c or a gate, by the name `find_units` gives."""
+        return {"h": self.hidden, "c": self.cell}.get(quantity, self.gates.get(quantity))
 
 
 def load_code_model(path: Path | str = WEIGHTS) -> CodeModel:
@@ -133,27 +120,42 @@ def check_code(text: str, most: int = MAX_CODE_CHARS) -> None:
 def run_ids(model: CodeModel, ids: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """h and c after every character, (B, T, H) each, from a zero state: the LSTM's
     equations one step at a time (a one-hot input picks a column of W_ih)."""
+    hidden, cell, _ = _run(model, ids, keep_gates=False)
+    return hidden, cell
+
+
+def _run(model: CodeModel, ids: torch.Tensor, keep_gates: bool):
+    """h, c (B, T, H) and, with `keep_gates`, each gate's values (name -> (B, T, H))."""
     batch, steps = ids.shape
     size = model.hidden_size
     h = torch.zeros(batch, size)
     c = torch.zeros(batch, size)
     inputs = model.weight_ih.T[ids] + model.bias  # (B, T, 4H)
-    hs, cs = [], []
+    hs, cs, kept = [], [], []
     for step in range(steps):
         gates = inputs[:, step] + h @ model.weight_hh.T  # (B, 4H)
         i, f, g, o = gates.chunk(4, dim=1)
-        c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
-        h = torch.sigmoid(o) * torch.tanh(c)
+        i, f, g, o = torch.sigmoid(i), torch.sigmoid(f), torch.tanh(g), torch.sigmoid(o)
+        c = f * c + i * g
+        h = o * torch.tanh(c)
         hs.append(h)
         cs.append(c)
-    return torch.stack(hs, 1), torch.stack(cs, 1)
+        if keep_gates:
+            kept.append((i, f, g, o))
+    if not keep_gates:
+        return torch.stack(hs, 1), torch.stack(cs, 1), {}
+    names = CELL_FACTS["lstm"].gates  # input, forget, candidate, output
+    opened = {name: torch.stack([k[n] for k in kept], 1) for n, name in enumerate(names)}
+    return torch.stack(hs, 1), torch.stack(cs, 1), opened
 
 
 def code_states(model: CodeModel, text: str) -> CodeStates:
     """The states after each character of `text` (at most MAX_CODE_CHARS)."""
     check_code(text)
-    hidden, cell = run_ids(model, encode(model, text)[None])
-    return CodeStates(text, hidden[0].numpy(), cell[0].numpy())
+    with torch.no_grad():
+        hidden, cell, gates = _run(model, encode(model, text)[None], keep_gates=True)
+    opened = {name: value[0].numpy() for name, value in gates.items()}
+    return CodeStates(text, hidden[0].numpy(), cell[0].numpy(), opened)
 
 
 @torch.no_grad()
@@ -180,145 +182,11 @@ def bits_per_char(model: CodeModel, text: str, window: int) -> float:
     return total / count / math.log(2)
 
 
-def _line_starts(text: str) -> list[int]:
-    starts = [0]
-    for index, char in enumerate(text):
-        if char == "\n":
-            starts.append(index + 1)
-    return starts
-
-
-def _columns(text: str) -> np.ndarray:
-    starts = _line_starts(text)
-    columns = np.zeros(len(text), dtype=np.int64)
-    for row, start in enumerate(starts):
-        end = starts[row + 1] if row + 1 < len(starts) else len(text)
-        columns[start:end] = np.arange(end - start)
-    return columns
-
-
-def code_labels(text: str) -> CodeLabels:
-    """Each character's labels, from `tokenize`; if the code does not tokenize (an
-    unclosed bracket or string, a bad dedent), from a tolerant scanner instead."""
-    try:
-        return _tokenize_labels(text)
-    except (tokenize.TokenError, SyntaxError):
-        return _scanned_labels(text)
-
-
-def _tokenize_labels(text: str) -> CodeLabels:
-    size = len(text)
-    starts = _line_starts(text)
-
-    def offset(position: tuple[int, int]) -> int:
-        row, col = position
-        return min(starts[row - 1] + col, size) if row - 1 < len(starts) else size
-
-    string = np.zeros(size, dtype=np.int64)
-    depth_change = np.zeros(size + 1, dtype=np.int64)  # +1 after an opening bracket
-    indent_rows: list[tuple[int, int]] = []  # (first row, level) as tokenize says
-    level, fstring_starts = 0, []
-    for token in tokenize.generate_tokens(io.StringIO(text).readline):
-        kind, where = token.type, offset(token.start)
-        if kind == tokenize.STRING:
-            string[where : offset(token.end)] = 1
-        elif kind == getattr(tokenize, "FSTRING_START", -1):  # Python 3.12 and later
-            fstring_starts.append(where)
-        elif kind == getattr(tokenize, "FSTRING_END", -1) and fstring_starts:
-            string[fstring_starts.pop() : offset(token.end)] = 1
-        elif kind == tokenize.OP and token.string in OPENING + CLOSING and not fstring_starts:
-            depth_change[where] += 1 if token.string in OPENING else -1
-        elif kind in (tokenize.INDENT, tokenize.DEDENT):
-            level += 1 if kind == tokenize.INDENT else -1
-            indent_rows.append((token.start[0], level))
-    depth = np.maximum(np.cumsum(depth_change)[:size], 0)
-    indent = np.zeros(size, dtype=np.int64)
-    for row, row_level in indent_rows:  # a level holds from its row on
-        if row - 1 < len(starts):
-            indent[starts[row - 1] :] = row_level
-    return CodeLabels(string, depth, indent, _columns(text), exact=True)
-
-
-def _scanned_labels(text: str) -> CodeLabels:
-    """Approximate labels without tokenize: quotes (single, triple, a prefix such as
-    f or rb counted in the string as tokenize does), `#` comments, brackets outside
-    both, and indentation as a stack of leading-space widths."""
-    size = len(text)
-    string = np.zeros(size, dtype=np.int64)
-    depth = np.zeros(size, dtype=np.int64)
-    quote, comment, open_brackets, index = "", False, 0, 0
-    while index < size:
-        char = text[index]
-        if quote:
-            string[index] = 1
-            if char == "\\" and index + 1 < size:
-                string[index + 1] = 1
-                depth[index : index + 2] = open_brackets
-                index += 2
-                continue
-            if text.startswith(quote, index):
-                string[index : index + len(quote)] = 1
-                depth[index : index + len(quote)] = open_brackets
-                index += len(quote)
-                quote = ""
-                continue
-            if char == "\n" and len(quote) == 1:
-                quote = ""
-        elif comment:
-            comment = char != "\n"
-        elif char == "#":
-            comment = True
-        elif char in "'\"":
-            quote = char * 3 if text.startswith(char * 3, index) else char
-            string[_prefix_start(text, index) : index + len(quote)] = 1
-            depth[index : index + len(quote)] = open_brackets
-            index += len(quote)
-            continue
-        elif char in OPENING:
-            open_brackets += 1
-        elif char in CLOSING:
-            open_brackets = max(0, open_brackets - 1)
-        depth[index] = open_brackets
-        index += 1
-    indent = _scanned_indent(text, string, depth)
-    return CodeLabels(string, depth, indent, _columns(text), exact=False)
-
-
-def _prefix_start(text: str, quote: int) -> int:
-    """Where a string opening at `quote` starts: before its prefix letters (f, rb, ...)
-    when they stand alone, not at the end of a longer name."""
-    start = quote
-    while start > quote - 2 and start > 0 and text[start - 1] in "rRbBuUfF":
-        start -= 1
-    if start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
-        return quote
-    return start
-
-
-def _scanned_indent(text: str, string: np.ndarray, depth: np.ndarray) -> np.ndarray:
-    """A line opens or closes a level only when it starts a statement: not inside
-    brackets or a string left open by the line before."""
-    indent = np.zeros(len(text), dtype=np.int64)
-    widths, position = [0], 0
-    for line in text.split("\n"):
-        body = line.lstrip(" \t")
-        continued = position > 0 and (depth[position - 1] > 0 or string[position - 1] > 0)
-        if body and not body.startswith("#") and not continued:
-            width = len(line) - len(body)
-            while width < widths[-1]:
-                widths.pop()
-            if width > widths[-1]:
-                widths.append(width)
-        indent[position : position + len(line) + 1] = len(widths) - 1
-        position += len(line) + 1
-    return indent
-
-
 def find_units(states: CodeStates, labels: CodeLabels) -> dict[str, UnitFound | None]:
-    """For each label, the unit of h or c whose value correlates best with it (Pearson
-    r over the characters); None when the label never varies in this text."""
+    """For each label, the unit of h, c or a gate whose value correlates best with it
+    (Pearson r over the characters); None when the label never varies in this text."""
     found: dict[str, UnitFound | None] = {}
-    quantities = {"h": states.hidden, "c": states.cell}
+    quantities = {"h": states.hidden, "c": states.cell, **states.gates}
     for name in LABELS:
         try:
             found[name] = find_unit(quantities, labels.of(name).astype(np.float64))

@@ -8,9 +8,9 @@ from __future__ import annotations
 import numpy as np
 
 from components.i18n import t
+from model.lessons.code_labels import code_labels
 from model.lessons.code_model import (
     EXAMPLE_CODE,
-    code_labels,
     code_states,
     find_units,
     load_code_model,
@@ -23,7 +23,7 @@ def unit_values(text: str, label: str) -> tuple[str, np.ndarray]:
     model = load_code_model()
     states = code_states(model, text)
     unit = find_units(states, code_labels(text))[label]
-    values = (states.hidden if unit.quantity == "h" else states.cell)[:, unit.unit]
+    values = states.values(unit.quantity)[:, unit.unit]
     return f"{unit.quantity}[{unit.unit}]", values
 
 

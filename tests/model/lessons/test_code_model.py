@@ -21,13 +21,13 @@ from torch import nn
 
 from components.i18n import error_text
 from model.errors import ConfigError
+from model.lessons.code_labels import code_labels
 from model.lessons.code_model import (
     EXAMPLE_CODE,
     MAX_CODE_CHARS,
     MAX_SAMPLE_CHARS,
     WEIGHTS,
     bits_per_char,
-    code_labels,
     code_states,
     encode,
     find_units,
@@ -127,7 +127,7 @@ def test_the_labels_are_tokenizes_on_a_hand_written_snippet():
 
 
 def test_the_scanner_agrees_on_code_that_tokenizes_and_labels_code_that_does_not():
-    from model.lessons.code_model import _scanned_labels
+    from model.lessons.code_labels import _scanned_labels
 
     scanned = _scanned_labels(SNIPPET)
     exact = code_labels(SNIPPET)
@@ -182,3 +182,24 @@ def test_limits_are_refused_with_a_text_key(call, key):
     assert caught.value.key == key
     assert error_text(caught.value, "en") == str(caught.value)
     assert error_text(caught.value, "ko") != str(caught.value)
+
+
+def test_the_gates_are_the_lstms_and_are_searched_too():
+    """Each gate after each character (PyTorch's i, f, g, o) rebuilds c and h by the LSTM's
+    equations, and the unit finder searches the gates as well as h and c."""
+    states = code_states(load_code_model(), SNIPPET)
+    gates = states.gates
+    assert list(gates) == ["input", "forget", "candidate", "output"]
+    c_prev = np.vstack([np.zeros((1, states.cell.shape[1]), np.float32), states.cell[:-1]])
+    rebuilt_c = gates["forget"] * c_prev + gates["input"] * gates["candidate"]
+    np.testing.assert_allclose(rebuilt_c, states.cell, atol=1e-6)
+    np.testing.assert_allclose(gates["output"] * np.tanh(states.cell), states.hidden, atol=1e-6)
+    labels = code_labels(SNIPPET)
+    rng = np.random.default_rng(0)
+    tracking = {name: rng.normal(size=v.shape).astype(np.float32) for name, v in gates.items()}
+    tracking["forget"][:, 5] = labels.depth  # a forget-gate unit that is the depth
+    planted = type(states)(SNIPPET, rng.normal(size=states.hidden.shape),
+                           rng.normal(size=states.cell.shape), tracking)  # fmt: skip
+    found = find_units(planted, labels)["depth"]
+    assert (found.quantity, found.unit) == ("forget", 5) and found.r > 0.999
+    np.testing.assert_array_equal(planted.values("forget")[:, 5], labels.depth)
