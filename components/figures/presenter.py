@@ -8,6 +8,7 @@ import numpy as np
 
 PRESENTER_FONT = 1.4  # presenter mode: fonts x1.4, markers x1.6, lines x1.6
 PRESENTER_MARK = 1.6
+PRESENTER_TICKS = 0.6  # an axis that asks for n ticks asks for 0.6 n (at least 3)
 PRESENTER_WINDOW = 0.6  # a long sequence's window of steps, narrowed for the larger tokens
 
 
@@ -25,6 +26,9 @@ def enlarge(spec: dict) -> dict:
         legend_font = spec["layout"]["legend"].get("font", {})
         if "size" in legend_font:
             layout["legend"]["font"]["size"] = legend_font["size"]
+    for key, axis in layout.items():  # larger tick labels: fewer of them, or they touch
+        if key.startswith(("xaxis", "yaxis")) and isinstance(axis, dict) and "nticks" in axis:
+            axis["nticks"] = max(3, round(axis["nticks"] * PRESENTER_TICKS))
     if layout.get("margin", {}).get("autoexpand") is False:  # larger labels: measure them
         layout["margin"]["autoexpand"] = True
         for key, axis in layout.items():

@@ -93,3 +93,12 @@ def test_given_margins_are_measured_again_for_the_larger_type(traced):
         assert big["margin"]["autoexpand"] is True
         assert all(big[k]["automargin"] is True for k in big if k.startswith(("xaxis", "yaxis")))
         assert layout["margin"]["autoexpand"] is False  # the memoised spec is left as it was
+
+
+def test_larger_tick_labels_come_fewer(traced):
+    """The state-space chart is narrow beside the timeline; its axes ask for 5 ticks, and
+    in presenter mode's larger type 5 labels touch: it asks for 3."""
+    spec = figures.state_space_spec(traced(PRESETS["lecture"]), 0, 0, 0)
+    big = enlarge(spec)["layout"]
+    assert spec["layout"]["xaxis"]["nticks"] == 5 and big["xaxis"]["nticks"] == 3
+    assert big["yaxis"]["nticks"] == 3
