@@ -9,22 +9,22 @@ import streamlit as st
 import torch
 
 from components import main_view
-from components.display import (
+from components.i18n import t
+from components.lessons import follows_cursor, render_lessons
+from components.lessons.shapes import render_shapes
+from components.lessons.view import LessonView, lesson_values, seed_lessons
+from components.page import page_style
+from components.scene import safe_scene
+from components.settings import LESSON_SETTINGS
+from components.sidebar.controls import render_controls, seed_widgets
+from components.sidebar.display import (
     language,
     presenting,
     render_display_settings,
     seed_display,
     view_settings,
 )
-from components.i18n import t
-from components.lessons import follows_cursor, render_lessons
-from components.lessons.shapes import render_shapes
-from components.lessons.view import LessonView, lesson_values, seed_lessons
-from components.limits import render_limits
-from components.page import page_style
-from components.scene import safe_scene
-from components.settings import LESSON_SETTINGS
-from components.sidebar import render_controls, seed_widgets
+from components.sidebar.limits import render_limits
 from components.training.form import render_training
 from components.training.result import chart_context, render_step_chooser
 from components.training.state import form_values, seed_training, training_values

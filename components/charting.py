@@ -13,9 +13,9 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from components.display import presenting
 from components.figures.names import chart_config
 from components.figures.presenter import enlarge
+from components.sidebar.display import presenting
 from model.trace import Trace
 
 

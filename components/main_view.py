@@ -11,12 +11,12 @@ from __future__ import annotations
 import streamlit as st
 
 from components.charting import built_once, chart
-from components.display import render_colour_scale
 from components.figures.names import png_filename
 from components.figures.parts import visible_token
 from components.figures.timeline import state_space_spec, timeline_spec
 from components.i18n import error_text, t
-from components.sidebar import OWN_TEXT_NOTE
+from components.sidebar.controls import OWN_TEXT_NOTE
+from components.sidebar.display import render_colour_scale
 from components.stepper import render_stepper
 from components.text import sequence_label
 from model.errors import quoted
@@ -27,7 +27,7 @@ MAX_LINE_UNITS = 8
 
 
 def render_scene_note(lang: str) -> None:
-    """One line when typing switched batch_first on (components.sidebar._own_text)."""
+    """One line when typing switched batch_first on (components.sidebar.controls._own_text)."""
     if st.session_state.get(OWN_TEXT_NOTE):
         st.info(t("own_text_batch_first", lang), icon="💡")
 

@@ -1,6 +1,6 @@
 """Every setting, described once: the config field, its URL name, its kind, its choices
 or bounds (model.config's constants, which ExplorerConfig enforces), and its label and
-help text. The sidebar draws its widgets from this table (components.sidebar), the link
+help text. The sidebar draws its widgets from this table (components.sidebar.controls), the link
 is read and written by it (components.urlstate), and a range's help text takes its
 bounds from it. No Streamlit here.
 
@@ -145,7 +145,7 @@ TRAIN_SETTINGS: tuple[Setting, ...] = (
     Setting("lab_seed", "lab_seed", "bool", lambda lang: t("train_lab_seed", lang),
             help=lambda s, lang: t("train_lab_seed_help", lang)),
 )  # fmt: skip
-# A series' split and scaling (components.data_file): in the link for a preset's made-up
+# A series' split and scaling (components.sidebar.data_file): in the link for a preset's made-up
 # file (an uploaded file cannot travel in a link; its own choices stay with it).
 SERIES_SETTINGS: tuple[Setting, ...] = (
     Setting("split", "split", "float", lambda lang: t("series_split", lang),

@@ -9,7 +9,7 @@ import streamlit as st
 from components.charting import built_once, chart
 from components.figures import shapes as shapes_figure
 from components.i18n import t
-from components.sidebar import turn_on_batch_first
+from components.sidebar.controls import turn_on_batch_first
 from components.text import shape_text
 from model.cells import CELL_FACTS
 from model.trace import Trace

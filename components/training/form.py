@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.i18n import error_text, t
-from components.sidebar import seed_widgets
+from components.sidebar.controls import seed_widgets
 from components.training import state
 from components.training.live import run_training
 from components.training.result import render_result

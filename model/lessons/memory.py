@@ -46,7 +46,7 @@ from model.errors import ConfigError
 from model.lessons.memory_influence import CellSource, Influence, influence, layer_weights64
 from model.trace import Trace
 
-# --- limits (listed on the page by components/limits.py) -----------------------------
+# --- limits (listed on the page by components/sidebar/limits.py) -----------------------------
 MAX_INFLUENCE_STEPS = 200  # steps in the influence charts: a 200 x 200 triangle per cell
 # multiply-adds for the three cells' influence together (per-step Jacobians plus the sweep,
 # `influence_work`): about a quarter of a second on one idle core here (bench/memory.py)

@@ -1,7 +1,7 @@
 """How to train: `TrainConfig` (one frozen, validated dataclass), the limits it and a
 run enforce, the choices it offers, and the texts of what can go wrong in a run.
 
-Every training limit is a named constant here (the UI lists them, components/limits.py).
+Every training limit is a named constant here (the UI lists them, components/sidebar/limits.py).
 A bad setting raises `ConfigError` with a sentence and a text key, like ExplorerConfig.
 """
 

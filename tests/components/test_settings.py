@@ -19,7 +19,7 @@ CHOICES = [s for s in SETTINGS if s.kind == "choice"]
 
 def test_every_config_field_is_one_setting_with_its_own_url_name():
     fields = [s.field for s in SETTINGS]
-    # but the uploaded series: a file cannot travel in a link (components.data_file)
+    # but the uploaded series: a file cannot travel in a link (components.sidebar.data_file)
     assert sorted(fields) == sorted(set(field_names()) - {"series"})
     assert len(fields) == len(set(fields))
     urls = [s.url for s in SETTINGS + VIEW_SETTINGS + TRAIN_SETTINGS]

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.data_file import render_data_file, seed_series, series_from_state
 from components.i18n import error_text, t
 from components.settings import BY_FIELD, SETTINGS, Setting, widget_key
+from components.sidebar.data_file import render_data_file, seed_series, series_from_state
 from components.training.state import form_values, seed_training
 from model.config import ExplorerConfig
 from model.errors import ConfigError

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components import limits as limits_module
+from components.sidebar import limits as limits_module
 from components.figures import parts as figure_parts
 from components.i18n import error_text, t
-from components.limits import LIMIT_MODULES, limit_groups
+from components.sidebar.limits import LIMIT_MODULES, limit_groups
 from model import config, series, upload
 from model.config import ExplorerConfig
 from model.errors import ConfigError
@@ -22,7 +22,7 @@ from model.training import archive as checkpoint  # the checkpoint file's caps
 from model.training import config as training
 from model.training import generate
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 PREFIXES = ("MAX_", "MIN_")
 
 
@@ -39,7 +39,7 @@ def defined_limits(module) -> set[str]:
 
 
 def listed_limits() -> dict[str, set[str]]:
-    """module name -> the limit constants components/limits.py reads (module.NAME)."""
+    """module name -> the limit constants components/sidebar/limits.py reads (module.NAME)."""
     tree = ast.parse(Path(limits_module.__file__).read_text(encoding="utf-8"))
     found: dict[str, set[str]] = {}
     for node in ast.walk(tree):
@@ -106,7 +106,7 @@ def test_every_line_says_its_value(lang):
 
 
 def _limits_page(lang: str) -> None:
-    from components.limits import render_limits
+    from components.sidebar.limits import render_limits
 
     render_limits(lang, expanded=True)
 
