@@ -13,7 +13,8 @@ import streamlit as st
 from components.charting import built_once, chart
 from components.figures.names import png_filename
 from components.figures.parts import visible_token
-from components.figures.timeline import state_space_spec, timeline_spec
+from components.figures.state_space import state_space_spec
+from components.figures.timeline import timeline_spec
 from components.i18n import error_text, t
 from components.sidebar.controls import OWN_TEXT_NOTE
 from components.sidebar.display import render_colour_scale

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from components.figures import state_space
 from components.figures import timeline as figures
 from components.figures.gates import gates_spec
 from components.figures.input import input_spec
@@ -25,8 +26,8 @@ def cursor_charts(traced) -> dict[str, dict]:
     scene = traced(config)
     return {
         "timeline": figures.timeline_spec(flat, 0, 0, 0),
-        "state_space": figures.state_space_spec(flat, 0, 0, 0),
-        "state_space_3d": figures.state_space_spec(scene, seq, layer, direction),
+        "state_space": state_space.state_space_spec(flat, 0, 0, 0),
+        "state_space_3d": state_space.state_space_spec(scene, seq, layer, direction),
         "gates": gates_spec(flat, 0, 0, 0),
     }
 
@@ -98,7 +99,7 @@ def test_given_margins_are_measured_again_for_the_larger_type(traced):
 def test_larger_tick_labels_come_fewer(traced):
     """The state-space chart is narrow beside the timeline; its axes ask for 5 ticks, and
     in presenter mode's larger type 5 labels touch: it asks for 3."""
-    spec = figures.state_space_spec(traced(PRESETS["lecture"]), 0, 0, 0)
+    spec = state_space.state_space_spec(traced(PRESETS["lecture"]), 0, 0, 0)
     big = enlarge(spec)["layout"]
     assert spec["layout"]["xaxis"]["nticks"] == 5 and big["xaxis"]["nticks"] == 3
     assert big["yaxis"]["nticks"] == 3

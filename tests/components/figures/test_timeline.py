@@ -11,7 +11,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from components.figures import parts
+from components.figures import parts, state_space
 from components.figures import timeline as figures
 from components.figures.parts import as_figure
 from components.i18n import t
@@ -105,7 +105,7 @@ def test_the_title_says_when_in_both_charts(traced):
     result = traced(CASES["lstm_bidir_2_layers_unequal"][0])
     when = " · after 40 training steps"
     timeline = figures.timeline_spec(result, 1, 1, 1, when=when)["layout"]
-    space = figures.state_space_spec(result, 1, 1, 1, when=when)["layout"]
+    space = state_space.state_space_spec(result, 1, 1, 1, when=when)["layout"]
     assert timeline["title"]["text"] == "Hidden state · LSTM · sequence 2 · layer 2 · reverse"
     assert space["title"]["text"] == t("fig_state_space", "en")
     for layout in (timeline, space):
@@ -214,4 +214,4 @@ def test_no_chart_of_the_main_view_is_animated_by_plotly(name, traced):
     result = traced(config)
     for fitted in (True, False):
         assert_not_animated(figures.timeline_spec(result, seq, layer, direction, fitted=fitted))
-    assert_not_animated(figures.state_space_spec(result, seq, layer, direction))
+    assert_not_animated(state_space.state_space_spec(result, seq, layer, direction))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from components.figures import state_space
 from components.figures import timeline as figures
 from components.figures.gates import gates_spec
 from components.figures.input import input_spec
@@ -33,7 +34,7 @@ def assert_no_raw_html(spec: dict) -> None:
 def built_specs(result) -> dict[str, dict]:
     built = {
         "timeline": figures.timeline_spec(result, 0, 0, 0),
-        "state_space": figures.state_space_spec(result, 0, 0, 0),
+        "state_space": state_space.state_space_spec(result, 0, 0, 0),
         "input": input_spec(result, 0),
     }
     if result.config.cell != "rnn":
@@ -106,5 +107,5 @@ def test_a_space_token_is_shown_in_a_window_of_a_long_sequence(traced):
 
 def test_a_space_token_is_shown_in_the_three_d_label(traced):
     config = ExplorerConfig(sequences=("a b",), cell="gru", hidden_size=3)
-    spec = figures.state_space_spec(traced(config), 0, 0, 0)
+    spec = state_space.state_space_spec(traced(config), 0, 0, 0)
     assert spec["layout"]["meta"]["hse"]["scene_point"]["text"][1] == "<b>␣</b> (t=1)"

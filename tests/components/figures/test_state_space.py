@@ -8,8 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from components.figures import parts
-from components.figures import timeline as figures
+from components.figures import parts, state_space
 from components.figures.cursor import POINT_NAME
 from components.i18n import t
 from model.config import ExplorerConfig
@@ -24,7 +23,13 @@ def case(request, traced):
     """(trace, state-space spec, seq, layer, direction) of each scene."""
     config, seq, layer, direction = CASES[request.param]
     result = traced(config)
-    return result, figures.state_space_spec(result, seq, layer, direction), seq, layer, direction
+    return (
+        result,
+        state_space.state_space_spec(result, seq, layer, direction),
+        seq,
+        layer,
+        direction,
+    )
 
 
 def path_trace(spec: dict) -> dict:
@@ -76,7 +81,7 @@ def test_state_space_path_is_the_hidden_units_or_pca(case):
 def test_pca_is_not_the_raw_units(traced):
     config, seq, layer, direction = CASES["lstm_h8_pca"]
     result = traced(config)
-    path = path_trace(figures.state_space_spec(result, seq, layer, direction))
+    path = path_trace(state_space.state_space_spec(result, seq, layer, direction))
     assert not np.allclose(np.asarray(path["x"]), result.hidden[layer, direction, seq][:, 0])
 
 
@@ -93,7 +98,7 @@ def test_points_darken_with_time(case):
 def test_the_other_sequences_are_drawn_faint_behind(traced):
     config, seq, layer, direction = CASES["gru_h3_scene"]  # "hello", "world": seq 1 shown
     result = traced(config)
-    spec = figures.state_space_spec(result, seq, layer, direction)
+    spec = state_space.state_space_spec(result, seq, layer, direction)
     (others,) = [trace for trace in spec["data"] if trace["name"] == "other sequences"]
     x = np.asarray(others["x"])
     np.testing.assert_array_equal(x[:5], result.hidden[layer, direction, 0][:, 0])
@@ -110,7 +115,7 @@ def test_the_other_sequences_are_drawn_faint_behind(traced):
 def test_the_ring_follows_the_path_at_every_step(name, traced):
     config, seq, layer, direction = CASES[name]
     result = traced(config)
-    spec = figures.state_space_spec(result, seq, layer, direction)
+    spec = state_space.state_space_spec(result, seq, layer, direction)
     steps = len(result.tokens[seq])
     meta = check_cursor(spec, steps, cursors=0)  # no time axis: the ring moves instead
     path = path_trace(spec)
@@ -131,7 +136,7 @@ def test_past_a_lines_end_the_point_has_no_position(traced):
     """A packed shorter line: the stepper hides the ring where no state was computed."""
     config = ExplorerConfig(sequences=("hello", "hi"), cell="gru", hidden_size=2)
     result = traced(config)
-    spec = figures.state_space_spec(result, 1, 0, 0)  # "hi": 2 of 5 steps computed
+    spec = state_space.state_space_spec(result, 1, 0, 0)  # "hi": 2 of 5 steps computed
     point = check_cursor(spec, 5, cursors=0)["point"]
     states = result.hidden[0, 0, 1]
     assert point["x"] == [float(states[0, 0]), float(states[1, 0]), None, None, None]
@@ -144,7 +149,7 @@ def test_past_a_lines_end_the_point_has_no_position(traced):
 def test_three_d_marker_follows_the_path_at_every_step(name, traced):
     config, seq, layer, direction = CASES[name]
     result = traced(config)
-    spec = figures.state_space_spec(result, seq, layer, direction)
+    spec = state_space.state_space_spec(result, seq, layer, direction)
     tokens = result.tokens[seq]
     meta = check_cursor(spec, len(tokens), cursors=0)
     point = meta["scene_point"]
@@ -167,7 +172,7 @@ def test_three_d_marker_follows_the_path_at_every_step(name, traced):
 
 def test_a_packed_line_in_three_d_has_no_position_past_its_end(traced):
     config, seq, layer, direction = CASES["lstm_bidir_2_layers_unequal"]  # "hi" beside "hello"
-    point = figures.state_space_spec(traced(config), seq, layer, direction)["layout"]["meta"]
+    point = state_space.state_space_spec(traced(config), seq, layer, direction)["layout"]["meta"]
     point = point["hse"]["scene_point"]
     for axis in "xyz":
         assert None not in point[axis][:2] and point[axis][2:] == [None, None, None]
@@ -175,7 +180,7 @@ def test_a_packed_line_in_three_d_has_no_position_past_its_end(traced):
 
 def test_three_d_scene_names_its_axes(traced):
     config, seq, layer, direction = CASES["gru_h3_scene"]
-    scene = figures.state_space_spec(traced(config), seq, layer, direction)["layout"]["scene"]
+    scene = state_space.state_space_spec(traced(config), seq, layer, direction)["layout"]["scene"]
     assert [scene[axis]["title"]["text"] for axis in ("xaxis", "yaxis", "zaxis")] == [
         "h[0]",
         "h[1]",

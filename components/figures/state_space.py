@@ -1,0 +1,182 @@
+"""The main view's second chart, the path of h_t through state space
+(`state_space_spec`): the units themselves for hidden size <= 3 (the lecture's size 2 is
+a path in the plane; 3 is a 3-D scene), the first two principal components otherwise;
+other sequences faint behind. Drawn beside the hidden-state chart
+(`components.figures.timeline`) on a wide screen and below it on a phone, at its height.
+
+The time cursor rings the current step's point; the stepper (`components.stepper`) moves
+the ring from the per-step positions in `layout.meta.hse`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from components.figures.cursor import CURSOR, POINT_NAME, finite_list, time_meta
+from components.figures.parts import (
+    FONT_SIZE,
+    MAX_POINT_LABELS,
+    PATH_BLUE,
+    base_layout,
+    display_token,
+    is_bounded,
+    tokens_fit,
+)
+from components.figures.timeline import HEIGHT, subtitled
+from components.i18n import t as tr
+from model.projection import Projection, project_states
+from model.trace import Trace
+
+RING_PX = 9  # the current step's ring: just around its point, below the token written above
+
+
+def state_space_spec(
+    trace: Trace,
+    seq: int,
+    layer: int,
+    direction: int,
+    lang: str = "en",
+    when: str = "",
+) -> dict:
+    """The path of h_t through state space, with the current step's point ringed."""
+    projection = project_states(trace.hidden[layer, direction])
+    coords = projection.coords[seq]  # (T, K)
+    tokens = trace.tokens[seq]
+    three_d = coords.shape[1] == 3
+    data = _paths(trace, seq, projection, three_d)
+    space = tr("fig_state_space_pca" if projection.is_pca else "fig_state_space", lang)
+    layout = base_layout(space, HEIGHT)
+    layout["margin"] = {"l": 64, "r": 16, "t": 44, "b": 78}
+    if three_d:  # a scene draws its own axes: the whole width is its
+        layout["margin"].update(l=4, r=4, b=8)
+    subtitled(layout, when)
+    layout.update(_axes(projection, is_bounded(trace), three_d, lang))
+    labels = [f"<b>{display_token(token)}</b> (t={t})" for t, token in enumerate(tokens)]
+    if three_d:
+        x, y, z = (finite_list(coords[:, k]) for k in range(3))
+        data.append({
+            "type": "scatter3d", "scene": "scene", "x": [x[0]], "y": [y[0]], "z": [z[0]],
+            "mode": "markers+text", "text": [labels[0]], "textposition": "top center",
+            "marker": {"size": 9, "color": "rgba(0,0,0,0)", "line": {"color": CURSOR,
+                       "width": 6}},
+            "textfont": {"size": FONT_SIZE + 2, "color": CURSOR}, "hoverinfo": "skip",
+            "name": "now", "showlegend": False,
+        })  # fmt: skip
+        point = {"x": x, "y": y, "z": z, "text": labels, "trace": len(data) - 1}
+        layout["meta"] = time_meta(len(tokens), scene_point=point)
+        return {"data": data, "layout": layout}
+    x, y = (finite_list(v) for v in _plane(coords))
+    first = 0 if x[0] is not None else None
+    layout["shapes"] = [_point_shape(x, y, first)]
+    layout["meta"] = time_meta(len(tokens), point={"x": x, "y": y})
+    return {"data": data, "layout": layout}
+
+
+def _plane(coords: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(T, K) -> x, y. One unit: x = value, y = time step (a path along a line)."""
+    if coords.shape[1] == 1:
+        return coords[:, 0], np.arange(len(coords), dtype=np.float32)
+    return coords[:, 0], coords[:, 1]
+
+
+def _point_shape(x: list, y: list, t: int | None) -> dict:
+    """The ring around the current step's point (moved by the stepper; hidden past a
+    line's end)."""
+    shape = {
+        "type": "circle", "name": POINT_NAME, "xref": "x", "yref": "y", "xsizemode": "pixel",
+        "ysizemode": "pixel", "x0": -RING_PX, "x1": RING_PX, "y0": -RING_PX,
+        "y1": RING_PX, "line": {"color": CURSOR, "width": 3}, "xanchor": 0, "yanchor": 0,
+        "visible": t is not None,
+    }  # fmt: skip
+    if t is not None:
+        shape.update(xanchor=x[t], yanchor=y[t])
+    return shape
+
+
+def _paths(trace: Trace, seq: int, projection: Projection, three_d: bool) -> list:
+    """The other sequences' paths (faint, one trace), then this sequence's path, its
+    points shaded from light (first step) to dark (last), so a long path reads in order."""
+    all_coords = projection.coords
+    coords = all_coords[seq]
+    tokens = trace.tokens[seq]
+    axes = {"scene": "scene"} if three_d else {"xaxis": "x", "yaxis": "y"}
+    kind = "scatter3d" if three_d else "scatter"
+    traces = []
+    others = [i for i in range(all_coords.shape[0]) if i != seq]
+    if others:
+        gap = np.full((1, all_coords.shape[2]), np.nan, dtype=np.float32)
+        joined = np.concatenate([np.concatenate([all_coords[i], gap]) for i in others])
+        if joined.shape[1] == 1:  # one unit: time on y, per sequence
+            line = np.append(np.arange(all_coords.shape[1], dtype=np.float32), np.nan)
+            xy = {"x": joined[:, 0], "y": np.tile(line, len(others)).astype(np.float32)}
+        else:
+            xy = {"x": joined[:, 0], "y": joined[:, 1]}
+            if three_d:
+                xy["z"] = joined[:, 2]
+        traces.append({
+            "type": kind, **xy, **axes, "mode": "lines", "opacity": 0.5,
+            "line": {"color": "#9aa5b1", "width": 2}, "name": "other sequences",
+            "hoverinfo": "skip", "showlegend": False,
+        })  # fmt: skip
+    steps = len(tokens)
+    labels = [display_token(t) for t in tokens] if tokens_fit(tokens, MAX_POINT_LABELS) else None
+    x, y = _plane(coords)
+    shade = np.arange(steps, dtype=np.float32)
+    path = {
+        "type": kind, **axes, "x": x, "y": y, "name": "path of h_t", "showlegend": False,
+        "mode": "lines+markers+text" if labels else "lines+markers", "text": labels,
+        "customdata": np.arange(steps, dtype=np.int32),
+        "hovertext": [display_token(t) for t in tokens],
+        "hovertemplate": "t=%{customdata}: %{hovertext}<extra></extra>",
+    }  # fmt: skip
+    marker = {"color": shade, "colorscale": [[0, "#bcd4ee"], [1, PATH_BLUE]],
+              "cmin": 0, "cmax": max(1, steps - 1)}  # fmt: skip
+    if three_d:
+        path.update(z=coords[:, 2], line={"color": PATH_BLUE, "width": 4},
+                    marker={**marker, "size": 4})  # fmt: skip
+    else:
+        width = 3 if steps <= MAX_POINT_LABELS else 1.5
+        path.update(textposition="top center", marker={**marker, "size": 9 if labels else 6},
+                    line={"color": "rgba(43,108,176,0.45)", "width": width})  # fmt: skip
+    traces.append(path)
+    return traces
+
+
+def _axes(projection: Projection, bounded: bool, three_d: bool, lang: str) -> dict:
+    titles = projection_titles(projection, lang)
+    limit = None
+    if bounded and not projection.is_pca:  # symmetric around 0, never past tanh's [-1, 1]
+        finite = projection.coords[np.isfinite(projection.coords)]
+        largest = float(np.abs(finite).max()) if finite.size else 1.0
+        half = min(1.1, max(0.2, 1.2 * largest))
+        limit = [-half, half]
+    ranged = {"range": limit} if limit else {}
+    if three_d:
+        return {"scene": {
+            "aspectmode": "cube", "camera": {"eye": {"x": 1.5, "y": 1.5, "z": 1.0}},
+            "xaxis": {"title": {"text": titles[0]}, **ranged},
+            "yaxis": {"title": {"text": titles[1]}, **ranged},
+            "zaxis": {"title": {"text": titles[2]}, **ranged},
+        }}  # fmt: skip
+    x_axis = {"title": {"text": titles[0]}, "gridcolor": "white", "zerolinecolor": "#9ca3af",
+              "tickangle": 0, "nticks": 5, "automargin": True, **ranged}  # fmt: skip
+    if len(titles) == 1:
+        y_axis = {"autorange": "reversed", "title": {"text": tr("fig_time_step", lang)},
+                  "gridcolor": "white"}  # fmt: skip
+    else:
+        y_axis = {"title": {"text": titles[1]}, "gridcolor": "white", "scaleanchor": "x",
+                  "nticks": 5, "automargin": True,
+                  "scaleratio": 1, "constrain": "domain", "zerolinecolor": "#9ca3af",
+                  **ranged}  # fmt: skip
+        x_axis["constrain"] = "domain"
+    return {"xaxis": x_axis, "yaxis": y_axis}
+
+
+def projection_titles(projection: Projection, lang: str = "en") -> tuple[str, ...]:
+    """Axis titles of the state-space plot: h[i], or PC k with its share of variance."""
+    if not projection.is_pca:
+        return projection.axis_titles
+    return tuple(
+        tr("fig_pc", lang, k=k + 1, share=f"{share:.0%}")
+        for k, share in enumerate(projection.shares)
+    )
