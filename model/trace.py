@@ -31,16 +31,13 @@ from model.cells import (
     BuiltModel,
     build_model,
     layer_parameters,
-    layer_weights,
-    lstm_gates,
     make_input,
     make_module,
     run_module,
-    step_gru,
-    step_rnn,
 )
 from model.config import ExplorerConfig
 from model.encoding import PAD_TOKEN, EncodedBatch, encode
+from model.equations import layer_weights, lstm_gates, step_gru, step_rnn
 from model.errors import ConfigError
 
 

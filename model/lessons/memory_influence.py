@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from model.cells import LayerWeights, step_gru, step_lstm, step_rnn
 from model.config import ExplorerConfig
+from model.equations import LayerWeights, step_gru, step_lstm, step_rnn
 
 
 @dataclass(frozen=True, eq=False)

@@ -22,14 +22,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from model.cells import (
-    CELL_FACTS,
-    SEED_LOCK,
-    layer_weights,
-    lstm_cell_state,
-    lstm_gates,
-    step_gru,
-)
+from model.cells import CELL_FACTS, SEED_LOCK
+from model.equations import layer_weights, lstm_cell_state, lstm_gates, step_gru
 from model.lessons.tasks import (
     TASK_FACTS,
     TaskBatch,

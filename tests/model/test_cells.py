@@ -14,18 +14,20 @@ from model.cells import (
     GATE_NAMES,
     build_model,
     layer_parameters,
-    layer_weights,
-    lstm_cell_state,
-    lstm_gates,
     make_input,
     make_module,
     read_shape,
+)
+from model.config import CELLS, ExplorerConfig
+from model.encoding import encode
+from model.equations import (
+    layer_weights,
+    lstm_cell_state,
+    lstm_gates,
     step_gru,
     step_lstm,
     step_rnn,
 )
-from model.config import CELLS, ExplorerConfig
-from model.encoding import encode
 
 pytestmark = pytest.mark.usefixtures("single_thread_torch")
 

@@ -10,9 +10,10 @@ import torch
 from hypothesis import HealthCheck, given, settings
 from torch import nn
 
-from model.cells import GATE_NAMES, build_model, layer_weights, step_gru, step_lstm, step_rnn
+from model.cells import GATE_NAMES, build_model
 from model.config import ExplorerConfig
 from model.encoding import PAD_TOKEN, encode
+from model.equations import layer_weights, step_gru, step_lstm, step_rnn
 from model.errors import ConfigError
 from model.trace import Trace, trace
 from tests.support.reference import Reference, lower_layer_outputs, one_hot_batch, trace_reference
