@@ -112,6 +112,13 @@ def text_px(text: str, size: float = FONT_SIZE) -> float:
     return sum(size * (1.0 if ord(char) >= 0x2E80 else 0.62) for char in text)
 
 
+def cartesian_axes(layout: dict) -> list[dict]:
+    """A layout's x and y axes (xaxis, yaxis2, ...), to change in place."""
+    return [
+        v for k, v in layout.items() if k.startswith(("xaxis", "yaxis")) and isinstance(v, dict)
+    ]
+
+
 def fixed_margins(layout: dict, **margin: int) -> dict:
     """Margins given in full so that Plotly does not measure the labels to find them: the
     margin's autoexpand and every axis's automargin off. Measuring (a bounding box per
@@ -120,9 +127,8 @@ def fixed_margins(layout: dict, **margin: int) -> dict:
     (`text_px`); presenter mode's larger type turns the measuring back on
     (components.figures.presenter.enlarge)."""
     layout["margin"] = {**layout.get("margin", {}), **margin, "autoexpand": False}
-    for key, axis in layout.items():
-        if key.startswith(("xaxis", "yaxis")) and isinstance(axis, dict):
-            axis["automargin"] = False
+    for axis in cartesian_axes(layout):
+        axis["automargin"] = False
     return layout
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from components.figures.parts import cartesian_axes
+
 PRESENTER_FONT = 1.4  # presenter mode: fonts x1.4, markers x1.6, lines x1.6
 PRESENTER_MARK = 1.6
 PRESENTER_TICKS = 0.6  # an axis that asks for n ticks asks for 0.6 n (at least 3)
@@ -26,14 +28,14 @@ def enlarge(spec: dict) -> dict:
         legend_font = spec["layout"]["legend"].get("font", {})
         if "size" in legend_font:
             layout["legend"]["font"]["size"] = legend_font["size"]
-    for key, axis in layout.items():  # larger tick labels: fewer of them, or they touch
-        if key.startswith(("xaxis", "yaxis")) and isinstance(axis, dict) and "nticks" in axis:
-            axis["nticks"] = max(3, round(axis["nticks"] * PRESENTER_TICKS))
-    if layout.get("margin", {}).get("autoexpand") is False:  # larger labels: measure them
+    measure = layout.get("margin", {}).get("autoexpand") is False  # larger labels: measure
+    if measure:
         layout["margin"]["autoexpand"] = True
-        for key, axis in layout.items():
-            if key.startswith(("xaxis", "yaxis")) and isinstance(axis, dict):
-                axis["automargin"] = True
+    for axis in cartesian_axes(layout):
+        if "nticks" in axis:  # larger tick labels: fewer of them, or they touch
+            axis["nticks"] = max(3, round(axis["nticks"] * PRESENTER_TICKS))
+        if measure:
+            axis["automargin"] = True
     for axis in (cursor or {}).get("window_axes", []):  # larger type: a narrower window
         low, high = layout[axis]["range"]
         layout[axis]["range"] = [low, low + (high - low) * PRESENTER_WINDOW]
