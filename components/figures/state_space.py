@@ -28,6 +28,7 @@ from model.projection import Projection, project_states
 from model.trace import Trace
 
 RING_PX = 9  # the current step's ring: just around its point, below the token written above
+STATE_TICKS = 4  # the narrow chart beside the timeline: more tick labels run together
 
 
 def state_space_spec(
@@ -159,13 +160,13 @@ def _axes(projection: Projection, bounded: bool, three_d: bool, lang: str) -> di
             "zaxis": {"title": {"text": titles[2]}, **ranged},
         }}  # fmt: skip
     x_axis = {"title": {"text": titles[0]}, "gridcolor": "white", "zerolinecolor": "#9ca3af",
-              "tickangle": 0, "nticks": 5, "automargin": True, **ranged}  # fmt: skip
+              "tickangle": 0, "nticks": STATE_TICKS, "automargin": True, **ranged}  # fmt: skip
     if len(titles) == 1:
         y_axis = {"autorange": "reversed", "title": {"text": tr("fig_time_step", lang)},
                   "gridcolor": "white"}  # fmt: skip
     else:
         y_axis = {"title": {"text": titles[1]}, "gridcolor": "white", "scaleanchor": "x",
-                  "nticks": 5, "automargin": True,
+                  "nticks": STATE_TICKS, "automargin": True,
                   "scaleratio": 1, "constrain": "domain", "zerolinecolor": "#9ca3af",
                   **ranged}  # fmt: skip
         x_axis["constrain"] = "domain"
