@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.sidebar import limits as limits_module
 from components.figures import parts as figure_parts
 from components.i18n import error_text, t
+from components.sidebar import limits as limits_module
 from components.sidebar.limits import LIMIT_MODULES, limit_groups
 from model import config, series, upload
 from model.config import ExplorerConfig
