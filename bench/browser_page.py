@@ -204,7 +204,7 @@ class Tab:
         """(the step the time cursor shows, number of steps) of the chart."""
         return self.page.evaluate(
             """(k) => { const gd = document.querySelector(`.st-key-${k} .js-plotly-plot`);
-                        return [window.__benchSlider(k), gd.layout.meta.hse.steps]; }""",
+                        return [window.__benchSlider(k), gd.layout.meta[0].hse.steps]; }""",
             self.target.chart,
         )
 

@@ -11,9 +11,16 @@ function hse() {
   return window.__hse;
 }
 
+// A chart with a time cursor carries its steps in layout.meta[0].hse (a list: see
+// components/figures/cursor.py, time_meta).
+function cursorMeta(gd) {
+  const meta = gd.layout && gd.layout.meta;
+  return Array.isArray(meta) && meta[0] && meta[0].hse ? meta[0].hse : null;
+}
+
 function timeCharts() {
   return Array.from(document.querySelectorAll(".js-plotly-plot")).filter(
-    (gd) => gd.layout && gd.layout.meta && gd.layout.meta.hse && gd._fullLayout
+    (gd) => cursorMeta(gd) && gd._fullLayout
   );
 }
 
@@ -28,7 +35,7 @@ function named(list, name) {
 // and relayout changes a layout in place), the step its spec drew them at. A cursor line
 // that says otherwise wins (undefined: place it again).
 function shownStep(gd) {
-  const step = gd.__hseLayout === gd.layout ? gd.__hseShown : gd.layout.meta.hse.step || 0;
+  const step = gd.__hseLayout === gd.layout ? gd.__hseShown : cursorMeta(gd).step || 0;
   const cursors = named(gd.layout.shapes, "hse_cursor");
   if (cursors.length && gd.layout.shapes[cursors[0]].x0 !== step) return undefined;
   return step;
@@ -40,7 +47,7 @@ function placed(gd, t) {
 }
 
 function place(gd, wanted) {
-  const meta = gd.layout.meta.hse;
+  const meta = cursorMeta(gd);
   const t = Math.max(0, Math.min(meta.steps - 1, wanted));
   // already there (a new chart at the cursor's step): a relayout would draw it once more
   if (shownStep(gd) === t) { placed(gd, t); return; }

@@ -5,7 +5,7 @@ nothing reaches the server (unless `report` is on: then the chosen step is sent,
 every REPORT_MS, for a lesson that follows the cursor).
 
 How the cursor moves: a chart built with `components.figures.cursor` carries its
-per-step positions in `layout.meta.hse` and names its cursor shapes and labels; this
+per-step positions in `layout.meta[0].hse` and names its cursor shapes and labels; this
 script relayouts only those (no Plotly frames: a chart redrawn by fullscreen or by a new
 scene keeps no frames, but it keeps its meta). A check every CHECK_MS puts every chart's
 cursor back on the page's step, so a redrawn chart (fullscreen, a cell switch, another

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from components.figures.cursor import cursor_meta
 from components.figures.parts import cartesian_axes
 
 PRESENTER_FONT = 1.4  # presenter mode: fonts x1.4, markers x1.6, lines x1.6
@@ -21,7 +22,7 @@ def enlarge(spec: dict) -> dict:
     not changed (specs are memoised)."""
     big = _scaled(spec, "")
     layout = big.setdefault("layout", {})
-    cursor = layout.get("meta", {}).get("hse")
+    cursor = cursor_meta(layout)
     if "height" in layout and cursor is None:
         layout["height"] = int(layout["height"] * 1.15)
     if "legend" in spec.get("layout", {}):  # the legend stays clear of the colour bar

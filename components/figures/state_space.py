@@ -5,7 +5,7 @@ other sequences faint behind. Drawn beside the hidden-state chart
 (`components.figures.timeline`) on a wide screen and below it on a phone, at its height.
 
 The time cursor rings the current step's point; the stepper (`components.stepper`) moves
-the ring from the per-step positions in `layout.meta.hse`.
+the ring from the per-step positions in `layout.meta[0].hse`.
 """
 
 from __future__ import annotations

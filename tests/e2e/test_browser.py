@@ -48,7 +48,8 @@ READ_CHART_JS = """(key) => {
     cursors,
     cursor: cursors.length ? cursors[0] : null,
     ring: ring ? {x: ring.xanchor, y: ring.yanchor, visible: ring.visible} : null,
-    point: gd.layout.meta && gd.layout.meta.hse ? gd.layout.meta.hse.point || null : null,
+    point: Array.isArray(gd.layout.meta) && gd.layout.meta[0].hse
+      ? gd.layout.meta[0].hse.point || null : null,
     frames: gd._transitionData && gd._transitionData._frames
       ? gd._transitionData._frames.length : 0,
     sliders: (layout.sliders || []).length,
@@ -57,10 +58,10 @@ READ_CHART_JS = """(key) => {
 }"""
 
 # hidden size 3 draws state space as a 3-D scene: its "now" marker (the trace named in
-# meta.hse.scene_point) must sit on the path's point of the cursor's step.
+# meta[0].hse.scene_point) must sit on the path's point of the cursor's step.
 SCENE_MARKER_JS = """() => {
   const gd = document.querySelector('.st-key-state_space_chart .js-plotly-plot');
-  const point = gd.layout.meta.hse.scene_point;
+  const point = gd.layout.meta[0].hse.scene_point;
   const cursor = document.querySelector('.st-key-timeline_chart .js-plotly-plot')
     ._fullLayout.shapes.find(s => s.name === 'hse_cursor').x0;
   const marker = gd._fullData[point.trace];
@@ -450,7 +451,7 @@ def test_step_buttons_and_arrow_keys_move_every_cursor_in_the_browser(
     def wait_for_cursors(step: int) -> None:
         page.wait_for_function(
             f"""() => Array.from(document.querySelectorAll('.js-plotly-plot'))
-                .filter(gd => gd.layout.meta && gd.layout.meta.hse)
+                .filter(gd => Array.isArray(gd.layout.meta) && gd.layout.meta[0].hse)
                 .every(gd => (gd._fullLayout.shapes || []).filter(s => s.name === 'hse_cursor')
                   .every(s => s.x0 === {step}))
                 && ({SCENE_MARKER_JS})()""",

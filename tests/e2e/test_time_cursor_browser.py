@@ -15,7 +15,7 @@ pytestmark = pytest.mark.e2e
 SCENE_TIMEOUT_MS = 150_000
 # The step each time chart shows: its first named cursor's x (or its ring's place).
 SHOWN_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot'))
-  .filter((gd) => gd.layout && gd.layout.meta && gd.layout.meta.hse)
+  .filter((gd) => gd.layout && Array.isArray(gd.layout.meta) && gd.layout.meta[0].hse)
   .map((gd) => {
     const cursor = (gd.layout.shapes || []).find((s) => s.name === 'hse_cursor');
     return cursor ? cursor.x0 : gd.__hseShown;

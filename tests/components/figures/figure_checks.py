@@ -1,5 +1,5 @@
 """What the figure tests share: the scenes they draw, and checks of a figure's heatmaps,
-strings and time cursors (named shapes and `layout.meta.hse`, moved by
+strings and time cursors (named shapes and `layout.meta[0].hse`, moved by
 `components.stepper`)."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from functools import lru_cache
 import numpy as np
 import plotly.graph_objects as go
 
-from components.figures.cursor import CURSOR_NAME
+from components.figures.cursor import CURSOR_NAME, cursor_meta
 from model.config import ExplorerConfig
 from model.lessons.compare import Comparison, compare_cells
 from model.presets import PRESETS
@@ -106,7 +106,7 @@ def assert_not_animated(spec: dict) -> None:
 
 def check_cursor(spec: dict, steps: int, cursors: int) -> dict:
     """A figure with a time cursor opens at t = 0: `cursors` named dotted lines, one per
-    plot, across its whole height, and `layout.meta.hse` says how many steps the
+    plot, across its whole height, and `layout.meta[0].hse` says how many steps the
     stepper walks. Returns the meta."""
     assert_not_animated(spec)
     lines = cursor_shapes(spec)
@@ -116,7 +116,8 @@ def check_cursor(spec: dict, steps: int, cursors: int) -> dict:
         assert (line["x0"], line["x1"]) == (0, 0)  # the page opens at t = 0
         assert line["yref"].endswith(" domain") and (line["y0"], line["y1"]) == (0, 1)
     assert len({(line["xref"], line["yref"]) for line in lines}) == cursors  # one per plot
-    meta = spec["layout"]["meta"]["hse"]
+    meta = cursor_meta(spec["layout"])
+    assert meta is not None
     assert meta["steps"] == steps
     json.dumps(meta, allow_nan=False)  # plain JSON for the browser: floats and None, no NaN
     return meta

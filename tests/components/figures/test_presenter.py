@@ -8,6 +8,7 @@ import pytest
 
 from components.figures import state_space
 from components.figures import timeline as figures
+from components.figures.cursor import cursor_meta
 from components.figures.gates import gates_spec
 from components.figures.input import input_spec
 from components.figures.presenter import PRESENTER_FONT, PRESENTER_WINDOW, enlarge
@@ -45,7 +46,7 @@ def other_charts(traced) -> dict[str, dict]:
 @pytest.mark.parametrize("name", ["timeline", "state_space", "state_space_3d", "gates"])
 def test_a_chart_with_a_time_cursor_keeps_its_height(name, traced):
     spec = cursor_charts(traced)[name]
-    assert "hse" in spec["layout"]["meta"]
+    assert cursor_meta(spec["layout"]) is not None
     big = enlarge(spec)
     assert big["layout"]["height"] == spec["layout"]["height"]
     font = spec["layout"]["font"]["size"]
@@ -56,7 +57,7 @@ def test_a_chart_with_a_time_cursor_keeps_its_height(name, traced):
 @pytest.mark.parametrize("name", ["input", "weights", "pitfall"])
 def test_a_chart_without_a_time_cursor_grows(name, traced):
     spec = other_charts(traced)[name]
-    assert "hse" not in spec["layout"].get("meta", {})
+    assert cursor_meta(spec["layout"]) is None
     big = enlarge(spec)
     assert big["layout"]["height"] == int(spec["layout"]["height"] * 1.15)
     assert big["layout"]["font"]["size"] > spec["layout"]["font"]["size"]

@@ -1,7 +1,7 @@
 """The main view's state-space chart on its own (`state_space_spec`): the path of h_t
 through the units themselves (hidden size <= 3; 3 is a 3-D scene) or their first two
 principal components, the current step's point ringed and moved by the stepper through
-`layout.meta.hse` (no frames)."""
+`layout.meta[0].hse` (no frames)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from components.figures import parts, state_space
-from components.figures.cursor import POINT_NAME
+from components.figures.cursor import POINT_NAME, cursor_meta
 from components.i18n import t
 from model.config import ExplorerConfig
 from model.projection import project_states
@@ -172,8 +172,8 @@ def test_three_d_marker_follows_the_path_at_every_step(name, traced):
 
 def test_a_packed_line_in_three_d_has_no_position_past_its_end(traced):
     config, seq, layer, direction = CASES["lstm_bidir_2_layers_unequal"]  # "hi" beside "hello"
-    point = state_space.state_space_spec(traced(config), seq, layer, direction)["layout"]["meta"]
-    point = point["hse"]["scene_point"]
+    layout = state_space.state_space_spec(traced(config), seq, layer, direction)["layout"]
+    point = cursor_meta(layout)["scene_point"]
     for axis in "xyz":
         assert None not in point[axis][:2] and point[axis][2:] == [None, None, None]
 

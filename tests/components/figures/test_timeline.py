@@ -13,6 +13,7 @@ import pytest
 
 from components.figures import parts, state_space
 from components.figures import timeline as figures
+from components.figures.cursor import cursor_meta
 from components.figures.parts import as_figure
 from components.i18n import t
 from model.config import ExplorerConfig
@@ -204,7 +205,7 @@ def test_long_sequences_open_on_a_window_that_pans(tokens, traced):
 def test_just_long_enough_to_window(traced):
     for steps, windowed in ((figures.WINDOW_STEPS, False), (figures.WINDOW_STEPS + 1, True)):
         spec = figures.timeline_spec(traced(long_scene("chars", steps)), 0, 0, 0)
-        assert spec["layout"]["meta"]["hse"]["window_axes"] == (["xaxis"] if windowed else [])
+        assert cursor_meta(spec["layout"])["window_axes"] == (["xaxis"] if windowed else [])
         assert spec["layout"]["xaxis"]["range"][1] == min(steps, figures.WINDOW_STEPS) - 0.5
 
 

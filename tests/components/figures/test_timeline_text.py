@@ -9,6 +9,7 @@ import pytest
 
 from components.figures import state_space
 from components.figures import timeline as figures
+from components.figures.cursor import cursor_meta
 from components.figures.gates import gates_spec
 from components.figures.input import input_spec
 from components.figures.parts import as_figure
@@ -64,7 +65,7 @@ def test_html_in_tokens_is_escaped_in_every_label(cell, tokens, hidden, traced):
     space = built["state_space"]
     assert path_trace(space)["hovertext"][position] == escaped
     if hidden == 3:  # the 3-D marker's label, restyled by the stepper at each step
-        label = space["layout"]["meta"]["hse"]["scene_point"]["text"][position]
+        label = cursor_meta(space["layout"])["scene_point"]["text"][position]
         assert label == f"<b>{escaped}</b> (t={position})"
     if tokens == "words":
         assert escaped in built["input"]["layout"]["yaxis"]["ticktext"]
@@ -108,4 +109,4 @@ def test_a_space_token_is_shown_in_a_window_of_a_long_sequence(traced):
 def test_a_space_token_is_shown_in_the_three_d_label(traced):
     config = ExplorerConfig(sequences=("a b",), cell="gru", hidden_size=3)
     spec = state_space.state_space_spec(traced(config), 0, 0, 0)
-    assert spec["layout"]["meta"]["hse"]["scene_point"]["text"][1] == "<b>␣</b> (t=1)"
+    assert cursor_meta(spec["layout"])["scene_point"]["text"][1] == "<b>␣</b> (t=1)"
