@@ -158,10 +158,18 @@ def limit_groups(lang: str) -> list[tuple[str, list[str]]]:
     ]
 
 
+def limits_text(lang: str) -> str:
+    """Every limit, grouped under bold titles, after what the limits protect: Markdown."""
+    groups = (
+        f"**{title}**\n\n" + "\n".join(f"- {line}" for line in lines)
+        for title, lines in limit_groups(lang)
+    )
+    return "\n\n".join((t("limits_caption", lang), *groups))
+
+
 def render_limits(lang: str, expanded: bool = False) -> None:
-    """The "Limits" expander (the sidebar's): every limit, grouped, with what it protects."""
+    """The "Limits" expander (the sidebar's): every limit, grouped, with what it protects.
+    One element: the page re-renders every element of every rerun, and eleven small ones
+    here cost the browser ~20 ms per interaction (bench/BROWSER.md)."""
     with st.expander(t("limits_title", lang), expanded=expanded):
-        st.caption(t("limits_caption", lang))
-        for title, lines in limit_groups(lang):
-            st.markdown(f"**{title}**")
-            st.caption("\n".join(f"- {line}" for line in lines))
+        st.caption(limits_text(lang))

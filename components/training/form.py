@@ -55,40 +55,44 @@ def render_training(config: ExplorerConfig, prefix: str, lang: str) -> Shown | N
 def _form(prefix: str, lang: str, numbers: bool) -> bool:
     """The training settings and the Train button; True when it was pressed."""
     with st.form(train_key(prefix, "form"), border=False):
-        columns = st.columns([2, 2, 2, 2, 2])
-        columns[0].radio(
+        # rows as horizontal containers, not columns: one block each instead of one per
+        # column; the page re-renders every block of every rerun (bench/BROWSER.md)
+        settings = st.container(horizontal=True, gap="medium")
+        settings.radio(
             t("train_head", lang), HEADS, key=train_key(prefix, "head"), disabled=numbers,
             format_func=lambda v: t("train_head_" + v, lang), help=t("train_head_help", lang),
+            width="stretch",
         )  # fmt: skip
-        columns[1].radio(
+        settings.radio(
             t("train_optimizer", lang), OPTIMIZERS, key=train_key(prefix, "optimizer"),
-            format_func=lambda v: {"adam": "Adam", "sgd": "SGD"}[v],
+            format_func=lambda v: {"adam": "Adam", "sgd": "SGD"}[v], width="stretch",
         )  # fmt: skip
-        columns[2].number_input(
+        settings.number_input(
             t("train_lr", lang), min_value=MIN_LEARNING_RATE, max_value=MAX_LEARNING_RATE,
             key=train_key(prefix, "lr"), format="%g", step=0.01,
         )  # fmt: skip
-        columns[3].number_input(
+        settings.number_input(
             t("train_steps", lang), min_value=1, max_value=MAX_TRAIN_STEPS, step=10,
             key=train_key(prefix, "steps"),
             help=t("queue_steps_help", lang, steps=MAX_TRAIN_STEPS,
                    seconds=f"{state.TIME_LIMIT_SECONDS:g}"),
         )  # fmt: skip
-        columns[4].number_input(
+        settings.number_input(
             t("train_seed", lang), min_value=0, max_value=MAX_SEED, step=1,
             key=train_key(prefix, "seed"), help=t("train_seed_help", lang),
         )  # fmt: skip
-        left, middle, right = st.columns([2, 3, 5], vertical_alignment="bottom")
-        middle.number_input(
+        run = st.container(horizontal=True, vertical_alignment="bottom", gap="medium")
+        with run:
+            start = st.form_submit_button(t("train_start", lang), type="primary")
+        run.number_input(
             t("train_batch_size", lang), min_value=0, max_value=MAX_BATCH_SIZE, step=8,
             key=train_key(prefix, "batch_size"), help=t("train_batch_size_help", lang),
+            width=200,
         )  # fmt: skip
-        right.checkbox(
+        run.checkbox(
             t("train_lab_seed", lang), key=train_key(prefix, "lab_seed"),
-            help=t("train_lab_seed_help", lang),
+            help=t("train_lab_seed_help", lang), width="stretch",
         )  # fmt: skip
-        with left:
-            start = st.form_submit_button(t("train_start", lang), type="primary")
     return start
 
 
