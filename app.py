@@ -92,7 +92,7 @@ with main:
     render_step_chooser(shown, PREFIX, LANG)  # the trained weights shown, beside the charts
     step = main_view.render_timeline(
         trace, (seq, layer, direction), units, LANG, fitted=fitted, big=presenting(),
-        report=follows_cursor(LANG), unit_labels=unit_labels, when=when,
+        report=follows_cursor(), unit_labels=unit_labels, when=when,
     )  # fmt: skip
 with below:
     render_shapes(trace, PREFIX, LANG)

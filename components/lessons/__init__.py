@@ -1,6 +1,12 @@
-"""The lesson tabs under the timeline: one module per lesson stem, each with
-`render(view: LessonView)`. Tabs are lazy (`on_change="rerun"`): only the open tab's
-`render` runs, so a page with every lesson costs what one lesson costs.
+"""The lessons under the timeline: one module per lesson stem, each with
+`render(view: LessonView)`. A row of pills chooses one and only its `render` runs, so a
+page with every lesson costs what one lesson costs.
+
+Pills, not `st.tabs`: the pills wrap, so a phone shows every lesson's name (a tab bar
+showed two and a half of sixteen); and the page re-renders every element of every
+rerun, where sixteen tabs cost the browser ~45 ms per typed sequence and one pills
+widget ~20 ms (bench/BROWSER.md). The choice is the lesson's text key, so it survives a
+change of language.
 """
 
 from __future__ import annotations
@@ -30,7 +36,8 @@ from components.lessons import (
 )
 from components.lessons.view import LessonView
 
-TAB_KEY = "lesson_tab"
+TAB_KEY = "lesson_tab"  # the pills
+LESSON_KEY = "lesson"  # the open lesson's container
 # (text key of the tab label, the lesson's render function), in the order of the tabs
 # The lecture's own order: the input as one-hot vectors first (light to draw, so a first
 # visit and every scene change stay fast), then one step in numbers, then the rest.
@@ -54,18 +61,19 @@ TABS: tuple[tuple[str, Callable[[LessonView], None]], ...] = (
 )
 
 
-def follows_cursor(lang: str) -> bool:
-    """Whether the open tab follows the charts' time cursor (the step in numbers): then
+def follows_cursor() -> bool:
+    """Whether the open lesson follows the charts' time cursor (the step in numbers): then
     the browser reports the cursor's step; otherwise stepping sends nothing."""
-    return st.session_state.get(TAB_KEY) == t("tab_step", lang)
+    return st.session_state.get(TAB_KEY) == "tab_step"
 
 
 def render_lessons(view: LessonView) -> None:
-    labels = [t(key, view.lang) for key, *_ in TABS]
-    if st.session_state.get(TAB_KEY) not in labels:  # first run, or the language changed
-        st.session_state.pop(TAB_KEY, None)
-    tabs = st.tabs(labels, key=TAB_KEY, on_change="rerun")
-    for tab, (_, render) in zip(tabs, TABS, strict=True):
-        if tab.open:
-            with tab:
-                render(view)
+    keys = [key for key, _ in TABS]
+    if st.session_state.get(TAB_KEY) not in keys:  # first run
+        st.session_state[TAB_KEY] = keys[0]
+    chosen = st.pills(
+        t("lessons_label", view.lang), keys, key=TAB_KEY, required=True,
+        format_func=lambda key: t(key, view.lang), label_visibility="collapsed",
+    )  # fmt: skip
+    with st.container(key=LESSON_KEY):  # the open lesson, below its pills
+        dict(TABS)[chosen](view)

@@ -17,7 +17,6 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from components.i18n import t
 from components.lessons import TAB_KEY
 from model.config import ExplorerConfig
 from model.trace import trace
@@ -79,8 +78,8 @@ class Page:
         return self.widget(key).value
 
     def open(self, tab: str, lang: str = "en") -> Page:
-        """Open a lesson tab by its text key (e.g. "tab_code"); tabs are lazy."""
-        self.at.session_state[TAB_KEY] = t(tab, lang)
+        """Open a lesson by its text key (e.g. "tab_code"); only the open one is drawn."""
+        self.at.session_state[TAB_KEY] = tab
         return self.run()
 
     # charts

@@ -19,7 +19,7 @@ from google.protobuf.json_format import MessageToDict
 
 from components import i18n as text
 from components.i18n import EN, t
-from components.lessons import TABS
+from components.lessons import TAB_KEY, TABS
 
 # Same in every language: model and library names, tensor names, the language names.
 NAMES = ("RNN", "LSTM", "GRU", "English", "PyTorch", "PCA", "tanh", "relu", "ReLU", "Adam", "SGD")
@@ -136,7 +136,7 @@ def test_the_url_chooses_korean_and_keeps_it(make_app):
     assert t("app_caption", "ko") in page.bodies("caption")
     assert page.query()["lang"] == ["ko"]
     assert page.query()["preset"] == ["lecture"]  # the view setting is not a scene change
-    labels = [tab.label for tab in page.at.tabs]
+    labels = page.at.button_group(key=TAB_KEY).options
     assert labels == [t(key, "ko") for key, *_ in TABS]
 
 

@@ -91,3 +91,18 @@ def wait_for_rerun(page, timeout_ms: int = RERUN_TIMEOUT_MS) -> None:
     """Wait out the widget debounce, then until the script has finished and is connected."""
     page.wait_for_timeout(150)
     page.wait_for_selector(APP_IDLE, state="attached", timeout=timeout_ms)
+
+
+def lesson_pill(page, name: str):
+    """A lesson's pill in the row under the charts, by its label in the page's language."""
+    return page.locator(".st-key-lesson_tab").get_by_role("radio", name=name, exact=True)
+
+
+def open_lesson(page, name: str, timeout_ms: int = RERUN_TIMEOUT_MS) -> None:
+    """Click a lesson's pill (its label in the page's language)."""
+    lesson_pill(page, name).click(timeout=timeout_ms)
+
+
+def chosen_lesson(page) -> str:
+    """The label of the lesson whose pill is chosen."""
+    return page.locator(".st-key-lesson_tab [role=radio][aria-checked=true]").first.text_content()

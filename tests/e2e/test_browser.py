@@ -16,7 +16,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from torch import nn
 
 from components.i18n import t
-from tests.e2e.conftest import VIEWPORT, wait_for_rerun
+from tests.e2e.conftest import VIEWPORT, chosen_lesson, open_lesson, wait_for_rerun
 from tests.support.reference import lecture_outputs, one_hot_batch, plain_outputs
 
 pytestmark = pytest.mark.e2e
@@ -230,9 +230,9 @@ def open_quiet_tab(page) -> None:
     """Open a lesson that does not follow the cursor (Input & vocabulary): then the time
     control keeps every step in the browser. (The step lesson reports the step: see
     tests/e2e/test_step_browser.py.)"""
-    page.get_by_role("tab", name=t("tab_input", "en")).click()
+    open_lesson(page, t("tab_input", "en"))
     wait_for_rerun(page)
-    selected = page.locator("[role=tab][aria-selected=true]").first.text_content()
+    selected = chosen_lesson(page)
     assert selected == t("tab_input", "en"), selected
 
 
@@ -322,7 +322,7 @@ def test_time_slider_moves_the_cursor_without_a_rerun(page, app_url, screenshot_
 
 def test_shared_link_reopens_the_scene(page, app_url, screenshot_dir):
     open_scene(page, app_url, "?seq=hello&seq=world&cell=lstm&hidden=4&batch_first=1")
-    page.get_by_role("tab", name="Gates & cell state").click()
+    open_lesson(page, "Gates & cell state")
     gates = read_chart(page, GATES, timeout_s=15)  # the scene is drawn: only the tab's chart
 
     assert [trace["type"] for trace in gates["traces"]] == ["heatmap"] * 5, gates["traces"]
@@ -426,7 +426,7 @@ def test_step_buttons_and_arrow_keys_move_every_cursor_in_the_browser(
     sent: list[str | bytes] = []
     page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload)))
     open_scene(page, app_url, "?seq=hello&seq=world&cell=lstm&hidden=3&batch_first=1")
-    page.get_by_role("tab", name="Gates & cell state").click()
+    open_lesson(page, "Gates & cell state")
     read_chart(page, GATES)
     page.wait_for_timeout(300)
     assert sent, "the websocket listener saw no frame at all: it cannot prove anything"

@@ -23,7 +23,7 @@ from model.lessons.memory import (
     spectral_radius,
 )
 from model.trace import trace
-from tests.e2e.conftest import wait_for_rerun
+from tests.e2e.conftest import open_lesson, wait_for_rerun
 
 pytestmark = pytest.mark.e2e
 
@@ -48,7 +48,7 @@ METRIC_JS = """(label) => {
 
 def open_tab(page, url: str, lang: str = "en") -> None:
     page.goto(f"{url}/?{QUERY}&lang={lang}")
-    page.get_by_role("tab", name=t("tab_memory", lang)).click(timeout=SCENE_TIMEOUT_MS)
+    open_lesson(page, t("tab_memory", lang), SCENE_TIMEOUT_MS)
     wait_for_rerun(page, SCENE_TIMEOUT_MS)
     for key in CHARTS:
         page.wait_for_function(READ_Z_JS if key != "memory_eigen_chart" else

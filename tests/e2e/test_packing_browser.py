@@ -15,7 +15,7 @@ from components.i18n import t
 from model.config import ExplorerConfig
 from model.lessons.packing import packing
 from model.trace import trace
-from tests.e2e.conftest import wait_for_rerun
+from tests.e2e.conftest import open_lesson, wait_for_rerun
 
 pytestmark = pytest.mark.e2e
 
@@ -60,7 +60,7 @@ OVERLAPS_JS = """(key) => {
 
 def open_tab(page, url: str, extra: str = "") -> None:
     page.goto(f"{url}/?{QUERY}{extra}")
-    page.get_by_role("tab", name=t("tab_packing", "en")).click(timeout=SCENE_TIMEOUT_MS)
+    open_lesson(page, t("tab_packing", "en"), SCENE_TIMEOUT_MS)
     wait_for_rerun(page, SCENE_TIMEOUT_MS)
     for key in CHARTS:
         page.wait_for_function(NOTES_JS, arg=key, timeout=SCENE_TIMEOUT_MS)

@@ -6,6 +6,7 @@ import pytest
 
 from components.i18n import t
 from components.stepper import BIG_READOUT_PX
+from tests.e2e.conftest import lesson_pill
 from tests.e2e.test_browser import READ_CHART_JS, TIMELINE, open_scene, screenshot
 
 pytestmark = pytest.mark.e2e
@@ -38,5 +39,5 @@ def test_korean_page(page, app_url, screenshot_dir):
     chart = open_scene(page, app_url, "?preset=korean&lang=ko")
     assert chart["title"].startswith(t("fig_hidden_state", "ko"))
     assert page.get_by_role("heading", name=t("app_title", "ko")).is_visible()
-    assert page.get_by_role("tab", name=t("tab_gates", "ko")).is_visible()
+    assert lesson_pill(page, t("tab_gates", "ko")).is_visible()
     screenshot(page, screenshot_dir, "21-korean")

@@ -19,7 +19,7 @@ from model.lessons.seq2seq import (
     read_pairs,
     train_seq2seq,
 )
-from tests.e2e.conftest import wait_for_rerun
+from tests.e2e.conftest import open_lesson, wait_for_rerun
 
 pytestmark = pytest.mark.e2e
 
@@ -35,7 +35,7 @@ READ_Z_JS = """(key) => {
 
 def open_tab(page, url: str, lang: str = "en") -> None:
     page.goto(f"{url}/?lang={lang}")
-    page.get_by_role("tab", name=t("tab_seq2seq", lang)).click(timeout=TIMEOUT_MS)
+    open_lesson(page, t("tab_seq2seq", lang), TIMEOUT_MS)
     wait_for_rerun(page, TIMEOUT_MS)
     page.locator(".st-key-s2s_train button").wait_for(timeout=TIMEOUT_MS)
 
@@ -78,9 +78,9 @@ def test_a_click_elsewhere_stops_a_long_run_and_keeps_what_ran(page, app_url):
     start_training(page, 10_000)  # ~40 s if nothing stopped it
     page.locator("[data-testid=stProgress]").wait_for(timeout=TIMEOUT_MS)
     page.wait_for_timeout(1500)
-    page.get_by_role("tab", name=t("tab_input", "en")).click()
+    open_lesson(page, t("tab_input", "en"))
     wait_for_rerun(page, TIMEOUT_MS)
-    page.get_by_role("tab", name=t("tab_seq2seq", "en")).click()
+    open_lesson(page, t("tab_seq2seq", "en"))
     wait_for_states(page)
     title = page.get_by_text(
         re.compile(r"GRU encoder and decoder after \d+ iterations")

@@ -16,7 +16,7 @@ from torch import nn
 
 from components.i18n import t
 from components.lessons.step import RESULT_KEY
-from tests.e2e.conftest import wait_for_rerun
+from tests.e2e.conftest import chosen_lesson, open_lesson, wait_for_rerun
 from tests.support.reference import lecture_outputs
 
 pytestmark = pytest.mark.e2e
@@ -73,7 +73,7 @@ def test_stepping_the_charts_shows_that_steps_h(page, app_url, screenshot_dir, n
     page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload)))
     page.goto(f"{app_url}/?{query}")
     page.locator(".st-key-timeline_chart .js-plotly-plot").wait_for(timeout=SCENE_TIMEOUT_MS)
-    page.get_by_role("tab", name=t("tab_step", "en")).click(timeout=SCENE_TIMEOUT_MS)
+    open_lesson(page, t("tab_step", "en"), SCENE_TIMEOUT_MS)
     wait_for_rerun(page, SCENE_TIMEOUT_MS)
     first = shown_h(page)
     assert np.abs(first - outputs[0, 0]).max() <= ROUNDED
@@ -85,7 +85,7 @@ def test_stepping_the_charts_shows_that_steps_h(page, app_url, screenshot_dir, n
     page.keyboard.press("ArrowRight")  # the clicked tab does not take the arrow
     panel_follows(page, 1, before)
     assert len(sent) > quiet, "the step lesson is open, yet the step was not reported"
-    selected = page.locator("[role=tab][aria-selected=true]").first.text_content()
+    selected = chosen_lesson(page)
     assert selected == t("tab_step", "en"), f"the arrow moved the tabs to {selected!r}"
     second = shown_h(page)
     assert np.abs(second - outputs[1, 0]).max() <= ROUNDED
@@ -100,4 +100,4 @@ def test_stepping_the_charts_shows_that_steps_h(page, app_url, screenshot_dir, n
 
     page.set_viewport_size({"width": 1440, "height": 2600})  # the whole panel in one shot
     page.wait_for_timeout(300)
-    page.locator("[data-testid=stTabs]").first.screenshot(path=screenshot_dir / f"step_{name}.png")
+    page.locator(".st-key-lesson").screenshot(path=screenshot_dir / f"step_{name}.png")

@@ -13,7 +13,7 @@ import pytest
 from components.i18n import t
 from model.lessons.tasks import MIN_TRAIN_STEPS, TaskSettings
 from model.lessons.tasks_train import run_task
-from tests.e2e.conftest import wait_for_rerun
+from tests.e2e.conftest import open_lesson, wait_for_rerun
 
 pytestmark = pytest.mark.e2e
 
@@ -31,7 +31,7 @@ CHART_JS = """(key) => {
 
 def open_tab(page, url: str, extra: str = "") -> None:
     page.goto(f"{url}/?cell=lstm{extra}")
-    page.get_by_role("tab", name=t("tab_tasks", "en")).click(timeout=TIMEOUT_MS)
+    open_lesson(page, t("tab_tasks", "en"), TIMEOUT_MS)
     wait_for_rerun(page, TIMEOUT_MS)
 
 

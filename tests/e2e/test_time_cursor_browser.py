@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from components.i18n import t
-from tests.e2e.conftest import wait_for_rerun
+from tests.e2e.conftest import chosen_lesson, wait_for_rerun
 
 pytestmark = pytest.mark.e2e
 
@@ -75,7 +75,7 @@ def test_fullscreen_keeps_stepping(page, app_url):
     wait_shown(page, 2)
 
 
-def test_a_clicked_radio_or_tab_does_not_take_the_arrows(page, app_url):
+def test_a_clicked_radio_or_lesson_pill_does_not_take_the_arrows(page, app_url):
     open_lecture(page, app_url)
     cell = page.locator("[data-testid=stSidebar]").get_by_text("RNN", exact=True)
     cell.click()  # already chosen: no rerun, but the radio has the focus
@@ -85,13 +85,13 @@ def test_a_clicked_radio_or_tab_does_not_take_the_arrows(page, app_url):
     wait_for_rerun(page, SCENE_TIMEOUT_MS)
     assert page.evaluate(TITLES_JS)[0].startswith(t("fig_hidden_state", "en") + " · RNN")
     wait_shown(page, 1)
-    tabs = page.get_by_role("tab")
-    first_tab = tabs.first.text_content()
-    tabs.first.click()
+    pills = page.locator(".st-key-lesson_tab [role=radio]")
+    first_tab = pills.first.text_content()
+    pills.first.click()
     wait_for_rerun(page, SCENE_TIMEOUT_MS)
     page.keyboard.press("ArrowRight")
     wait_shown(page, 2)
-    selected = page.locator("[role=tab][aria-selected=true]").first.text_content()
+    selected = chosen_lesson(page)
     assert selected == first_tab
 
 

@@ -26,7 +26,7 @@ from model.training.config import TrainConfig
 from model.training.network import built_model_for
 from model.training.records import TrainResult
 from model.training.run import train_to_end
-from tests.e2e.conftest import VIEWPORT, wait_for_rerun
+from tests.e2e.conftest import VIEWPORT, open_lesson, wait_for_rerun
 from tests.e2e.test_browser import (
     SCENE_TIMEOUT_S,
     TIMELINE,
@@ -265,7 +265,7 @@ def test_step_slider_redraws_the_explorer(page, app_url, screenshot_dir):
     slider = page.locator(".st-key-main_train_step").get_by_role("slider")
     assert slider.get_attribute("aria-valuetext") == "step 100"
 
-    page.get_by_role("tab", name="PyTorch code").click()
+    open_lesson(page, "PyTorch code")
     blocks = page.locator("[data-testid=stCode]")
     blocks.first.wait_for()
     code = blocks.nth(0).inner_text().strip()
@@ -387,7 +387,7 @@ def test_a_click_during_training_stops_it_and_keeps_what_ran(page, app_url, scre
     open_scene(page, app_url, "?seq=" + query["seq"][0] + "&cell=lstm&hidden=10")
     start_training(page, steps=2000)
     training(page).locator(PROGRESS, has_text="Step").wait_for(timeout=TRAIN_TIMEOUT_MS)
-    page.get_by_role("tab", name="Shared weights").click()  # nothing to do with training
+    open_lesson(page, "Shared weights")  # nothing to do with training
 
     stopped = training(page).locator(INFO, has_text="Training stopped at step")
     stopped.wait_for(timeout=TRAIN_TIMEOUT_MS)

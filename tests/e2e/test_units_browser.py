@@ -13,7 +13,7 @@ import time
 import pytest
 import torch
 
-from tests.e2e.conftest import wait_for_rerun
+from tests.e2e.conftest import open_lesson, wait_for_rerun
 from tests.support.reference import one_hot_batch, plain_outputs
 
 pytestmark = pytest.mark.e2e
@@ -75,7 +75,7 @@ def open_panel(page, app_url: str) -> None:
     page.goto(app_url + QUERY)
     page.locator(".st-key-timeline_chart .js-plotly-plot").wait_for(timeout=timeout)
     wait_for_rerun(page, timeout_ms=int(timeout))
-    page.get_by_role("tab", name=TAB).click(timeout=timeout)
+    open_lesson(page, TAB, timeout)
     wait_for_rerun(page, timeout_ms=int(timeout))
     page.locator(f".st-key-{HEATMAP} .js-plotly-plot").wait_for(timeout=timeout)
     page.locator(f".st-key-{HEATMAP}").scroll_into_view_if_needed()
