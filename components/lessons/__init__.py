@@ -38,7 +38,7 @@ from components.lessons.view import LessonView
 
 TAB_KEY = "lesson_tab"  # the pills
 LESSON_KEY = "lesson"  # the open lesson's container
-# (text key of the tab label, the lesson's render function), in the order of the tabs
+# (text key of the lesson's name, its render function), in the order of the pills
 # The lecture's own order: the input as one-hot vectors first (light to draw, so a first
 # visit and every scene change stay fast), then one step in numbers, then the rest.
 TABS: tuple[tuple[str, Callable[[LessonView], None]], ...] = (

@@ -1,5 +1,5 @@
 """The "Gates & cell state" lesson: an LSTM's cell state and gates, or a GRU's gates, over
-time beside the timeline (a plain RNN has none: the tab says what it computes instead)."""
+time beside the timeline (a plain RNN has none: the lesson says what it computes instead)."""
 
 from __future__ import annotations
 

@@ -51,7 +51,7 @@ def _reset_scale() -> None:
 
 
 def _kept(key: str, valid, default):
-    """The widget's value, restored after its tab was closed; the default if not valid."""
+    """The widget's value, restored after its lesson was closed; the default if not valid."""
     state = st.session_state
     if key not in state and KEPT + key in state:
         state[key] = state[KEPT + key]

@@ -52,7 +52,7 @@ def _render_explanation(pattern: UsagePattern, trace: Trace, lang: str) -> None:
     }
     st.markdown(explanations[pattern.name])
     if pattern.name == "encoder_decoder":
-        st.caption(t("s2s_patterns_note", lang))  # the tab that trains this model for real
+        st.caption(t("s2s_patterns_note", lang))  # the lesson that trains this model for real
     if pattern.name != "one_to_many":
         return
     if pattern.predictions:

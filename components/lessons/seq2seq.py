@@ -52,7 +52,7 @@ PAIR_KEY, WHICH_KEY = "s2s_pair", "s2s_which"
 
 
 def _restore() -> None:
-    """Before the form is drawn: each widget's last value (kept while the tab was closed),
+    """Before the form is drawn: each widget's last value (kept while the lesson was closed),
     or its default."""
     state = st.session_state
     for key, default in DEFAULTS.items():

@@ -1,4 +1,4 @@
-"""The shapes lesson, above the tabs: every tensor with its shape and what each dimension
+"""The shapes lesson, above the lessons: every tensor with its shape and what each dimension
 means, and the batch_first pitfall drawn as the grid typed beside the grid PyTorch read."""
 
 from __future__ import annotations

@@ -42,7 +42,7 @@ MATCH_TOLERANCE = 1e-5
 
 
 def render(view: LessonView) -> None:
-    """The step under the charts' time cursor (the browser reports it while this tab is
+    """The step under the charts' time cursor (the browser reports it while this lesson is
     open), so the equations and the charts always show the same step."""
     trace, seq = view.trace, view.seq
     step = min(max(view.step, 0), len(trace.tokens[seq]) - 1)
