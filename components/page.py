@@ -16,9 +16,7 @@ h1 { padding-top: 0 !important; padding-bottom: 0.1rem !important; font-size: 1.
 /* Every chart a whole number of pixels wide. Plotly sizes a new chart from its CSS width,
    which the browser gives to 3 decimals (675.016 px); Streamlit then sets the exact width
    (675.015625 px), and that difference drew the chart a second time from scratch. */
-[data-testid="stElementContainer"]:has([data-testid="stPlotlyChart"]) {
-  width: round(down, 100%, 1px);
-}
+[data-testid="stFullScreenFrame"] { width: round(down, 100%, 1px); }
 /* A touch screen has no hover: Plotly would draw its tools over every chart's title. */
 @media (hover: none) and (max-width: 640px) {
   .js-plotly-plot .modebar-container { display: none !important; }
