@@ -154,6 +154,18 @@ def test_the_switch_changes_the_language_and_keeps_the_scene(make_app, ref):
     assert spec["layout"]["title"]["text"].startswith(t("fig_hidden_state", "ko"))
 
 
+def test_the_open_lesson_stays_open_in_the_other_language(make_app):
+    page = make_app({"preset": "lecture"}).open("tab_code")
+    assert page.at.button_group(key=TAB_KEY).value == "tab_code"
+    code = page.at.code[1].value
+    page.at.session_state["lang"] = "ko"
+    page.run()
+    pills = page.at.button_group(key=TAB_KEY)
+    assert pills.value == "tab_code"  # the lesson's key, not its English name
+    assert pills.options == [t(key, "ko") for key, *_ in TABS]
+    assert page.at.code[1].value == code  # the same printout, now under a Korean name
+
+
 def test_a_bad_language_in_the_link_is_a_notice(make_app):
     page = make_app({"preset": "lecture", "lang": "fr"})
     assert page.at.title[0].value == t("app_title", "en")
