@@ -67,8 +67,9 @@ with st.sidebar:
 st.title(t("app_title", LANG))
 if not presenting():
     st.caption(t("app_caption", LANG))
-main_view.render_notices(st.session_state.notices, LANG)
-main_view.render_scene_note(LANG)
+with st.container(key="notes"):  # always there: a note that comes and goes shifts nothing
+    main_view.render_notices(st.session_state.notices, LANG)
+    main_view.render_scene_note(LANG)
 main = st.container()  # the first screen; filled once the scene (trained or not) is known
 below = st.container()
 

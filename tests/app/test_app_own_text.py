@@ -37,6 +37,22 @@ def test_the_note_goes_with_the_next_change_and_the_switch_stays_the_users(make_
     assert page.value("main_batch_first") is False  # their choice is kept
 
 
+def test_the_note_coming_and_going_moves_nothing_below_it(make_app):
+    """The page's top level keeps its elements when the note goes: Chromium mounts an
+    element at a new place anew, so the charts below were drawn again from scratch."""
+
+    def top_level(page) -> list[str]:
+        return [type(node).__name__ for node in page.at.main.children.values()]
+
+    page = make_app({"preset": "lecture"})
+    page.set(main_sequences="banana")
+    assert NOTE in page.bodies("info")
+    with_note = top_level(page)
+    page.set(main_cell="gru")
+    assert NOTE not in page.bodies("info")
+    assert top_level(page) == with_note
+
+
 def test_typing_over_a_batch_first_preset_changes_nothing_else(make_app):
     page = make_app({"preset": "hihello"})
     before = page.value("main_batch_first")

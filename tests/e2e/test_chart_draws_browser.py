@@ -95,5 +95,9 @@ def test_a_new_scene_computes_each_chart_once(browser, app_url, size):
         switched = draws_after(page, lambda: page.get_by_text("GRU", exact=True).first.click())
         for key in CHARTS[:2]:
             assert full_draws(switched, key) == 1, (key, switched)
+        # the cell does not change what is fed in; and the one-line note that typing over
+        # the lecture's batch_first shows, gone on this rerun, must not shift it (a chart
+        # at a new place in the page is mounted and drawn anew)
+        assert "input_chart" not in switched, switched
     finally:
         context.close()
