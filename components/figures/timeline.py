@@ -5,7 +5,7 @@ is `components.figures.state_space`; the two share HEIGHT and `subtitled`.
 
 The time cursor moves in the browser (`components.stepper`): each figure names its
 cursor shapes and carries the per-step positions of its moving marks in
-`layout.meta[0].hse` (`components.figures.parts.time_meta`); no Plotly frames, so a chart
+`layout.meta[0].hse` (`components.figures.cursor.time_meta`); no Plotly frames, so a chart
 redrawn by fullscreen or by a new scene still steps. Long sequences open on a window of
 WINDOW_STEPS steps with every token readable; the window pans (drag, or the cursor
 leaving it).

@@ -82,8 +82,7 @@ def _form(prefix: str, lang: str, numbers: bool) -> bool:
             key=train_key(prefix, "seed"), help=t("train_seed_help", lang),
         )  # fmt: skip
         run = st.container(horizontal=True, vertical_alignment="bottom", gap="medium")
-        with run:
-            start = st.form_submit_button(t("train_start", lang), type="primary")
+        start = run.form_submit_button(t("train_start", lang), type="primary")
         run.number_input(
             t("train_batch_size", lang), min_value=0, max_value=MAX_BATCH_SIZE, step=8,
             key=train_key(prefix, "batch_size"), help=t("train_batch_size_help", lang),
