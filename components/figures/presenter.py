@@ -13,6 +13,7 @@ PRESENTER_FONT = 1.4  # presenter mode: fonts x1.4, markers x1.6, lines x1.6
 PRESENTER_MARK = 1.6
 PRESENTER_TICKS = 0.6  # an axis that asks for n ticks asks for 0.6 n (at least 3)
 PRESENTER_WINDOW = 0.6  # a long sequence's window of steps, narrowed for the larger tokens
+PRESENTER_CAMERA = 1.45  # a 3-D scene's camera steps back: its larger labels stay in view
 
 
 def enlarge(spec: dict) -> dict:
@@ -37,6 +38,13 @@ def enlarge(spec: dict) -> dict:
             axis["nticks"] = max(3, round(axis["nticks"] * PRESENTER_TICKS))
         if measure:
             axis["automargin"] = True
+    scene = layout.get("scene", {})
+    eye = scene.get("camera", {}).get("eye")
+    if eye:  # a scene's labels are drawn around its cube, inside the chart's width
+        scene["camera"]["eye"] = {k: v * PRESENTER_CAMERA for k, v in eye.items()}
+    for axis in (scene.get(f"{name}axis", {}) for name in "xyz"):
+        if "nticks" in axis:
+            axis["nticks"] = max(3, round(axis["nticks"] * PRESENTER_TICKS))
     for axis in (cursor or {}).get("window_axes", []):  # larger type: a narrower window
         low, high = layout[axis]["range"]
         layout[axis]["range"] = [low, low + (high - low) * PRESENTER_WINDOW]

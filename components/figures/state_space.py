@@ -29,6 +29,13 @@ from model.trace import Trace
 
 RING_PX = 9  # the current step's ring: just around its point, below the token written above
 STATE_TICKS = 4  # the narrow chart beside the timeline: more tick labels run together
+# A 3-D scene in that narrow column: three axes' labels around a small cube, so smaller
+# type and fewer ticks than the plane's (presenter mode still scales them by 1.4)
+SCENE_FONT = 12
+SCENE_TICKS = 4
+# Further back than Plotly's default eye and a little to the left of the cube: the z
+# axis's ticks and title, drawn left of the cube, were cut off by the column's edge
+SCENE_CAMERA = {"eye": {"x": 2.4, "y": 2.4, "z": 1.5}, "center": {"x": 0.12, "y": -0.12, "z": 0}}
 
 
 def state_space_spec(
@@ -52,13 +59,19 @@ def state_space_spec(
         layout["margin"].update(l=4, r=4, b=8)
     subtitled(layout, when)
     layout.update(_axes(projection, is_bounded(trace), three_d, lang))
-    labels = [f"<b>{display_token(token)}</b> (t={t})" for t, token in enumerate(tokens)]
     if three_d:
         x, y, z = (finite_list(coords[:, k]) for k in range(3))
+        # A labelled path writes every token at its point: a second label at the ring ran
+        # over its neighbours (states close together). Unlabelled (long), the ring says.
+        labels = (
+            [""] * len(tokens)
+            if _labelled(tokens)
+            else [f"<b>{display_token(token)}</b> (t={t})" for t, token in enumerate(tokens)]
+        )
         data.append({
             "type": "scatter3d", "scene": "scene", "x": [x[0]], "y": [y[0]], "z": [z[0]],
             "mode": "markers+text", "text": [labels[0]], "textposition": "top center",
-            "marker": {"size": 9, "color": "rgba(0,0,0,0)", "line": {"color": CURSOR,
+            "marker": {"size": 14, "color": "rgba(0,0,0,0)", "line": {"color": CURSOR,
                        "width": 6}},
             "textfont": {"size": FONT_SIZE + 2, "color": CURSOR}, "hoverinfo": "skip",
             "name": "now", "showlegend": False,
@@ -120,7 +133,7 @@ def _paths(trace: Trace, seq: int, projection: Projection, three_d: bool) -> lis
             "hoverinfo": "skip", "showlegend": False,
         })  # fmt: skip
     steps = len(tokens)
-    labels = [display_token(t) for t in tokens] if tokens_fit(tokens, MAX_POINT_LABELS) else None
+    labels = [display_token(t) for t in tokens] if _labelled(tokens) else None
     x, y = _plane(coords)
     shade = np.arange(steps, dtype=np.float32)
     path = {
@@ -143,6 +156,11 @@ def _paths(trace: Trace, seq: int, projection: Projection, three_d: bool) -> lis
     return traces
 
 
+def _labelled(tokens: tuple[str, ...]) -> bool:
+    """Whether the path writes each token at its point (short enough not to be a blob)."""
+    return tokens_fit(tokens, MAX_POINT_LABELS)
+
+
 def _axes(projection: Projection, bounded: bool, three_d: bool, lang: str) -> dict:
     titles = projection_titles(projection, lang)
     limit = None
@@ -154,10 +172,11 @@ def _axes(projection: Projection, bounded: bool, three_d: bool, lang: str) -> di
     ranged = {"range": limit} if limit else {}
     if three_d:
         return {"scene": {
-            "aspectmode": "cube", "camera": {"eye": {"x": 1.5, "y": 1.5, "z": 1.0}},
-            "xaxis": {"title": {"text": titles[0]}, **ranged},
-            "yaxis": {"title": {"text": titles[1]}, **ranged},
-            "zaxis": {"title": {"text": titles[2]}, **ranged},
+            "aspectmode": "cube", "camera": {k: dict(v) for k, v in SCENE_CAMERA.items()},
+            **{f"{name}axis": {"title": {"text": title, "font": {"size": SCENE_FONT + 2}},
+                               "tickfont": {"size": SCENE_FONT}, "nticks": SCENE_TICKS,
+                               **ranged}
+               for name, title in zip("xyz", titles, strict=True)},
         }}  # fmt: skip
     x_axis = {"title": {"text": titles[0]}, "gridcolor": "white", "zerolinecolor": "#9ca3af",
               "tickangle": 0, "nticks": STATE_TICKS, "automargin": True, **ranged}  # fmt: skip

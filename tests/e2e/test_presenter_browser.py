@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from io import BytesIO
+
 import pytest
+from PIL import Image
 
 from components.i18n import t
 from components.stepper import BIG_READOUT_PX
@@ -41,3 +44,41 @@ def test_korean_page(page, app_url, screenshot_dir):
     assert page.get_by_role("heading", name=t("app_title", "ko")).is_visible()
     assert lesson_pill(page, t("tab_gates", "ko")).is_visible()
     screenshot(page, screenshot_dir, "21-korean")
+
+
+SPACE = "state_space_chart"
+EDGE_PX = 4  # columns at each side of the 3-D scene that must hold no ink
+INK = 150  # a pixel darker than this (grey level, 0-255) is a label's ink
+PLOT_AREA_JS = """(k) => { const s = document.querySelector(`.st-key-${k} .js-plotly-plot`)
+                                 ._fullLayout._size; return [s.l, s.t, s.w, s.h]; }"""
+
+
+@pytest.mark.parametrize(
+    ("viewport", "query"),
+    [((1440, 900), "?preset=korean&lang=ko"), ((1280, 720), "?preset=korean&lang=ko&present=1")],
+    ids=["laptop", "projector"],
+)
+def test_three_d_scene_labels_stay_inside_the_chart(browser, app_url, viewport, query):
+    """Hidden size 3 draws the path as a 3-D scene in the narrow column beside the
+    timeline. Its tick labels and axis titles are drawn by WebGL around the cube and cut
+    at the scene's edges, not in the DOM, so the page cannot measure them: the columns
+    just inside the scene's left and right edges must be blank, or a label ran past them
+    (the z axis's "h[2]" did)."""
+    width, height = viewport
+    context = browser.new_context(viewport={"width": width, "height": height})
+    try:
+        page = context.new_page()
+        open_scene(page, app_url, query, key=SPACE)
+        page.wait_for_timeout(500)  # WebGL paints after Plotly's afterplot
+        left, top, area_width, area_height = page.evaluate(PLOT_AREA_JS, SPACE)
+        shot = page.locator(f".st-key-{SPACE} .js-plotly-plot").screenshot()
+    finally:
+        context.close()
+    image = Image.open(BytesIO(shot)).convert("L")
+    assert area_width > 150  # the scene's column, not a collapsed chart
+    left, top = round(left), round(top)
+    right = left + int(area_width)
+    edges = [*range(left, left + EDGE_PX), *range(right - EDGE_PX, right)]
+    rows = range(top, min(image.height, top + int(area_height)))
+    inked = [x for x in edges if any(image.getpixel((x, y)) < INK for y in rows)]
+    assert not inked, f"a label of the 3-D scene is cut at its edge (columns {inked} inked)"

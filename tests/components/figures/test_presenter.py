@@ -11,7 +11,12 @@ from components.figures import timeline as figures
 from components.figures.cursor import cursor_meta
 from components.figures.gates import gates_spec
 from components.figures.input import input_spec
-from components.figures.presenter import PRESENTER_FONT, PRESENTER_WINDOW, enlarge
+from components.figures.presenter import (
+    PRESENTER_CAMERA,
+    PRESENTER_FONT,
+    PRESENTER_WINDOW,
+    enlarge,
+)
 from components.figures.shapes import pitfall_spec
 from components.figures.state_space import STATE_TICKS
 from components.figures.weights import weights_spec
@@ -105,3 +110,17 @@ def test_larger_tick_labels_come_fewer(traced):
     big = enlarge(spec)["layout"]
     assert spec["layout"]["xaxis"]["nticks"] == STATE_TICKS > 3 and big["xaxis"]["nticks"] == 3
     assert big["yaxis"]["nticks"] == 3
+
+
+def test_a_three_d_scene_steps_back_with_fewer_ticks(traced):
+    """A 3-D path's labels are drawn around its cube inside the narrow column: with the
+    larger type, the camera steps back and each axis asks for 3 ticks."""
+    config, seq, layer, direction = CASES["gru_h3_scene"]
+    spec = state_space.state_space_spec(traced(config), seq, layer, direction)
+    scene, big = spec["layout"]["scene"], enlarge(spec)["layout"]["scene"]
+    eye, far = scene["camera"]["eye"], big["camera"]["eye"]
+    assert all(far[k] == pytest.approx(eye[k] * PRESENTER_CAMERA) for k in "xyz")
+    assert PRESENTER_CAMERA > 1 and scene["camera"]["center"] == big["camera"]["center"]
+    for name in "xyz":
+        assert scene[f"{name}axis"]["nticks"] > 3 and big[f"{name}axis"]["nticks"] == 3
+        assert big[f"{name}axis"]["tickfont"]["size"] > scene[f"{name}axis"]["tickfont"]["size"]

@@ -156,9 +156,9 @@ def test_three_d_marker_follows_the_path_at_every_step(name, traced):
     states = result.hidden[layer, direction, seq]
     for axis, values in zip("xyz", states.T, strict=True):
         assert point[axis] == as_json(values)  # the units themselves, None past the end
-    assert point["text"] == [
-        f"<b>{parts.display_token(token)}</b> (t={t})" for t, token in enumerate(tokens)
-    ]
+    # a short path writes every token at its point, so the ring adds no second label
+    assert point["text"] == [""] * len(tokens)
+    assert path_trace(spec)["text"] == [parts.display_token(token) for token in tokens]
     marker = spec["data"][point["trace"]]  # the trace the stepper restyles
     assert marker["type"] == "scatter3d" and marker["mode"] == "markers+text"
     assert (marker["x"], marker["y"], marker["z"], marker["text"]) == (
@@ -189,3 +189,25 @@ def test_three_d_scene_names_its_axes(traced):
     assert scene["aspectmode"] == "cube"
     low, high = scene["xaxis"]["range"]  # tanh: symmetric, never past [-1.1, 1.1]
     assert low == -high and high <= 1.1
+
+
+def test_a_long_three_d_path_names_the_current_step_at_the_ring(traced):
+    """Past MAX_POINT_LABELS steps the path's points are not labelled (a blob of text), so
+    the ring writes its own token and step, restyled by the stepper at each step."""
+    line = "abcd" * (parts.MAX_POINT_LABELS // 4 + 2)
+    result = traced(ExplorerConfig(sequences=(line,), cell="gru", hidden_size=3))
+    spec = state_space.state_space_spec(result, 0, 0, 0)
+    assert path_trace(spec)["text"] is None
+    point = cursor_meta(spec["layout"])["scene_point"]
+    assert point["text"] == [f"<b>{token}</b> (t={t})" for t, token in enumerate(line)]
+    assert spec["data"][point["trace"]]["text"] == [point["text"][0]]
+
+
+def test_three_d_axes_are_each_titled_with_few_ticks(traced):
+    config, seq, layer, direction = CASES["gru_h3_scene"]
+    scene = state_space.state_space_spec(traced(config), seq, layer, direction)["layout"]["scene"]
+    for name in "xyz":
+        axis = scene[f"{name}axis"]
+        assert axis["title"]["text"] == f"h[{'xyz'.index(name)}]"
+        assert axis["nticks"] == state_space.SCENE_TICKS
+        assert axis["tickfont"]["size"] < parts.FONT_SIZE  # a narrow column: smaller type

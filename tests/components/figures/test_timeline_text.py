@@ -64,9 +64,10 @@ def test_html_in_tokens_is_escaped_in_every_label(cell, tokens, hidden, traced):
     assert customdata[0, position] == f"{position} · {escaped}"  # the heatmap's hover
     space = built["state_space"]
     assert path_trace(space)["hovertext"][position] == escaped
-    if hidden == 3:  # the 3-D marker's label, restyled by the stepper at each step
+    if hidden == 3:  # the 3-D labels: the path's points, or the ring's (a long line)
         label = cursor_meta(space["layout"])["scene_point"]["text"][position]
-        assert label == f"<b>{escaped}</b> (t={position})"
+        assert label in (f"<b>{escaped}</b> (t={position})", "")
+        assert label or path_trace(space)["text"][position] == escaped
     if tokens == "words":
         assert escaped in built["input"]["layout"]["yaxis"]["ticktext"]
 
@@ -106,7 +107,10 @@ def test_a_space_token_is_shown_in_a_window_of_a_long_sequence(traced):
     assert len(ticktext) == steps and ticktext[:3] == ["a", "b", "␣"]
 
 
-def test_a_space_token_is_shown_in_the_three_d_label(traced):
+def test_a_space_token_is_shown_in_the_three_d_labels(traced):
     config = ExplorerConfig(sequences=("a b",), cell="gru", hidden_size=3)
     spec = state_space.state_space_spec(traced(config), 0, 0, 0)
+    assert path_trace(spec)["text"][1] == "␣"
+    line = ("a b" * state_space.MAX_POINT_LABELS)[: state_space.MAX_POINT_LABELS + 1]
+    spec = state_space.state_space_spec(traced(config.with_changes(sequences=(line,))), 0, 0, 0)
     assert cursor_meta(spec["layout"])["scene_point"]["text"][1] == "<b>␣</b> (t=1)"
