@@ -11,6 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.charting import built_once, chart
+from components.figures.cursor import cursor_meta
 from components.figures.names import png_filename
 from components.figures.parts import visible_token
 from components.figures.state_space import state_space_spec
@@ -124,7 +125,9 @@ def render_timeline(
         name = png_filename("state-space", trace, seq, layer, direction)
         chart(space, name, "state_space_chart")
     pca = t("timeline_caption_pca", lang) if trace.hidden.shape[-1] > 3 else ""
-    st.caption(t("timeline_caption", lang, pca=pca))
+    trail = (cursor_meta(space["layout"]) or {}).get("trail")
+    trail = t("timeline_caption_trail", lang, steps=trail["steps"]) if trail else ""
+    st.caption(t("timeline_caption", lang, pca=pca, trail=trail))
     return min(step, len(tokens) - 1)
 
 

@@ -84,10 +84,25 @@ function place(gd, wanted) {
       update[`${axis}.range`] = [low, low + width];
     }
   });
+  const trail = meta.trail;
+  if (trail && point) {  // a long path's last steps up to t, as line shapes (state_space.py)
+    const segments = named(gd.layout.shapes, "hse_trail");
+    segments.forEach((i, k) => {
+      const a = t - segments.length + k, b = a + 1;  // the last one ends at t
+      const ok = a >= 0 && point.x[a] !== null && point.x[b] !== null;
+      update[`shapes[${i}].visible`] = ok;
+      if (ok) {
+        update[`shapes[${i}].x0`] = point.x[a];
+        update[`shapes[${i}].y0`] = point.y[a];
+        update[`shapes[${i}].x1`] = point.x[b];
+        update[`shapes[${i}].y1`] = point.y[b];
+      }
+    });
+  }
   window.Plotly.relayout(gd, update);
   placed(gd, t);
   const scene = meta.scene_point;
-  if (scene) {
+  if (scene) {  // the 3-D ring is a trace: its one point moves
     const ok = scene.x[t] !== null;
     window.Plotly.restyle(gd, {
       x: [[ok ? scene.x[t] : null]],
@@ -95,6 +110,14 @@ function place(gd, wanted) {
       z: [[ok ? scene.z[t] : null]],
       text: [[ok ? scene.text[t] : ""]],
     }, [scene.trace]);
+    if (trail) {  // a long 3-D path's last steps up to t, shaded light to dark
+      const low = Math.max(0, t - trail.steps + 1);
+      const cut = (values) => values.slice(low, t + 1);
+      const colour = cut(scene.x).map((_, i, all) => trail.steps - all.length + i);
+      window.Plotly.restyle(gd, {
+        x: [cut(scene.x)], y: [cut(scene.y)], z: [cut(scene.z)], "marker.color": [colour],
+      }, [trail.trace]);
+    }
   }
 }
 

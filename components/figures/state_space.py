@@ -27,6 +27,9 @@ from components.i18n import t as tr
 from model.projection import Projection, project_states
 from model.trace import Trace
 
+TRAIL_STEPS = 20  # a long path: its last steps up to the cursor, strong; the rest faint
+TRAIL_NAME = "recent steps"  # the 3-D trail's trace; in the plane, the segments' shapes:
+TRAIL_SEGMENT_NAME = "hse_trail"  # moved by the stepper in the same relayout as the ring
 RING_PX = 9  # the current step's ring: just around its point, below the token written above
 STATE_TICKS = 4  # the narrow chart beside the timeline: more tick labels run together
 # A 3-D scene in that narrow column: three axes' labels around a small cube, so smaller
@@ -77,13 +80,46 @@ def state_space_spec(
             "name": "now", "showlegend": False,
         })  # fmt: skip
         point = {"x": x, "y": y, "z": z, "text": labels, "trace": len(data) - 1}
-        layout["meta"] = time_meta(len(tokens), scene_point=point)
+        layout["meta"] = time_meta(len(tokens), scene_point=point, **_trail_meta(data))
         return {"data": data, "layout": layout}
     x, y = (finite_list(v) for v in _plane(coords))
     first = 0 if x[0] is not None else None
-    layout["shapes"] = [_point_shape(x, y, first)]
-    layout["meta"] = time_meta(len(tokens), point={"x": x, "y": y})
+    long = not _labelled(tokens)
+    layout["shapes"] = [*(_trail_segments() if long else []), _point_shape(x, y, first)]
+    trail = {"trail": {"steps": TRAIL_STEPS}} if long else {}
+    layout["meta"] = time_meta(len(tokens), point={"x": x, "y": y}, **trail)
     return {"data": data, "layout": layout}
+
+
+def _trail_meta(data: list) -> dict:
+    """`trail` for time_meta in 3-D: the trace the stepper cuts from the per-step
+    positions at each step (the last TRAIL_STEPS up to the cursor), if the path has one."""
+    found = [i for i, trace in enumerate(data) if trace["name"] == TRAIL_NAME]
+    return {"trail": {"trace": found[0], "steps": TRAIL_STEPS}} if found else {}
+
+
+def _trail_segments() -> list[dict]:
+    """A long path's last TRAIL_STEPS steps in the plane, as TRAIL_STEPS - 1 line shapes
+    from the oldest (faint) to the one ending at the cursor's step (strong). Shapes, not a
+    trace: the stepper moves them in the relayout that moves the ring, where a trace's new
+    data made Plotly recompute and redraw the whole path at every step. Hidden at t = 0."""
+    last = TRAIL_STEPS - 2
+    return [
+        {
+            "type": "line",
+            "name": TRAIL_SEGMENT_NAME,
+            "xref": "x",
+            "yref": "y",
+            "x0": 0,
+            "y0": 0,
+            "x1": 0,
+            "y1": 0,
+            "visible": False,
+            "opacity": round(0.2 + 0.8 * k / last, 3),
+            "line": {"color": PATH_BLUE, "width": 3},
+        }  # fmt: skip
+        for k in range(last + 1)
+    ]
 
 
 def _plane(coords: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -149,11 +185,28 @@ def _paths(trace: Trace, seq: int, projection: Projection, three_d: bool) -> lis
         path.update(z=coords[:, 2], line={"color": PATH_BLUE, "width": 4},
                     marker={**marker, "size": 4})  # fmt: skip
     else:
-        width = 3 if steps <= MAX_POINT_LABELS else 1.5
         path.update(textposition="top center", marker={**marker, "size": 9 if labels else 6},
-                    line={"color": "rgba(43,108,176,0.45)", "width": width})  # fmt: skip
+                    line={"color": "rgba(43,108,176,0.45)", "width": 3})  # fmt: skip
     traces.append(path)
+    if labels is None:  # a long path is a tangle: faint, with its recent steps drawn over it
+        path.update(opacity=0.25, line={**path["line"], "width": 1.5})
+        if three_d:  # (in the plane: line shapes, _trail_segments)
+            traces.append(_trail(axes, coords, marker))
     return traces
+
+
+def _trail(axes: dict, coords: np.ndarray, marker: dict) -> dict:
+    """A long 3-D path's last TRAIL_STEPS steps up to the time cursor, strong, shaded light
+    to dark (the cursor's step): opens at t = 0; the stepper (components.stepper) cuts it
+    at each step from the positions in the meta."""
+    return {
+        "type": "scatter3d", **axes, "name": TRAIL_NAME,
+        **{axis: finite_list(coords[:1, k]) for k, axis in enumerate("xyz")},
+        "mode": "lines+markers", "showlegend": False, "hoverinfo": "skip",
+        "line": {"color": PATH_BLUE, "width": 5},
+        "marker": {**marker, "color": [TRAIL_STEPS - 1], "cmin": 0, "cmax": TRAIL_STEPS - 1,
+                   "size": 5},
+    }  # fmt: skip
 
 
 def _labelled(tokens: tuple[str, ...]) -> bool:

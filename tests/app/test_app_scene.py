@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from components.figures import state_space
+from components.figures.cursor import cursor_meta
 from components.i18n import t
 from components.urlstate import to_query
 from model.presets import PRESETS
@@ -250,3 +252,17 @@ def test_the_trace_check_is_reported(page):
     captions = " ".join(page.bodies("caption"))
     assert "Checked: the step-by-step trace equals the module's own output" in captions
     assert "Warning: the trace differs" not in captions
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_caption_says_when_a_long_path_shows_only_its_recent_steps(make_app, lang):
+    """Past 30 steps the state-space path is drawn faint with its last steps strong
+    (components/figures/state_space.py): the caption under the charts says so, in the
+    page's language, and only then."""
+    line = "the cat sat on the mat and the dog sat on the log"
+    clause = t("timeline_caption_trail", lang, steps=state_space.TRAIL_STEPS)
+    long = make_app({"seq": line, "batch_first": "1", "lang": lang})
+    assert any(clause in body for body in long.bodies("caption"))
+    assert "trail" in cursor_meta(long.charts()["state_space_chart"]["layout"])
+    short = make_app({"seq": "hello", "batch_first": "1", "lang": lang})
+    assert not any(clause in body for body in short.bodies("caption"))

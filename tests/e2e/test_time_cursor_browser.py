@@ -176,3 +176,40 @@ def test_a_new_scene_at_the_cursors_step_is_not_drawn_again(page, app_url):
     page.keyboard.press("ArrowRight")  # and stepping still moves them
     wait_shown(page, 1)
     assert page.evaluate("() => window.__relayouts") >= 1
+
+
+# A long path's recent steps in the plane (components/figures/state_space.py,
+# _trail_segments): the visible segments' ends, and the per-step positions.
+TRAIL_JS = """() => {
+  const gd = document.querySelector('.st-key-state_space_chart .js-plotly-plot');
+  const point = gd.layout.meta[0].hse.point;
+  const segments = gd.layout.shapes.filter((s) => s.name === 'hse_trail');
+  return {count: segments.length, px: point.x, py: point.y,
+          shown: segments.filter((s) => s.visible).map((s) => [s.x0, s.y0, s.x1, s.y1]),
+          opacity: segments.filter((s) => s.visible).map((s) => s.opacity)};
+}"""
+
+
+def test_a_long_paths_recent_steps_follow_the_cursor(page, app_url):
+    """Past 30 steps the path of h_t is a tangle: it is drawn faint, and its last 20 steps
+    up to the cursor strong, fading with age, moved in the browser at every step."""
+    line = "the cat sat on the mat and the dog sat on the log"  # 49 steps
+    open_lecture(page, app_url, f"seq={line.replace(' ', '+')}&batch_first=1&hidden=2")
+    sent = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload)))
+    assert page.evaluate(TRAIL_JS)["shown"] == []  # t = 0: no steps behind the cursor
+    for _ in range(30):
+        page.keyboard.press("ArrowRight")
+    wait_shown(page, 30)
+    trail = page.evaluate(TRAIL_JS)
+    px, py = trail["px"], trail["py"]
+    assert trail["count"] == 19
+    assert trail["shown"] == [[px[a], py[a], px[a + 1], py[a + 1]] for a in range(11, 30)]
+    assert trail["opacity"] == sorted(trail["opacity"]) and trail["opacity"][-1] == 1
+    for _ in range(27):
+        page.keyboard.press("ArrowLeft")
+    wait_shown(page, 3)
+    trail = page.evaluate(TRAIL_JS)
+    assert trail["shown"] == [[px[a], py[a], px[a + 1], py[a + 1]] for a in range(3)]
+    page.wait_for_timeout(600)
+    assert sent == []

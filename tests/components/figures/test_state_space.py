@@ -211,3 +211,49 @@ def test_three_d_axes_are_each_titled_with_few_ticks(traced):
         assert axis["title"]["text"] == f"h[{'xyz'.index(name)}]"
         assert axis["nticks"] == state_space.SCENE_TICKS
         assert axis["tickfont"]["size"] < parts.FONT_SIZE  # a narrow column: smaller type
+
+
+def long_line() -> str:
+    return ("hello world " * 4)[: parts.MAX_POINT_LABELS + 5]
+
+
+@pytest.mark.parametrize("hidden", [2, 8])
+def test_a_long_path_in_the_plane_is_faint_with_its_recent_steps_as_shapes(hidden, traced):
+    """Past MAX_POINT_LABELS steps the path is a tangle: faint, with TRAIL_STEPS - 1 line
+    shapes (hidden at t = 0, fading from the oldest) that the stepper moves with the ring."""
+    result = traced(ExplorerConfig(sequences=(long_line(),), hidden_size=hidden))
+    spec = state_space.state_space_spec(result, 0, 0, 0)
+    assert cursor_meta(spec["layout"])["trail"] == {"steps": state_space.TRAIL_STEPS}
+    segments = [s for s in spec["layout"]["shapes"] if s["name"] == state_space.TRAIL_SEGMENT_NAME]
+    assert len(segments) == state_space.TRAIL_STEPS - 1
+    assert not any(segment["visible"] for segment in segments)
+    opacity = [segment["opacity"] for segment in segments]
+    assert opacity == sorted(opacity) and opacity[0] < 0.5 and opacity[-1] == 1
+    assert spec["layout"]["shapes"][-1]["name"] == POINT_NAME  # the ring drawn over them
+    assert path_trace(spec)["opacity"] < 0.5
+    assert all(trace["name"] != state_space.TRAIL_NAME for trace in spec["data"])
+
+
+def test_a_long_three_d_path_has_its_recent_steps_as_a_trace(traced):
+    """A scene has no shapes: its trail is a trace the stepper cuts from the positions,
+    opening at t = 0 with the first point, darkest."""
+    result = traced(ExplorerConfig(sequences=(long_line(),), hidden_size=3, cell="gru"))
+    spec = state_space.state_space_spec(result, 0, 0, 0)
+    meta = cursor_meta(spec["layout"])
+    trail = spec["data"][meta["trail"]["trace"]]
+    assert trail["name"] == state_space.TRAIL_NAME and trail["type"] == "scatter3d"
+    at = meta["scene_point"]
+    assert [trail[axis] for axis in "xyz"] == [[at[axis][0]] for axis in "xyz"]
+    assert trail["marker"]["color"] == [trail["marker"]["cmax"]] == [state_space.TRAIL_STEPS - 1]
+    assert path_trace(spec)["opacity"] < 0.5 and "opacity" not in trail
+
+
+def test_a_short_path_has_no_trail(traced):
+    for hidden in (2, 3):
+        config = ExplorerConfig(sequences=("hello",), hidden_size=hidden, cell="gru")
+        spec = state_space.state_space_spec(traced(config), 0, 0, 0)
+        assert "trail" not in cursor_meta(spec["layout"])
+        assert all(trace["name"] != state_space.TRAIL_NAME for trace in spec["data"])
+        names = {shape["name"] for shape in spec["layout"].get("shapes", [])}
+        assert state_space.TRAIL_SEGMENT_NAME not in names
+        assert "opacity" not in path_trace(spec)
