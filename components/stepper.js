@@ -1,6 +1,11 @@
 const CHECK_MS = 250;
 const PLAY_MS = 650;
 const REPORT_MS = 350;
+const LABEL_GAP_PX = 2;  // at least this between two labels of a time axis
+const MIN_WINDOW = 4;  // steps: a window never narrower than this
+// labels up to this much wider than their step are left as the spec drew them: the
+// server's windows are sized for a laptop's chart, whose tokens sit that close
+const SLACK = 1.25;
 
 function hse() {
   if (!window.__hse) {
@@ -46,6 +51,50 @@ function placed(gd, t) {
   gd.__hseLayout = gd.layout;
 }
 
+// The x axes that show a window of steps and pan to keep the cursor in view: a long
+// sequence's (the spec says), and any that fitTokens narrowed.
+function windowAxes(gd, meta) {
+  return Array.from(new Set([...(meta.window_axes || []), ...(gd.__hseWindows || [])]));
+}
+
+// A time axis whose tokens run into each other (a phone's narrow chart, a long line)
+// shows a window of as many steps as their widest drawn label leaves room for, around
+// the cursor, panned like a long sequence's. Measured in the page: the server does not
+// know the screen. Once per chart size; a chart whose labels fit is left alone.
+function fitTokens(gd, t) {
+  const full = gd._fullLayout;
+  const size = `${full.width}x${full.height}`;
+  if (gd.__hseFitLayout === gd.layout && gd.__hseFitSize === size) return;
+  gd.__hseFitLayout = gd.layout;
+  gd.__hseFitSize = size;
+  const steps = cursorMeta(gd).steps;
+  const update = {};
+  Object.keys(full).filter((name) => /^xaxis\d*$/.test(name)).forEach((name) => {
+    const axis = full[name];
+    if (!axis.showticklabels || !Array.isArray(axis.ticktext) || !axis._length) return;
+    const widths = Array.from(gd.querySelectorAll(`g.${axis._id}tick text`))
+      .map((text) => text.getBoundingClientRect())
+      .map((box) => [box.left, box.width])
+      .sort((a, b) => a[0] - b[0])
+      .map(([, width]) => width);
+    // two neighbours need half of each one's width on either side of the middle
+    const pairs = widths.slice(1).map((width, i) => (width + widths[i]) / 2);
+    const need = Math.max(0, ...pairs) + LABEL_GAP_PX;
+    const shown = axis.range[1] - axis.range[0];
+    if (!pairs.length || need <= SLACK * axis._length / shown) return;  // they (nearly) fit
+    const room = Math.max(MIN_WINDOW, Math.floor(axis._length / need));
+    if (room >= shown) return;
+    const low = Math.max(-0.5, Math.min(steps - 0.5 - room, t - room / 2));
+    update[`${name}.range`] = [low, low + room];
+    update.dragmode = "pan";
+    gd.__hseWindows = Array.from(new Set([...(gd.__hseWindows || []), name]));
+  });
+  if (Object.keys(update).length) {
+    window.Plotly.relayout(gd, update);
+    gd.__hseFitLayout = gd.layout;
+  }
+}
+
 function place(gd, wanted) {
   const meta = cursorMeta(gd);
   const t = Math.max(0, Math.min(meta.steps - 1, wanted));
@@ -75,7 +124,7 @@ function place(gd, wanted) {
       }
     });
   }
-  (meta.window_axes || []).forEach((axis) => {
+  windowAxes(gd, meta).forEach((axis) => {
     const range = gd.layout[axis] && gd.layout[axis].range;
     if (!range) return;
     const width = range[1] - range[0];
@@ -213,7 +262,10 @@ function listenOnce() {
   setInterval(() => {
     const s = hse();
     if (!window.Plotly) return;
-    for (const gd of timeCharts()) place(gd, s.step);  // a chart already there is only noted
+    for (const gd of timeCharts()) {
+      fitTokens(gd, s.step);
+      place(gd, s.step);  // a chart already there is only noted
+    }
   }, CHECK_MS);
 }
 

@@ -9,7 +9,9 @@ per-step positions in `layout.meta[0].hse` and names its cursor shapes and label
 script relayouts only those (no Plotly frames: a chart redrawn by fullscreen or by a new
 scene keeps no frames, but it keeps its meta). A check every CHECK_MS puts every chart's
 cursor back on the page's step, so a redrawn chart (fullscreen, a cell switch, another
-sequence) shows the same step, clamped to its length.
+sequence) shows the same step, clamped to its length. The same check narrows a time axis
+whose drawn tokens would overlap (a phone's narrow chart) to a window of steps that fits
+them, panned with the cursor like a long sequence's window.
 
 Keys: ← → step, space plays or pauses, unless the user is typing (text, numbers, a
 select box). A radio button, tab or switch focused by a mouse click does not keep the

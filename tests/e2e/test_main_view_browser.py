@@ -254,6 +254,55 @@ def test_on_a_phone_the_chart_tools_cover_no_title(browser, app_url):
         assert not any(found.values()), f"the tools cover text (a, b, px across, px down): {found}"
 
 
+# The timeline's token labels as drawn, left to right, and the window of steps shown.
+TICKS_JS = """() => {
+  const gd = document.querySelector('.st-key-timeline_chart .js-plotly-plot');
+  const boxes = Array.from(gd.querySelectorAll('g.xtick text'), (text) => {
+    const r = text.getBoundingClientRect();
+    return {text: text.textContent, left: r.left, right: r.right};
+  }).sort((a, b) => a.left - b.left);
+  return {boxes, range: gd.layout.xaxis.range, steps: gd.layout.meta[0].hse.steps};
+}"""
+SENTENCE = "the cat sat on the mat and the dog sat on the log"  # 49 steps: a window of 40
+PHRASE = "hello world, hello there"  # 24 steps, each with its number under its token
+
+
+def overlapping_ticks(ticks: dict) -> list[tuple[str, str]]:
+    boxes = ticks["boxes"]
+    pairs = zip(boxes, boxes[1:], strict=False)  # each label and the next
+    return [(a["text"], b["text"]) for a, b in pairs if a["right"] > b["left"]]
+
+
+@pytest.mark.parametrize("line", [SENTENCE, PHRASE], ids=["windowed", "numbered"])
+def test_on_a_phone_a_long_lines_tokens_are_a_readable_window(browser, app_url, line):
+    """A phone's chart is ~180 px wide: 40 (or 24 numbered) tokens ran into each other. The
+    page narrows the time axis to the steps its labels leave room for, and pans it with
+    the cursor; a laptop keeps the server's window."""
+    query = f"{app_url}/?seq={line.replace(' ', '+').replace(',', '%2C')}&batch_first=1&hidden=2"
+    with opened(browser, query, **PHONE) as page:
+        page.wait_for_function(
+            "() => document.querySelector('.st-key-timeline_chart .js-plotly-plot')"
+            ".layout.xaxis.range[1] < 20",
+            timeout=10_000,
+        )
+        ticks = page.evaluate(TICKS_JS)
+        assert len(ticks["boxes"]) >= 8 and not overlapping_ticks(ticks), ticks
+        for _ in range(18):
+            page.locator(f"{STEPPER} button[data-act='next']").click()
+        page.wait_for_function(
+            "() => { const r = document.querySelector('.st-key-timeline_chart .js-plotly-plot')"
+            ".layout.xaxis.range; return r[0] < 18 && 18 < r[1] && r[0] > 0; }",
+            timeout=10_000,
+        )
+        ticks = page.evaluate(TICKS_JS)
+        assert not overlapping_ticks(ticks), ticks
+    with opened(browser, query, viewport={"width": 1440, "height": 900}) as page:
+        page.wait_for_timeout(600)  # the page's check runs every 250 ms
+        ticks = page.evaluate(TICKS_JS)
+        assert ticks["range"] == [-0.5, min(ticks["steps"], 40) - 0.5]
+        assert not overlapping_ticks(ticks), ticks
+
+
 # --- (d) the hover of a heatmap cell ---------------------------------------------------
 
 
