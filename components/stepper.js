@@ -58,13 +58,16 @@ function windowAxes(gd, meta) {
 }
 
 // A time axis whose tokens run into each other (a phone's narrow chart, a long line)
-// shows a window of as many steps as their widest drawn label leaves room for, around
-// the cursor, panned like a long sequence's. Measured in the page: the server does not
-// know the screen. Once per chart size; a chart whose labels fit is left alone.
+// shows a window of as many steps as their widest neighbours leave room for, around the
+// cursor, panned like a long sequence's. Measured in the page: the server does not know
+// the screen. Again when the chart's size changes (a browser window made wider: wider
+// again, up to the spec's own range). A chart whose labels fit is left alone.
 function fitTokens(gd, t) {
   const full = gd._fullLayout;
   const size = `${full.width}x${full.height}`;
-  if (gd.__hseFitLayout === gd.layout && gd.__hseFitSize === size) return;
+  const fresh = gd.__hseFitLayout !== gd.layout;  // a new spec: its own ranges
+  if (!fresh && gd.__hseFitSize === size) return;
+  if (fresh) gd.__hseSpecRanges = {};
   gd.__hseFitLayout = gd.layout;
   gd.__hseFitSize = size;
   const steps = cursorMeta(gd).steps;
@@ -72,6 +75,12 @@ function fitTokens(gd, t) {
   Object.keys(full).filter((name) => /^xaxis\d*$/.test(name)).forEach((name) => {
     const axis = full[name];
     if (!axis.showticklabels || !Array.isArray(axis.ticktext) || !axis._length) return;
+    // Streamlit keeps a chart's relayouts in the layout it draws anew (a resize): a
+    // window this script set (panned since, so: as wide) is not the spec's range
+    const set = (gd.__hseSetRanges || {})[name];
+    const ours = set && Math.abs(set[1] - set[0] - (axis.range[1] - axis.range[0])) < 1e-6;
+    if (!gd.__hseSpecRanges[name]) gd.__hseSpecRanges[name] = ours ? set.spec : axis.range.slice();
+    const own = gd.__hseSpecRanges[name][1] - gd.__hseSpecRanges[name][0];
     const widths = Array.from(gd.querySelectorAll(`g.${axis._id}tick text`))
       .map((text) => text.getBoundingClientRect())
       .map((box) => [box.left, box.width])
@@ -79,13 +88,17 @@ function fitTokens(gd, t) {
       .map(([, width]) => width);
     // two neighbours need half of each one's width on either side of the middle
     const pairs = widths.slice(1).map((width, i) => (width + widths[i]) / 2);
-    const need = Math.max(0, ...pairs) + LABEL_GAP_PX;
-    const shown = axis.range[1] - axis.range[0];
-    if (!pairs.length || need <= SLACK * axis._length / shown) return;  // they (nearly) fit
+    if (!pairs.length) return;
+    const need = Math.max(...pairs) + LABEL_GAP_PX;
+    const fits = need <= SLACK * axis._length / own;  // the spec's range (nearly) fits
     const room = Math.max(MIN_WINDOW, Math.floor(axis._length / need));
-    if (room >= shown) return;
-    const low = Math.max(-0.5, Math.min(steps - 0.5 - room, t - room / 2));
-    update[`${name}.range`] = [low, low + room];
+    const width = fits ? own : Math.min(own, room);
+    if (Math.abs(width - (axis.range[1] - axis.range[0])) < 0.5) return;
+    const low = Math.max(-0.5, Math.min(steps - 0.5 - width, t - width / 2));
+    update[`${name}.range`] = [low, low + width];
+    gd.__hseSetRanges = { ...(gd.__hseSetRanges || {}), [name]: [low, low + width] };
+    gd.__hseSetRanges[name].spec = gd.__hseSpecRanges[name];
+    if (fits) return;
     update.dragmode = "pan";
     gd.__hseWindows = Array.from(new Set([...(gd.__hseWindows || []), name]));
   });

@@ -277,7 +277,8 @@ def overlapping_ticks(ticks: dict) -> list[tuple[str, str]]:
 def test_on_a_phone_a_long_lines_tokens_are_a_readable_window(browser, app_url, line):
     """A phone's chart is ~180 px wide: 40 (or 24 numbered) tokens ran into each other. The
     page narrows the time axis to the steps its labels leave room for, and pans it with
-    the cursor; a laptop keeps the server's window."""
+    the cursor, and widens it again, up to the server's window, when the page gets wider;
+    a laptop keeps the server's window."""
     query = f"{app_url}/?seq={line.replace(' ', '+').replace(',', '%2C')}&batch_first=1&hidden=2"
     with opened(browser, query, **PHONE) as page:
         page.wait_for_function(
@@ -296,6 +297,17 @@ def test_on_a_phone_a_long_lines_tokens_are_a_readable_window(browser, app_url, 
         )
         ticks = page.evaluate(TICKS_JS)
         assert not overlapping_ticks(ticks), ticks
+        narrow = ticks["range"][1] - ticks["range"][0]
+        page.set_viewport_size({"width": 1440, "height": 900})  # a window made wider
+        page.wait_for_function(
+            "(narrow) => { const r = document.querySelector('.st-key-timeline_chart "
+            ".js-plotly-plot').layout.xaxis.range; return r[1] - r[0] > narrow + 2; }",
+            arg=narrow,
+            timeout=10_000,
+        )
+        ticks = page.evaluate(TICKS_JS)
+        assert ticks["range"][1] - ticks["range"][0] == min(ticks["steps"], 40), ticks
+        assert ticks["range"][0] < 18 < ticks["range"][1] and not overlapping_ticks(ticks), ticks
     with opened(browser, query, viewport={"width": 1440, "height": 900}) as page:
         page.wait_for_timeout(600)  # the page's check runs every 250 ms
         ticks = page.evaluate(TICKS_JS)
