@@ -65,9 +65,10 @@ function windowAxes(gd, meta) {
 function fitTokens(gd, t) {
   const full = gd._fullLayout;
   const size = `${full.width}x${full.height}`;
-  const fresh = gd.__hseFitLayout !== gd.layout;  // a new spec: its own ranges
+  const fresh = gd.__hseFitLayout !== gd.layout;  // a layout drawn anew
   if (!fresh && gd.__hseFitSize === size) return;
-  if (fresh) gd.__hseSpecRanges = {};
+  const specs = (gd.__hseSpecRanges = gd.__hseSpecRanges || {});
+  const set = (gd.__hseSetWidths = gd.__hseSetWidths || {});  // the windows this script set
   gd.__hseFitLayout = gd.layout;
   gd.__hseFitSize = size;
   const steps = cursorMeta(gd).steps;
@@ -76,11 +77,11 @@ function fitTokens(gd, t) {
     const axis = full[name];
     if (!axis.showticklabels || !Array.isArray(axis.ticktext) || !axis._length) return;
     // Streamlit keeps a chart's relayouts in the layout it draws anew (a resize): a
-    // window this script set (panned since, so: as wide) is not the spec's range
-    const set = (gd.__hseSetRanges || {})[name];
-    const ours = set && Math.abs(set[1] - set[0] - (axis.range[1] - axis.range[0])) < 1e-6;
-    if (!gd.__hseSpecRanges[name]) gd.__hseSpecRanges[name] = ours ? set.spec : axis.range.slice();
-    const own = gd.__hseSpecRanges[name][1] - gd.__hseSpecRanges[name][0];
+    // window as wide as the one this script set (panned since) is not the spec's range
+    const shown = axis.range[1] - axis.range[0];
+    const ours = name in set && Math.abs(set[name] - shown) < 1e-6;
+    if (!(name in specs) || (fresh && !ours)) specs[name] = axis.range.slice();
+    const own = specs[name][1] - specs[name][0];
     const widths = Array.from(gd.querySelectorAll(`g.${axis._id}tick text`))
       .map((text) => text.getBoundingClientRect())
       .map((box) => [box.left, box.width])
@@ -93,11 +94,10 @@ function fitTokens(gd, t) {
     const fits = need <= SLACK * axis._length / own;  // the spec's range (nearly) fits
     const room = Math.max(MIN_WINDOW, Math.floor(axis._length / need));
     const width = fits ? own : Math.min(own, room);
-    if (Math.abs(width - (axis.range[1] - axis.range[0])) < 0.5) return;
+    if (Math.abs(width - shown) < 0.5) return;
     const low = Math.max(-0.5, Math.min(steps - 0.5 - width, t - width / 2));
     update[`${name}.range`] = [low, low + width];
-    gd.__hseSetRanges = { ...(gd.__hseSetRanges || {}), [name]: [low, low + width] };
-    gd.__hseSetRanges[name].spec = gd.__hseSpecRanges[name];
+    set[name] = width;
     if (fits) return;
     update.dragmode = "pan";
     gd.__hseWindows = Array.from(new Set([...(gd.__hseWindows || []), name]));

@@ -33,18 +33,16 @@ def enlarge(spec: dict) -> dict:
     measure = layout.get("margin", {}).get("autoexpand") is False  # larger labels: measure
     if measure:
         layout["margin"]["autoexpand"] = True
-    for axis in cartesian_axes(layout):
+    scene = layout.get("scene", {})
+    scene_axes = [scene[name] for name in ("xaxis", "yaxis", "zaxis") if name in scene]
+    for axis in [*cartesian_axes(layout), *scene_axes]:
         if "nticks" in axis:  # larger tick labels: fewer of them, or they touch
             axis["nticks"] = max(3, round(axis["nticks"] * PRESENTER_TICKS))
-        if measure:
-            axis["automargin"] = True
-    scene = layout.get("scene", {})
+    for axis in cartesian_axes(layout) if measure else []:
+        axis["automargin"] = True
     eye = scene.get("camera", {}).get("eye")
     if eye:  # a scene's labels are drawn around its cube, inside the chart's width
         scene["camera"]["eye"] = {k: v * PRESENTER_CAMERA for k, v in eye.items()}
-    for axis in (scene.get(f"{name}axis", {}) for name in "xyz"):
-        if "nticks" in axis:
-            axis["nticks"] = max(3, round(axis["nticks"] * PRESENTER_TICKS))
     for axis in (cursor or {}).get("window_axes", []):  # larger type: a narrower window
         low, high = layout[axis]["range"]
         layout[axis]["range"] = [low, low + (high - low) * PRESENTER_WINDOW]

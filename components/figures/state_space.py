@@ -62,14 +62,17 @@ def state_space_spec(
         layout["margin"].update(l=4, r=4, b=8)
     subtitled(layout, when)
     layout.update(_axes(projection, is_bounded(trace), three_d, lang))
+    long = not _labelled(tokens)  # its points unlabelled; faint, its recent steps strong
     if three_d:
         x, y, z = (finite_list(coords[:, k]) for k in range(3))
+        # the trail is _paths' last trace; the ring comes next
+        trail = {"trail": {"trace": len(data) - 1, "steps": TRAIL_STEPS}} if long else {}
         # A labelled path writes every token at its point: a second label at the ring ran
         # over its neighbours (states close together). Unlabelled (long), the ring says.
         labels = (
-            [""] * len(tokens)
-            if _labelled(tokens)
-            else [f"<b>{display_token(token)}</b> (t={t})" for t, token in enumerate(tokens)]
+            [f"<b>{display_token(token)}</b> (t={t})" for t, token in enumerate(tokens)]
+            if long
+            else [""] * len(tokens)
         )
         data.append({
             "type": "scatter3d", "scene": "scene", "x": [x[0]], "y": [y[0]], "z": [z[0]],
@@ -80,22 +83,14 @@ def state_space_spec(
             "name": "now", "showlegend": False,
         })  # fmt: skip
         point = {"x": x, "y": y, "z": z, "text": labels, "trace": len(data) - 1}
-        layout["meta"] = time_meta(len(tokens), scene_point=point, **_trail_meta(data))
+        layout["meta"] = time_meta(len(tokens), scene_point=point, **trail)
         return {"data": data, "layout": layout}
     x, y = (finite_list(v) for v in _plane(coords))
     first = 0 if x[0] is not None else None
-    long = not _labelled(tokens)
     layout["shapes"] = [*(_trail_segments() if long else []), _point_shape(x, y, first)]
     trail = {"trail": {"steps": TRAIL_STEPS}} if long else {}
     layout["meta"] = time_meta(len(tokens), point={"x": x, "y": y}, **trail)
     return {"data": data, "layout": layout}
-
-
-def _trail_meta(data: list) -> dict:
-    """`trail` for time_meta in 3-D: the trace the stepper cuts from the per-step
-    positions at each step (the last TRAIL_STEPS up to the cursor), if the path has one."""
-    found = [i for i, trace in enumerate(data) if trace["name"] == TRAIL_NAME]
-    return {"trail": {"trace": found[0], "steps": TRAIL_STEPS}} if found else {}
 
 
 def _trail_segments() -> list[dict]:
@@ -104,22 +99,10 @@ def _trail_segments() -> list[dict]:
     trace: the stepper moves them in the relayout that moves the ring, where a trace's new
     data made Plotly recompute and redraw the whole path at every step. Hidden at t = 0."""
     last = TRAIL_STEPS - 2
-    return [
-        {
-            "type": "line",
-            "name": TRAIL_SEGMENT_NAME,
-            "xref": "x",
-            "yref": "y",
-            "x0": 0,
-            "y0": 0,
-            "x1": 0,
-            "y1": 0,
-            "visible": False,
-            "opacity": round(0.2 + 0.8 * k / last, 3),
-            "line": {"color": PATH_BLUE, "width": 3},
-        }  # fmt: skip
-        for k in range(last + 1)
-    ]
+    segment = {"type": "line", "name": TRAIL_SEGMENT_NAME, "xref": "x", "yref": "y",
+               "x0": 0, "y0": 0, "x1": 0, "y1": 0, "visible": False,
+               "line": {"color": PATH_BLUE, "width": 3}}  # fmt: skip
+    return [{**segment, "opacity": round(0.2 + 0.8 * k / last, 3)} for k in range(last + 1)]
 
 
 def _plane(coords: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
