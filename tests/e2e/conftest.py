@@ -19,6 +19,7 @@ from tests.support.server import ServerError, StreamlitServer, start_server
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
+SERVER_LOG = ARTIFACTS / "e2e-streamlit.log"  # the session's server (app_url)
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -47,9 +48,8 @@ def start_or_fail(log_path: Path, **options) -> StreamlitServer:
 def app_url() -> Iterator[str]:
     """Start `streamlit run app.py` on a free port; yield its base URL; stop it."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log_path = ARTIFACTS / "e2e-streamlit.log"
-    log_path.write_bytes(b"")
-    with start_or_fail(log_path) as server:
+    SERVER_LOG.write_bytes(b"")
+    with start_or_fail(SERVER_LOG) as server:
         yield server.url
 
 

@@ -17,7 +17,7 @@ import pytest
 
 from model.training.config import MAX_TRAIN_SECONDS
 from model.training.queue import CONCURRENCY_ENV
-from tests.e2e.conftest import ARTIFACTS, VIEWPORT, start_or_fail, wait_for_rerun
+from tests.e2e.conftest import ARTIFACTS, VIEWPORT, start_or_fail
 from tests.e2e.test_browser import TIMELINE, open_scene, read_chart
 from tests.e2e.test_training_browser import (
     EXPANDER_TITLE,
@@ -27,10 +27,12 @@ from tests.e2e.test_training_browser import (
     open_training,
     set_number,
 )
+from tests.e2e.test_training_browser import wait_until_trained as wait_until_trained_on
 
 pytestmark = pytest.mark.e2e
 
 SHOTS = Path("/work/shots")
+QUEUE_LOG = ARTIFACTS / "e2e-queue-streamlit.log"  # the one-core server's
 # About 12 ms a step on a free core (3-layer LSTM, 150 characters, hidden 10 = vocabulary):
 # a's run must outlast the second page's slow first reply on a loaded one-core server (a
 # CI run once saw b's waiting message only 2.4 s before a's 100-character run ended).
@@ -84,10 +86,9 @@ LONG_RUN = 2000  # steps of SLOW_QUERY (the most allowed): about 24 s on a free 
 def one_core_url():
     """A server of its own that trains one run at a time."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log_path = ARTIFACTS / "e2e-queue-streamlit.log"
-    log_path.write_bytes(b"")
+    QUEUE_LOG.write_bytes(b"")
     # read by the server's model.training.queue at import
-    with start_or_fail(log_path, env={CONCURRENCY_ENV: "1"}) as server:
+    with start_or_fail(QUEUE_LOG, env={CONCURRENCY_ENV: "1"}) as server:
         yield server.url
 
 
@@ -117,8 +118,7 @@ def waiting(page):
 
 
 def wait_until_trained(page) -> None:
-    training(page).locator("[data-testid=stAlertContentSuccess]").wait_for(timeout=TRAIN_TIMEOUT_MS)
-    wait_for_rerun(page, timeout_ms=TRAIN_TIMEOUT_MS)
+    wait_until_trained_on(page, log=QUEUE_LOG)
 
 
 def steps_of(samples: dict) -> list[tuple[float, int]]:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import torch
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from components.urlstate import parse_query
 from model.config import ExplorerConfig
@@ -26,7 +27,7 @@ from model.training.config import TrainConfig
 from model.training.network import built_model_for
 from model.training.records import TrainResult
 from model.training.run import train_to_end
-from tests.e2e.conftest import VIEWPORT, open_lesson, wait_for_rerun
+from tests.e2e.conftest import APP_IDLE, SERVER_LOG, VIEWPORT, open_lesson, wait_for_rerun
 from tests.e2e.test_browser import (
     SCENE_TIMEOUT_S,
     TIMELINE,
@@ -169,8 +170,47 @@ def start_training(page, steps: int | None = None, learning_rate: float | None =
     page.locator(SUBMIT).click()
 
 
-def wait_until_trained(page) -> None:
-    training(page).locator(SUCCESS).wait_for(timeout=TRAIN_TIMEOUT_MS)
+# What ends a run in the training expander: its result (success), a time limit or a
+# divergence (warning), a refusal (error), a traceback, or "stopped at step N" (info, told
+# from a queue's waiting message by the script having finished).
+RUN_ENDED_JS = """(box) => {
+  const shown = (id) => box.querySelectorAll(`[data-testid=${id}]`).length > 0;
+  const idle = document.querySelector('APP_IDLE') !== null;
+  const ended = shown('stAlertContentSuccess') || shown('stAlertContentWarning')
+    || shown('stAlertContentError') || shown('stException')
+    || (shown('stAlertContentInfo') && idle);
+  return ended ? {success: shown('stAlertContentSuccess')} : null;
+}""".replace("APP_IDLE", APP_IDLE)
+DESCRIBE_RUN_JS = """(box) => ({
+  open: Boolean(box.querySelector('details')?.open),
+  alerts: Array.from(box.querySelectorAll('[data-testid=stAlert], [data-testid=stException]'))
+    .map((e) => e.innerText.trim()),
+  progress: Array.from(box.querySelectorAll('[data-testid=stProgress]'))
+    .map((e) => e.innerText.trim()),
+  script: document.querySelector('[data-testid=stApp]')?.dataset.testScriptState,
+  connection: document.querySelector('[data-testid=stApp]')?.dataset.testConnectionState,
+})"""
+
+
+def wait_until_trained(page, log: Path | None = SERVER_LOG) -> None:
+    """Wait for the run's end and require its success. Any other end, or none in
+    TRAIN_TIMEOUT_MS, fails with what the training box shows and the server log's end
+    (a CI run once waited 90 s for a success that never came, with nothing else said)."""
+    box = training(page)
+    try:
+        box.element_handle(timeout=SCENE_TIMEOUT_S * 1000)
+        page.wait_for_function(
+            f"() => {{ const box = {TRAINING_BOX_JS}; return box && ({RUN_ENDED_JS})(box); }}",
+            timeout=TRAIN_TIMEOUT_MS, polling=100,
+        )  # fmt: skip
+        ended = box.evaluate(RUN_ENDED_JS)
+    except PlaywrightTimeoutError:
+        ended = None
+    if not (ended and ended["success"]):
+        state = box.evaluate(DESCRIBE_RUN_JS)
+        tail = log.read_text(errors="replace")[-3000:] if log and log.exists() else ""
+        what = "ended without success" if ended else f"no end in {TRAIN_TIMEOUT_MS} ms"
+        pytest.fail(f"{page.url}: the run {what}: {state}\nserver log's end:\n{tail}")
     wait_for_rerun(page, timeout_ms=TRAIN_TIMEOUT_MS)
 
 
