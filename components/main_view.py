@@ -17,6 +17,7 @@ from components.figures.parts import visible_token
 from components.figures.state_space import state_space_spec
 from components.figures.timeline import timeline_spec
 from components.i18n import error_text, t
+from components.page import ONLY_ONE
 from components.sidebar.controls import OWN_TEXT_NOTE
 from components.sidebar.display import render_colour_scale
 from components.stepper import render_stepper
@@ -26,6 +27,7 @@ from model.presets import preset_with_table
 from model.trace import Trace
 
 MAX_LINE_UNITS = 8
+LAYER_SELECT_PX = 60  # "Layer" over a one-digit select, presenter mode's larger type too
 
 
 def render_scene_note(lang: str) -> None:
@@ -59,23 +61,25 @@ def render_selection(trace: Trace, prefix: str, lang: str) -> tuple[int, int, in
     _keep_valid(keys["layer"], range(layers))
     _keep_valid(keys["dir"], range(directions))
     units_key = f"{keys['units']}_h{hidden}"  # one choice per hidden size: grows with it
-    columns = st.columns([2.4, 0.8, 1.2, 2.6, 1.9], vertical_alignment="bottom")
+    columns = st.columns([2.3, 2.1, 2.6, 1.9], vertical_alignment="bottom")
     with columns[0]:
         # the labels are the options, so an edited text never leaves a stale label shown
         chosen = st.selectbox(t("select_sequence", lang), labels, key=keys["seq"])
         seq = labels.index(chosen)
-    with columns[1]:
+    # layer and direction side by side in one column: on a phone one row, or none
+    pair = columns[1].container(horizontal=True, wrap=False, gap="small")
+    with pair.container(key=_only_one(keys["layer"], layers), width=LAYER_SELECT_PX):
         layer = st.selectbox(
             t("select_layer", lang), range(layers), key=keys["layer"],
             format_func=lambda i: str(i + 1), disabled=layers == 1,
         )  # fmt: skip
-    with columns[2]:
+    with pair.container(key=_only_one(keys["dir"], directions)):
         direction = st.selectbox(
             t("select_direction", lang), range(directions), key=keys["dir"],
             format_func=lambda d: t("direction_forward" if d == 0 else "direction_reverse", lang),
             disabled=directions == 1,
         )  # fmt: skip
-    with columns[3]:
+    with columns[2]:
         units = st.multiselect(
             t("select_units", lang), list(range(hidden)),
             default=None if units_key in st.session_state
@@ -84,9 +88,16 @@ def render_selection(trace: Trace, prefix: str, lang: str) -> tuple[int, int, in
             max_selections=MAX_LINE_UNITS, help=t("select_units_help", lang),
             persist_state="session",
         )  # fmt: skip
-    with columns[4]:
+    with columns[3]:
         fitted = render_colour_scale(lang)
     return seq, layer, direction, sorted(units), fitted
+
+
+def _only_one(key: str, choices: int) -> str:
+    """The key of the box around a choice's select: ONLY_ONE names it when there is
+    nothing to choose, and a phone's CSS (components.page) hides it there, where it took a
+    line of the first screen. The box is always there, so nothing after it moves."""
+    return f"{key}_box" + (ONLY_ONE if choices == 1 else "")
 
 
 def render_timeline(

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+# The key ending of a box around a select that has one option (components.main_view): a
+# phone hides it (two disabled selects took 170 px of its first screen).
+ONLY_ONE = "_only_one"
+
 # Less empty space above the charts, so the hidden state is on the first screen of a
 # 720 px projector: a smaller title, tighter blocks.
 PAGE_STYLE = """
@@ -12,6 +16,7 @@ h1 { padding-top: 0 !important; padding-bottom: 0.1rem !important; font-size: 1.
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"] { padding-top: 3.6rem; }
   h1 { font-size: 1.5rem !important; }
+  [class*="ONLY_ONE"] { display: none; }
 }
 /* Every chart a whole number of pixels wide. Plotly sizes a new chart from its CSS width,
    which the browser gives to 3 decimals (675.016 px); Streamlit then sets the exact width
@@ -21,7 +26,7 @@ h1 { padding-top: 0 !important; padding-bottom: 0.1rem !important; font-size: 1.
 @media (hover: none) and (max-width: 640px) {
   .js-plotly-plot .modebar-container { display: none !important; }
 }
-"""
+""".replace("ONLY_ONE", ONLY_ONE)
 # Presenter mode: larger text everywhere on the page.
 PRESENTER_STYLE = """
 [data-testid="stMain"] { font-size: 1.3rem; }

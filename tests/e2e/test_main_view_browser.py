@@ -388,3 +388,87 @@ def test_every_label_is_inside_its_chart(browser, app_url, query, options):
                 or b["top"] < chart["top"] - 1 or b["bottom"] > chart["bottom"] + 1
             ]  # fmt: skip
             assert not outside, f"{key}: labels cut off at the chart's edge: {outside}"
+
+
+# The title and subtitle of the chart keyed `key`, and every other text drawn in it (tick
+# labels included), with their boxes and the chart's.
+TITLE_BOXES_JS = """(key) => {
+  const gd = document.querySelector(`.st-key-${key} .js-plotly-plot`);
+  const box = (e) => {
+    const r = e.getBoundingClientRect();
+    return {text: (e.textContent || '').trim(), left: r.left, top: r.top, right: r.right,
+            bottom: r.bottom};
+  };
+  const drawn = (b) => b.text && b.right - b.left > 0;
+  const others = 'g[class$=tick] text, .cbaxis text, .legendtext, .annotation-text, '
+    + 'text[class^=x][class$=title], text[class^=y][class$=title]';
+  return {chart: box(gd.querySelector('.main-svg')),
+          titles: Array.from(gd.querySelectorAll('.gtitle, .gtitle-subtitle'), box).filter(drawn),
+          others: Array.from(gd.querySelectorAll(others), box).filter(drawn)};
+}"""
+# The token labels of the chart's points that are drawn inside a clip path (cut at the
+# edge of the plot when a point sits at its top).
+CLIPPED_POINT_LABELS_JS = """(key) => Array.from(
+  document.querySelectorAll(`.st-key-${key} .js-plotly-plot .textpoint`))
+  .filter((e) => e.closest('[clip-path]')).map((e) => e.textContent)"""
+DEEP = "?seq=hello%0Aworld&layers=2&bidirectional=1"  # a layer and a direction to choose
+
+
+@pytest.mark.parametrize(
+    ("name", "query", "options"),
+    [
+        ("37-deep-projector", DEEP + "&present=1", {"viewport": {"width": 1280, "height": 720}}),
+        ("37-deep-projector-ko", DEEP + "&present=1&lang=ko",
+         {"viewport": {"width": 1280, "height": 720}}),
+        ("37-deep-phone", DEEP, PHONE),
+    ],
+)  # fmt: skip
+def test_a_deep_scenes_titles_fit_their_charts(
+    browser, app_url, screenshot_dir, name, query, options
+):
+    """A scene with layers and directions names the one shown in both charts' subtitles:
+    on the title's line ("Hidden state · RNN · sequence 1 · layer 1 · forward") it ran
+    past its chart into the next on a projector and was cut on a phone, and presenter
+    mode's larger subtitle ran into the lines' top tick label."""
+    with opened(browser, f"{app_url}/{query}", **options) as page:
+        for key in (TIMELINE, STATE_SPACE):
+            found = page.evaluate(TITLE_BOXES_JS, key)
+            chart, titles = found["chart"], found["titles"]
+            assert len(titles) == 2, f"{key}: a title and a subtitle, not {titles}"
+            outside = [
+                b
+                for b in titles
+                if b["left"] < chart["left"] - 1 or b["right"] > chart["right"] + 1
+            ]
+            assert not outside, f"{key}: a title runs past its chart ({chart}): {outside}"
+            hit = collisions(titles + found["others"])
+            assert not hit, f"{key}: text drawn over text (a, b, px across, px down): {hit}"
+        cut = page.evaluate(CLIPPED_POINT_LABELS_JS, STATE_SPACE)
+        assert not cut, f"the path's token labels are cut at the plot's edge: {cut}"
+        page.screenshot(path=screenshot_dir / f"{name}.png")
+
+
+def test_on_a_phone_a_choice_of_one_takes_no_room(browser, app_url):
+    """One layer, one direction: a phone hides the two disabled selects (170 px of its
+    first screen); with layers and directions to choose, they share one row. A laptop
+    keeps them, disabled, in the row of choices."""
+    boxes = "(keys) => keys.map((key) => document.querySelector(`.st-key-${key}`)"
+    boxes += ".getBoundingClientRect().toJSON())"
+    keys = ["main_view_layer", "main_view_dir"]
+    with opened(browser, app_url + "/?preset=lecture", **PHONE) as page:
+        for key in keys:
+            assert page.locator(f".st-key-{key}").count() == 1, f"{key} is not on the page"
+            assert not page.locator(f".st-key-{key}").is_visible(), f"{key} takes room"
+        sequence = element_box(page, ".st-key-main_view_seq")
+        units = element_box(page, "[class*=st-key-main_view_units]")
+        assert units["top"] - sequence["bottom"] < 40, (sequence, units)
+    with opened(browser, app_url + "/" + DEEP, **PHONE) as page:
+        layer, direction = page.evaluate(boxes, keys)
+        assert layer["height"] > 0 and direction["height"] > 0, (layer, direction)
+        assert abs(layer["top"] - direction["top"]) <= 1, f"not one row: {layer} {direction}"
+        assert direction["left"] >= layer["right"], (layer, direction)
+    with opened(
+        browser, app_url + "/?preset=lecture", viewport={"width": 1440, "height": 900}
+    ) as page:
+        for key in keys:
+            assert page.locator(f".st-key-{key}").is_visible(), f"{key} is hidden on a laptop"
