@@ -256,8 +256,10 @@ def titled(*parts: str) -> str:
 
 
 def chart_title(
-    what: str, trace: Trace, seq: int, layer: int, direction: int, lang: str = "en"
-) -> str:
-    """e.g. "h_t · LSTM · sequence 2 · layer 1 · reverse"."""
+    what: str, trace: Trace, seq: int, layer: int | None = None, direction: int | None = None,
+    lang: str = "en",
+) -> str:  # fmt: skip
+    """e.g. "h_t · LSTM · sequence 2 · layer 1 · reverse" (the layer and the direction
+    when given and the scene has more than one)."""
     cell = CELL_NAMES[trace.config.cell]
     return titled(what, cell, where(trace, lang, seq, layer, direction))

@@ -30,6 +30,9 @@ def enlarge(spec: dict) -> dict:
         legend_font = spec["layout"]["legend"].get("font", {})
         if "size" in legend_font:
             layout["legend"]["font"]["size"] = legend_font["size"]
+    if "subtitle" in layout.get("title", {}) and "t" in layout.get("margin", {}):
+        # the title and its subtitle are centred in the top margin: it grows with them
+        layout["margin"]["t"] = round(layout["margin"]["t"] * PRESENTER_FONT)
     measure = layout.get("margin", {}).get("autoexpand") is False  # larger labels: measure
     if measure:
         layout["margin"]["autoexpand"] = True

@@ -60,7 +60,7 @@ def state_space_spec(
     layout["margin"] = {"l": 64, "r": 16, "t": 44, "b": 78}
     if three_d:  # a scene draws its own axes: the whole width is its
         layout["margin"].update(l=4, r=4, b=8)
-    subtitled(layout, when)
+    subtitled(layout, trace, layer, direction, when, lang)
     layout.update(_axes(projection, is_bounded(trace), three_d, lang))
     long = not _labelled(tokens)  # its points unlabelled; faint, its recent steps strong
     if three_d:
@@ -168,8 +168,10 @@ def _paths(trace: Trace, seq: int, projection: Projection, three_d: bool) -> lis
         path.update(z=coords[:, 2], line={"color": PATH_BLUE, "width": 4},
                     marker={**marker, "size": 4})  # fmt: skip
     else:
+        # cliponaxis off: a token written above a point at the top of the plot was cut
         path.update(textposition="top center", marker={**marker, "size": 9 if labels else 6},
-                    line={"color": "rgba(43,108,176,0.45)", "width": 3})  # fmt: skip
+                    line={"color": "rgba(43,108,176,0.45)", "width": 3},
+                    cliponaxis=False)  # fmt: skip
     traces.append(path)
     if labels is None:  # a long path is a tangle: faint, with its recent steps drawn over it
         path.update(opacity=0.25, line={**path["line"], "width": 1.5})

@@ -38,7 +38,9 @@ from components.figures.parts import (
     is_bounded,
     left_margin,
     time_axis,
+    titled,
     unit_axis,
+    where,
 )
 from components.i18n import t as tr
 from model.trace import Trace
@@ -80,7 +82,7 @@ def timeline_spec(
     shown = trace.hidden[layer, direction]
     zmin, zmax = colour_range(shown, bounded, fitted)
     data = [heatmap(states, tokens, "h", "x", "y", lang), *_unit_lines(states, units)]
-    title = chart_title(tr("fig_hidden_state", lang), trace, seq, layer, direction, lang)
+    title = chart_title(tr("fig_hidden_state", lang), trace, seq, lang=lang)  # layer: subtitle
     layout = base_layout(title, HEIGHT)
     windowed = steps > WINDOW_STEPS
     layout.update(
@@ -106,16 +108,19 @@ def timeline_spec(
     )  # fmt: skip
     ticks = unit_labels or [str(hidden - 1)]
     fixed_margins(layout, l=left_margin(list(ticks), 64), r=TIMELINE_RIGHT, b=TIMELINE_BOTTOM)
-    subtitled(layout, when)
+    subtitled(layout, trace, layer, direction, when, lang)
     return {"data": data, "layout": layout}
 
 
-def subtitled(layout: dict, when: str) -> None:
-    """`when` (" · after 40 training steps") as the title's subtitle: a narrow chart
-    keeps its whole title, and the step shown is read apart from what the chart is."""
-    if when:
-        layout["title"]["subtitle"] = {"text": when.removeprefix(" · "),
-                                       "font": {"size": FONT_SIZE - 2}}  # fmt: skip
+def subtitled(layout: dict, trace: Trace, layer: int, direction: int, when: str, lang: str):
+    """The layer and direction shown (when the scene has more than one) and `when` ("
+    · after 40 training steps") as the title's subtitle, in both main charts alike: a
+    narrow chart keeps its whole title (on one line, "Hidden state · LSTM · sequence 2 ·
+    layer 2 · reverse" ran into the chart beside it), and what is shown is read apart
+    from what the chart is."""
+    text = titled(where(trace, lang, layer=layer, direction=direction), when.removeprefix(" · "))
+    if text:
+        layout["title"]["subtitle"] = {"text": text, "font": {"size": FONT_SIZE - 2}}
         layout["margin"]["t"] += SUBTITLE_PX
 
 

@@ -155,8 +155,8 @@ def test_layers_and_bidirectional_make_layer_and_direction_choosable(page, ref):
     assert_scene(page, config, ref)
     page.set(main_view_layer=1, main_view_dir=1)
     np.testing.assert_array_equal(page.heatmap(), ref.hidden(config, 0, 1, 1))
-    title = page.charts()["timeline_chart"]["layout"]["title"]["text"]
-    assert "layer 2" in title and "reverse" in title
+    for key in ("timeline_chart", "state_space_chart"):  # the subtitle says which is shown
+        assert page.charts()[key]["layout"]["title"]["subtitle"]["text"] == "layer 2 · reverse"
     filename = page.chart_config("timeline_chart")["toImageButtonOptions"]["filename"]
     assert filename == "hidden-state_rnn_h2_seq1_layer2_reverse"
     shapes = next(body for body in page.bodies("markdown") if body.startswith("**Shapes**"))

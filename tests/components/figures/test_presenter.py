@@ -103,6 +103,18 @@ def test_given_margins_are_measured_again_for_the_larger_type(traced):
         assert layout["margin"]["autoexpand"] is False  # the memoised spec is left as it was
 
 
+def test_a_subtitles_room_grows_with_its_type(traced):
+    """Title and subtitle sit in the top margin: at x1.4 type the subtitle ("layer 1 ·
+    forward") ran into the lines' top tick label unless the margin grows with them."""
+    deep = traced(CASES["lstm_bidir_2_layers_unequal"][0])
+    lecture = traced(PRESETS["lecture"])
+    for spec in (figures.timeline_spec(deep, 0, 1, 1), state_space.state_space_spec(deep, 0, 1, 1)):
+        top = spec["layout"]["margin"]["t"]
+        assert enlarge(spec)["layout"]["margin"]["t"] == round(top * PRESENTER_FONT)
+    plain = figures.timeline_spec(lecture, 0, 0, 0)  # no subtitle: the margin is measured
+    assert enlarge(plain)["layout"]["margin"]["t"] == plain["layout"]["margin"]["t"]
+
+
 def test_larger_tick_labels_come_fewer(traced):
     """The state-space chart is narrow beside the timeline; its axes ask for a few ticks,
     and in presenter mode's larger type even those touch: it asks for 3."""

@@ -101,19 +101,27 @@ def test_unit_labels_name_the_heatmap_rows(traced):
     assert plain["tickvals"] == [0, 1, 2, 3] and "ticktext" not in plain  # numbered rows
 
 
-def test_the_title_says_when_in_both_charts(traced):
-    """`when` (e.g. the training step shown) is both main charts' subtitle, with room."""
+def test_the_subtitle_says_which_layer_and_when_in_both_charts(traced):
+    """The layer, the direction (a scene with more than one) and `when` (e.g. the training
+    step shown) are both main charts' subtitle, with room: on the title's line they ran
+    into the chart beside it on a projector."""
     result = traced(CASES["lstm_bidir_2_layers_unequal"][0])
     when = " · after 40 training steps"
     timeline = figures.timeline_spec(result, 1, 1, 1, when=when)["layout"]
     space = state_space.state_space_spec(result, 1, 1, 1, when=when)["layout"]
-    assert timeline["title"]["text"] == "Hidden state · LSTM · sequence 2 · layer 2 · reverse"
+    assert timeline["title"]["text"] == "Hidden state · LSTM · sequence 2"
     assert space["title"]["text"] == t("fig_state_space", "en")
     for layout in (timeline, space):
-        assert layout["title"]["subtitle"]["text"] == "after 40 training steps"
-    plain = figures.timeline_spec(result, 1, 1, 1)["layout"]
-    assert "subtitle" not in plain["title"]
-    assert timeline["margin"]["t"] > plain["margin"]["t"]
+        assert layout["title"]["subtitle"]["text"] == "layer 2 · reverse · after 40 training steps"
+    deep = figures.timeline_spec(result, 1, 0, 0)["layout"]
+    assert deep["title"]["subtitle"]["text"] == "layer 1 · forward"
+    assert timeline["margin"]["t"] == deep["margin"]["t"]  # one line of subtitle either way
+    one = traced(PRESETS["lecture"])  # one layer, one direction: nothing to add
+    trained = figures.timeline_spec(one, 0, 0, 0, when=when)["layout"]
+    assert trained["title"]["subtitle"]["text"] == "after 40 training steps"
+    for plain in (figures.timeline_spec(one, 0, 0, 0), state_space.state_space_spec(one, 0, 0, 0)):
+        assert "subtitle" not in plain["layout"]["title"]
+        assert plain["layout"]["margin"]["t"] < trained["margin"]["t"]
 
 
 def test_unequal_lengths_are_nan_past_the_end(traced):
