@@ -257,3 +257,11 @@ def test_a_short_path_has_no_trail(traced):
         names = {shape["name"] for shape in spec["layout"].get("shapes", [])}
         assert state_space.TRAIL_SEGMENT_NAME not in names
         assert "opacity" not in path_trace(spec)
+
+
+def test_a_labelled_path_is_not_clipped_and_a_long_one_is(traced):
+    """A token above a point at the top of the plot was cut by the plot's edge; a long
+    path (no labels) stays clipped, or Plotly tests each of its points at every draw."""
+    for line, clipped in (("hello", False), (long_line(), True)):
+        spec = state_space.state_space_spec(traced(ExplorerConfig(sequences=(line,))), 0, 0, 0)
+        assert path_trace(spec)["cliponaxis"] is clipped, line
