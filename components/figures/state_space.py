@@ -30,6 +30,10 @@ from model.trace import Trace
 TRAIL_STEPS = 20  # a long path: its last steps up to the cursor, strong; the rest faint
 TRAIL_NAME = "recent steps"  # the 3-D trail's trace; in the plane, the segments' shapes:
 TRAIL_SEGMENT_NAME = "hse_trail"  # moved by the stepper in the same relayout as the ring
+# Of an axis's span: a token nearer than this to one already written is not written. A
+# scene draws its cube smaller than the plane, and at an angle: its tokens need more room.
+LABEL_GAP = 0.05
+SCENE_LABEL_GAP = 0.12
 RING_PX = 9  # the current step's ring: just around its point, below the token written above
 STATE_TICKS = 4  # the narrow chart beside the timeline: more tick labels run together
 # A 3-D scene in that narrow column: three axes' labels around a small cube, so smaller
@@ -152,8 +156,13 @@ def _paths(trace: Trace, seq: int, projection: Projection, three_d: bool) -> lis
             "hoverinfo": "skip", "showlegend": False,
         })  # fmt: skip
     steps = len(tokens)
-    labels = [display_token(t) for t in tokens] if _labelled(tokens) else None
     x, y = _plane(coords)
+    labels = None
+    if _labelled(tokens):
+        drawn = np.stack([x, y] if not three_d else [coords[:, k] for k in range(3)], axis=1)
+        spans = _spans(projection, is_bounded(trace), coords.shape[1] == 1)
+        gap = SCENE_LABEL_GAP if three_d else LABEL_GAP
+        labels = _uncluttered([display_token(t) for t in tokens], drawn, spans, gap)
     shade = np.arange(steps, dtype=np.float32)
     path = {
         "type": kind, **axes, "x": x, "y": y, "name": "path of h_t", "showlegend": False,
@@ -201,15 +210,53 @@ def _labelled(tokens: tuple[str, ...]) -> bool:
     return tokens_fit(tokens, MAX_POINT_LABELS)
 
 
+def _half_range(projection: Projection, bounded: bool) -> float | None:
+    """A bounded cell's units span [-half, half] on every axis: symmetric around 0, never
+    past tanh's [-1, 1]. None: Plotly fits the axes (principal components)."""
+    if not bounded or projection.is_pca:
+        return None
+    finite = projection.coords[np.isfinite(projection.coords)]
+    largest = float(np.abs(finite).max()) if finite.size else 1.0
+    return min(1.1, max(0.2, 1.2 * largest))
+
+
+def _uncluttered(labels: list[str], points: np.ndarray, spans: np.ndarray, gap: float) -> list[str]:
+    """The tokens written at the points (T, D), in time order: a point nearer than `gap`
+    of the axes' spans to one already written gets none (its hover still names it).
+    States close together (a GRU's, often, in 3-D) wrote their tokens over each other
+    into one unreadable blot."""
+    scaled = points / spans
+    written: list[np.ndarray] = []
+    shown = []
+    for label, point in zip(labels, scaled, strict=True):
+        if not np.isfinite(point).all():  # past a line's end: not drawn
+            shown.append(label)
+            continue
+        near = any(float(np.linalg.norm(point - other)) < gap for other in written)
+        shown.append("" if near else label)
+        if not near:
+            written.append(point)
+    return shown
+
+
+def _spans(projection: Projection, bounded: bool, one_unit: bool) -> np.ndarray:
+    """Each drawn axis's span: the fixed range, else the data's extent (one unit: its
+    value across, the time steps down)."""
+    coords = projection.coords
+    if (half := _half_range(projection, bounded)) is not None and not one_unit:
+        return np.full(coords.shape[2], 2 * half, dtype=np.float32)
+    flat = coords.reshape(-1, coords.shape[2])
+    flat = flat[np.isfinite(flat).all(axis=1)]
+    extent = np.ptp(flat, axis=0) if len(flat) else np.ones(coords.shape[2], dtype=np.float32)
+    if one_unit:  # x: the value, y: the step
+        extent = np.array([extent[0], max(1, coords.shape[1] - 1)], dtype=np.float32)
+    return np.where(extent > 0, extent, 1).astype(np.float32)
+
+
 def _axes(projection: Projection, bounded: bool, three_d: bool, lang: str) -> dict:
     titles = projection_titles(projection, lang)
-    limit = None
-    if bounded and not projection.is_pca:  # symmetric around 0, never past tanh's [-1, 1]
-        finite = projection.coords[np.isfinite(projection.coords)]
-        largest = float(np.abs(finite).max()) if finite.size else 1.0
-        half = min(1.1, max(0.2, 1.2 * largest))
-        limit = [-half, half]
-    ranged = {"range": limit} if limit else {}
+    half = _half_range(projection, bounded)
+    ranged = {"range": [-half, half]} if half is not None else {}
     if three_d:
         return {"scene": {
             "aspectmode": "cube", "camera": {k: dict(v) for k, v in SCENE_CAMERA.items()},

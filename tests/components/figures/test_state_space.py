@@ -5,6 +5,8 @@ principal components, the current step's point ringed and moved by the stepper t
 
 from __future__ import annotations
 
+from itertools import combinations
+
 import numpy as np
 import pytest
 
@@ -12,6 +14,7 @@ from components.figures import parts, state_space
 from components.figures.cursor import POINT_NAME, cursor_meta
 from components.i18n import t
 from model.config import ExplorerConfig
+from model.presets import PRESETS
 from model.projection import project_states
 from tests.components.figures.figure_checks import CASES, check_cursor
 
@@ -265,3 +268,44 @@ def test_a_labelled_path_is_not_clipped_and_a_long_one_is(traced):
     for line, clipped in (("hello", False), (long_line(), True)):
         spec = state_space.state_space_spec(traced(ExplorerConfig(sequences=(line,))), 0, 0, 0)
         assert path_trace(spec)["cliponaxis"] is clipped, line
+
+
+@pytest.mark.parametrize(
+    ("config", "gap"),
+    [
+        (PRESETS["korean"], state_space.SCENE_LABEL_GAP),  # GRU, hidden 3: a 3-D scene
+        (ExplorerConfig(sequences=("hello world",)), state_space.LABEL_GAP),  # the plane
+    ],
+    ids=["korean-3d", "hello-world-plane"],
+)
+def test_tokens_of_states_close_together_are_written_once(config, gap, traced):
+    """A token is written at its point unless a point already written (earlier in time)
+    is nearer than `gap` of the axes' spans (as drawn: the spec's ranges): close states
+    wrote their tokens over each other. The hover still names every point."""
+    result = traced(config)
+    spec = state_space.state_space_spec(result, 0, 0, 0)
+    path = path_trace(spec)
+    names = "xyz" if path["type"] == "scatter3d" else "xy"
+    layout = spec["layout"].get("scene", spec["layout"])
+    spans = np.array([np.ptp(layout[f"{name}axis"]["range"]) for name in names])
+    points = np.stack([np.asarray(path[name], dtype=np.float64) for name in names], axis=1)
+    scaled = points / spans
+
+    def apart(i: int, j: int) -> float:
+        return float(np.linalg.norm(scaled[i] - scaled[j]))
+
+    written = [i for i, label in enumerate(path["text"]) if label]
+    left_out = sorted(set(range(len(points))) - set(written))
+    assert left_out, "the case must be cluttered, or it tests nothing"
+    for i, j in combinations(written, 2):
+        assert apart(i, j) >= gap, (path["hovertext"][i], path["hovertext"][j], apart(i, j))
+    for i in left_out:
+        assert any(apart(i, j) < gap for j in written if j < i), (i, path["hovertext"][i])
+    assert path["hovertext"] == [parts.display_token(t) for t in result.tokens[0]]
+    for i in written:
+        assert path["text"][i] == path["hovertext"][i]
+
+
+def test_the_lectures_tokens_are_all_written(traced):
+    spec = state_space.state_space_spec(traced(PRESETS["lecture"]), 0, 0, 0)
+    assert all(path_trace(spec)["text"])

@@ -91,7 +91,7 @@ def test_html_in_tick_labels_is_escaped(traced):
 
 
 def test_a_space_token_is_shown_visibly_in_both_charts(traced):
-    result = traced(ExplorerConfig(sequences=("a b",)))
+    result = traced(ExplorerConfig(sequences=("a bc",)))  # the space's state apart from a's
     built = built_specs(result)
     assert built["timeline"]["layout"]["xaxis"]["ticktext"][1].startswith("␣")
     assert np.asarray(built["timeline"]["data"][0]["customdata"])[0, 1] == "1 · ␣"
