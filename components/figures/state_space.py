@@ -35,6 +35,7 @@ TRAIL_SEGMENT_NAME = "hse_trail"  # moved by the stepper in the same relayout as
 LABEL_GAP = 0.05
 SCENE_LABEL_GAP = 0.12
 RING_PX = 9  # the current step's ring: just around its point, below the token written above
+TICK_STEPS = (1.0, 0.5, 0.25, 0.2)  # a fixed range's tick at ±d: the largest d within it
 STATE_TICKS = 4  # the narrow chart beside the timeline: more tick labels run together
 # A 3-D scene in that narrow column: three axes' labels around a small cube, so smaller
 # type and fewer ticks than the plane's (presenter mode still scales them by 1.4)
@@ -253,28 +254,39 @@ def _spans(projection: Projection, bounded: bool, one_unit: bool) -> np.ndarray:
     return np.where(extent > 0, extent, 1).astype(np.float32)
 
 
+def _ticks(half: float | None, nticks: int) -> dict:
+    """A fixed range [-half, half] in the plane gets three ticks, -d, 0 and d, with d the
+    largest of TICK_STEPS within it: asked for a few ticks instead, Plotly wrote only 0
+    on a range of ±0.9 in presenter mode's larger type. Fitted axes (principal
+    components) ask Plotly for `nticks`."""
+    if half is None:
+        return {"nticks": nticks}
+    step = next((d for d in TICK_STEPS if d <= half), TICK_STEPS[-1])
+    return {"range": [-half, half], "tickvals": [-step, 0, step]}
+
+
 def _axes(projection: Projection, bounded: bool, three_d: bool, lang: str) -> dict:
     titles = projection_titles(projection, lang)
     half = _half_range(projection, bounded)
-    ranged = {"range": [-half, half]} if half is not None else {}
     if three_d:
         return {"scene": {
             "aspectmode": "cube", "camera": {k: dict(v) for k, v in SCENE_CAMERA.items()},
+            # nticks, not three fixed ticks: around the small cube of presenter mode,
+            # -0.5 0 0.5 in the larger type ran together (Plotly then writes only 0)
             **{f"{name}axis": {"title": {"text": title, "font": {"size": SCENE_FONT + 2}},
                                "tickfont": {"size": SCENE_FONT}, "nticks": SCENE_TICKS,
-                               **ranged}
+                               **({"range": [-half, half]} if half is not None else {})}
                for name, title in zip("xyz", titles, strict=True)},
         }}  # fmt: skip
     x_axis = {"title": {"text": titles[0]}, "gridcolor": "white", "zerolinecolor": "#9ca3af",
-              "tickangle": 0, "nticks": STATE_TICKS, "automargin": True, **ranged}  # fmt: skip
+              "tickangle": 0, "automargin": True, **_ticks(half, STATE_TICKS)}  # fmt: skip
     if len(titles) == 1:
         y_axis = {"autorange": "reversed", "title": {"text": tr("fig_time_step", lang)},
                   "gridcolor": "white"}  # fmt: skip
     else:
         y_axis = {"title": {"text": titles[1]}, "gridcolor": "white", "scaleanchor": "x",
-                  "nticks": STATE_TICKS, "automargin": True,
-                  "scaleratio": 1, "constrain": "domain", "zerolinecolor": "#9ca3af",
-                  **ranged}  # fmt: skip
+                  "automargin": True, "scaleratio": 1, "constrain": "domain",
+                  "zerolinecolor": "#9ca3af", **_ticks(half, STATE_TICKS)}  # fmt: skip
         x_axis["constrain"] = "domain"
     return {"xaxis": x_axis, "yaxis": y_axis}
 

@@ -116,12 +116,18 @@ def test_a_subtitles_room_grows_with_its_type(traced):
 
 
 def test_larger_tick_labels_come_fewer(traced):
-    """The state-space chart is narrow beside the timeline; its axes ask for a few ticks,
-    and in presenter mode's larger type even those touch: it asks for 3."""
-    spec = state_space.state_space_spec(traced(PRESETS["lecture"]), 0, 0, 0)
+    """The state-space chart is narrow beside the timeline; its principal-component axes
+    ask for a few ticks, and in presenter mode's larger type even those touch: it asks
+    for 3. A fixed range's three ticks (-d, 0, d) stay as they are."""
+    wide = traced(PRESETS["lecture"].with_changes(hidden_size=8))  # principal components
+    spec = state_space.state_space_spec(wide, 0, 0, 0)
     big = enlarge(spec)["layout"]
     assert spec["layout"]["xaxis"]["nticks"] == STATE_TICKS > 3 and big["xaxis"]["nticks"] == 3
     assert big["yaxis"]["nticks"] == 3
+    fixed = state_space.state_space_spec(traced(PRESETS["lecture"]), 0, 0, 0)
+    for name in ("xaxis", "yaxis"):
+        ticks = fixed["layout"][name]["tickvals"]
+        assert len(ticks) == 3 and enlarge(fixed)["layout"][name]["tickvals"] == ticks
 
 
 def test_a_three_d_scene_steps_back_with_fewer_ticks(traced):

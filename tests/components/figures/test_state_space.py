@@ -309,3 +309,27 @@ def test_tokens_of_states_close_together_are_written_once(config, gap, traced):
 def test_the_lectures_tokens_are_all_written(traced):
     spec = state_space.state_space_spec(traced(PRESETS["lecture"]), 0, 0, 0)
     assert all(path_trace(spec)["text"])
+
+
+@pytest.mark.parametrize("case", ["lecture", "deep", "small"])
+def test_a_fixed_range_in_the_plane_has_three_ticks_inside_it(case, traced):
+    """-d, 0 and d, with d the largest of TICK_STEPS within the range: on ±0.9, Plotly
+    asked for 3 ticks (presenter mode) wrote only 0. Principal components ask for nticks;
+    so does a 3-D scene, whose three ticks ran together around its small cube."""
+    config = {
+        "lecture": PRESETS["lecture"],
+        "deep": ExplorerConfig(sequences=("hello", "world"), num_layers=2, bidirectional=True),
+        "small": ExplorerConfig(sequences=("ab",), cell="lstm", seed=3),
+    }[case]
+    spec = state_space.state_space_spec(traced(config), 0, 0, 0)
+    for name in ("xaxis", "yaxis"):
+        axis = spec["layout"][name]
+        low, high = axis["range"]
+        minus, zero, step = axis["tickvals"]
+        assert (minus, zero) == (-step, 0) and low == -high, axis
+        assert step in state_space.TICK_STEPS and step <= high
+        assert all(d > high for d in state_space.TICK_STEPS if d > step), (step, high)
+        assert "nticks" not in axis
+    pca = state_space.state_space_spec(traced(config.with_changes(hidden_size=6)), 0, 0, 0)
+    assert pca["layout"]["xaxis"]["nticks"] == state_space.STATE_TICKS
+    assert "tickvals" not in pca["layout"]["xaxis"]
