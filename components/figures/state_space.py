@@ -59,14 +59,15 @@ def state_space_spec(
     coords = projection.coords[seq]  # (T, K)
     tokens = trace.tokens[seq]
     three_d = coords.shape[1] == 3
-    data = _paths(trace, seq, projection, three_d)
+    half = _half_range(projection, is_bounded(trace))  # both the axes and the labels use it
+    data = _paths(trace, seq, projection, three_d, half)
     space = tr("fig_state_space_pca" if projection.is_pca else "fig_state_space", lang)
     layout = base_layout(space, HEIGHT)
     layout["margin"] = {"l": 64, "r": 16, "t": 44, "b": 78}
     if three_d:  # a scene draws its own axes: the whole width is its
         layout["margin"].update(l=4, r=4, b=8)
     subtitled(layout, trace, layer, direction, when, lang)
-    layout.update(_axes(projection, is_bounded(trace), three_d, lang))
+    layout.update(_axes(projection, half, three_d, lang))
     long = not _labelled(tokens)  # its points unlabelled; faint, its recent steps strong
     if three_d:
         x, y, z = (finite_list(coords[:, k]) for k in range(3))
@@ -131,7 +132,9 @@ def _point_shape(x: list, y: list, t: int | None) -> dict:
     return shape
 
 
-def _paths(trace: Trace, seq: int, projection: Projection, three_d: bool) -> list:
+def _paths(
+    trace: Trace, seq: int, projection: Projection, three_d: bool, half: float | None
+) -> list:
     """The other sequences' paths (faint, one trace), then this sequence's path, its
     points shaded from light (first step) to dark (last), so a long path reads in order."""
     all_coords = projection.coords
@@ -161,7 +164,7 @@ def _paths(trace: Trace, seq: int, projection: Projection, three_d: bool) -> lis
     labels = None
     if _labelled(tokens):
         drawn = np.stack([x, y] if not three_d else [coords[:, k] for k in range(3)], axis=1)
-        spans = _spans(projection, is_bounded(trace), coords.shape[1] == 1)
+        spans = _spans(all_coords, half, coords.shape[1] == 1)
         gap = SCENE_LABEL_GAP if three_d else LABEL_GAP
         labels = _uncluttered([display_token(t) for t in tokens], drawn, spans, gap)
     shade = np.arange(steps, dtype=np.float32)
@@ -240,18 +243,18 @@ def _uncluttered(labels: list[str], points: np.ndarray, spans: np.ndarray, gap: 
     return shown
 
 
-def _spans(projection: Projection, bounded: bool, one_unit: bool) -> np.ndarray:
-    """Each drawn axis's span: the fixed range, else the data's extent (one unit: its
-    value across, the time steps down)."""
-    coords = projection.coords
-    if (half := _half_range(projection, bounded)) is not None and not one_unit:
-        return np.full(coords.shape[2], 2 * half, dtype=np.float32)
-    flat = coords.reshape(-1, coords.shape[2])
-    flat = flat[np.isfinite(flat).all(axis=1)]
-    extent = np.ptp(flat, axis=0) if len(flat) else np.ones(coords.shape[2], dtype=np.float32)
-    if one_unit:  # x: the value, y: the step
-        extent = np.array([extent[0], max(1, coords.shape[1] - 1)], dtype=np.float32)
-    return np.where(extent > 0, extent, 1).astype(np.float32)
+def _spans(coords: np.ndarray, half: float | None, one_unit: bool) -> np.ndarray:
+    """Each drawn axis's span, from every sequence's (B, T, K) coords: the fixed range
+    [-half, half], else the data's extent; one unit draws the time steps down y."""
+    if half is not None:
+        spans = np.full(coords.shape[2], 2 * half)
+    else:
+        flat = coords.reshape(-1, coords.shape[2])
+        flat = flat[np.isfinite(flat).all(axis=1)]
+        spans = np.ptp(flat, axis=0) if len(flat) else np.ones(coords.shape[2])
+    if one_unit:
+        spans = np.array([spans[0], coords.shape[1] - 1])
+    return np.where(spans > 0, spans, 1).astype(np.float32)
 
 
 def _ticks(half: float | None, nticks: int) -> dict:
@@ -265,9 +268,8 @@ def _ticks(half: float | None, nticks: int) -> dict:
     return {"range": [-half, half], "tickvals": [-step, 0, step]}
 
 
-def _axes(projection: Projection, bounded: bool, three_d: bool, lang: str) -> dict:
+def _axes(projection: Projection, half: float | None, three_d: bool, lang: str) -> dict:
     titles = projection_titles(projection, lang)
-    half = _half_range(projection, bounded)
     if three_d:
         return {"scene": {
             "aspectmode": "cube", "camera": {k: dict(v) for k, v in SCENE_CAMERA.items()},

@@ -113,11 +113,10 @@ def timeline_spec(
 
 
 def subtitled(layout: dict, trace: Trace, layer: int, direction: int, when: str, lang: str):
-    """The layer and direction shown (when the scene has more than one) and `when` ("
-    · after 40 training steps") as the title's subtitle, in both main charts alike: a
-    narrow chart keeps its whole title (on one line, "Hidden state · LSTM · sequence 2 ·
-    layer 2 · reverse" ran into the chart beside it), and what is shown is read apart
-    from what the chart is."""
+    """The title's subtitle, in both main charts alike: the layer and the direction shown
+    (when the scene has more than one), then `when` (" · after 40 training steps"). On
+    the title's line, "Hidden state · LSTM · sequence 2 · layer 2 · reverse" ran into the
+    chart beside it; apart, what is shown is read apart from what the chart is."""
     text = titled(where(trace, lang, layer=layer, direction=direction), when.removeprefix(" · "))
     if text:
         layout["title"]["subtitle"] = {"text": text, "font": {"size": FONT_SIZE - 2}}
