@@ -45,6 +45,7 @@ SUBMIT = "[data-testid=stBaseButton-primaryFormSubmit]"
 PROGRESS = "[data-testid=stProgress]"
 SUCCESS = "[data-testid=stAlertContentSuccess]"
 INFO = "[data-testid=stAlertContentInfo]"
+STEP_TEXT = re.compile(r"Step (\d+) of \d+")  # the progress bar's text
 TRAIN_TIMEOUT_MS = 90_000  # two sessions training at once on a 2-core machine
 GRU_QUERY = "?seq=hihello&hidden=5&cell=gru&batch_first=1"
 # hihello trains ~1.3 ms a step: 2,000 steps keep the bar on screen for seconds (600 ran
@@ -214,6 +215,20 @@ def wait_until_trained(page, log: Path | None = SERVER_LOG) -> None:
     wait_for_rerun(page, timeout_ms=TRAIN_TIMEOUT_MS)
 
 
+def started_by(progress: list[dict]) -> float:
+    """A time by which a run had started, from its sampled progress texts ({t, "Step n
+    of N ..."}): its first sample, less the steps already done then at the pace sampled
+    after it. That pace is a bound: the later steps are never slower (the other session
+    ends, torch warms up). The first sample alone was too late a bound when a busy page
+    first drew the bar at step 720 of a run that overlapped the other by half a second
+    (CI)."""
+    steps = [(sample["t"], int(STEP_TEXT.search(sample["text"])[1])) for sample in progress]
+    (t0, first), (t1, last) = steps[0], steps[-1]
+    if last <= first:
+        return t0
+    return t0 - first * (t1 - t0) / (last - first)
+
+
 def training_chart(page) -> list[dict]:
     chart = page.evaluate(READ_TRAINING_JS)
     assert chart is not None, "no training chart in the expander"
@@ -353,10 +368,10 @@ def test_two_sessions_train_at_once_and_a_download_restores(
         wait_until_trained(b)
         runs = {"a": a.evaluate(SAMPLES_JS), "b": b.evaluate(SAMPLES_JS)}
         assert runs["a"]["progress"] and runs["b"]["progress"], runs
-        # The two runs overlapped: each was seen running (its first sampled progress, a bound
-        # on when it started) before the other had finished (its result drawn). Comparing
-        # with the last *sampled* progress instead failed when a fast run was sampled once.
-        started = max(run["progress"][0]["t"] for run in runs.values())
+        # The two runs overlapped: each had started (a bound: started_by) before the other
+        # had finished (its result drawn). Comparing with the last *sampled* progress
+        # instead failed when a fast run was sampled once.
+        started = max(started_by(run["progress"]) for run in runs.values())
         finished = min(run["done"] for run in runs.values())
         assert started < finished, f"the two runs did not overlap: {runs}"
 
